@@ -1,0 +1,1 @@
+"""The composition root: settings, the ASGI application, the CLI, demo data."""

@@ -1,0 +1,212 @@
+"""The ``deskql`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from app.settings import Settings, SettingsError, load_settings
+
+EXAMPLE_QUERY = """{ ticketByNumber(number: 200) { number title status { name category } priority
+    assignee { name openTicketCount } requester { name jobTitle customer { name } recentTickets { number title } }
+    conversation(first: 5) { edges { node { kind text author { ... on Technician { name } ... on Requester { name } } } } } } }"""
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        print(f"deskql: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+async def _with_database(settings: Settings, work: Callable[[], Awaitable[None]]) -> None:
+    from app.database import Database
+
+    database = Database(settings.database_url)
+    await database.open()
+    try:
+        await work()
+    finally:
+        await database.close()
+
+
+def migrate(args: argparse.Namespace) -> None:
+    from app.database import migrate as run
+
+    settings = _settings()
+    asyncio.run(run(settings.database_url))
+    print("deskql: database is up to date.")
+
+
+def makemigrations(args: argparse.Namespace) -> None:
+    from app.migrations_check import write_migrations
+
+    for path in asyncio.run(write_migrations(args.name)):
+        print(f"deskql: wrote {path}")
+
+
+def demo(args: argparse.Namespace) -> None:
+    from app import demo as demo_data
+
+    settings = _settings()
+
+    async def work() -> None:
+        if not await demo_data.has_demo_data():
+            print("deskql: loading demo data (first run only)...")
+            await demo_data.load()
+        logins = await demo_data.issue_logins()
+        url = f"http://{settings.host}:{settings.port}/graphql"
+        print(f"""
+deskql demo: account "{demo_data.ACCOUNT_NAME}" on {settings.database_url}
+
+Open {url} (GraphiQL) and add this header, with one of the tokens below:
+  {{"Authorization": "Bearer <token>"}}
+
+  admin       {logins.admin.email:<40} {logins.admin_token}
+  technician  {logins.technician.email:<40} {logins.technician_token}
+  end user    {logins.requester.email:<40} {logins.requester_token}
+
+Or log in with the login mutation: technicians' password is "{demo_data.TECHNICIAN_PASSWORD}",
+the end user's is "{demo_data.REQUESTER_PASSWORD}".
+
+Example query (the ticket page of ticket #200):
+{EXAMPLE_QUERY}
+
+With curl:
+  curl -s {url} -H 'Authorization: Bearer {logins.technician_token}' \\
+    -H 'Content-Type: application/json' -d '{{"query": "{{ viewer {{ technician {{ name }} }} }}"}}'
+""")
+
+    asyncio.run(_with_database(settings, work))
+
+
+def create_account(args: argparse.Namespace) -> None:
+    from services.accounts import create_account as create
+    from services.authentication import issue_token
+    from services.errors import ValidationFailed
+
+    settings = _settings()
+    password = getpass.getpass("Admin password (empty for none): ") if args.password else None
+
+    async def work() -> None:
+        try:
+            account, admin = await create(args.name, args.admin_email, args.admin_name, password or None)
+        except ValidationFailed as error:
+            for field, message in error.fields.items():
+                print(f"deskql: {field}: {message}", file=sys.stderr)
+            raise SystemExit(2) from None
+        token = await issue_token(admin, label="create-account")
+        print(f"Account {account.name!r} created. Admin token for {admin.email}:\n{token}")
+
+    asyncio.run(_with_database(settings, work))
+
+
+def create_token(args: argparse.Namespace) -> None:
+    from models.accounts import Technician
+    from models.people import Requester
+    from services.authentication import issue_token
+
+    settings = _settings()
+
+    async def work() -> None:
+        email = args.email.strip().lower()
+        owner: Technician | Requester | None = await Technician.get_or_none(email=email, active=True)
+        if owner is None:
+            matches = await Requester.filter(email=email).limit(2)
+            if len(matches) > 1:
+                print(
+                    f"deskql: {email} is a requester in several accounts; use the API instead.",
+                    file=sys.stderr,
+                )
+                raise SystemExit(2)
+            owner = matches[0] if matches else None
+        if owner is None:
+            print(f"deskql: no active technician or requester has the email {email}.", file=sys.stderr)
+            raise SystemExit(2)
+        print(await issue_token(owner, label=args.label))
+
+    asyncio.run(_with_database(settings, work))
+
+
+def export_schema(args: argparse.Namespace) -> None:
+    from schema.root import build_schema
+
+    text = build_schema().as_str() + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text)
+        print(f"deskql: wrote {args.output}")
+
+
+def serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from app.main import create_app
+
+    settings = _settings()
+    workers = args.workers or settings.workers
+    # Build the app once here: with several workers uvicorn would respawn a worker that cannot import
+    # the app for ever, so a broken configuration must fail before any worker starts.
+    create_app(settings)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=workers,
+        log_level=settings.log_level,
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="deskql", description="GraphQL API for the ticket page of an IT helpdesk."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    command = commands.add_parser("serve", help="serve the API (uvicorn)")
+    command.add_argument("--host")
+    command.add_argument("--port", type=int)
+    command.add_argument("--workers", type=int)
+    command.set_defaults(run=serve)
+
+    commands.add_parser("migrate", help="apply pending database migrations").set_defaults(run=migrate)
+
+    command = commands.add_parser("makemigrations", help="write a migration for model changes (development)")
+    command.add_argument("--name")
+    command.set_defaults(run=makemigrations)
+
+    commands.add_parser("demo", help="load demo data (once) and print fresh demo tokens").set_defaults(
+        run=demo
+    )
+
+    command = commands.add_parser("create-account", help="create an account and print its admin's token")
+    command.add_argument("--name", required=True)
+    command.add_argument("--admin-email", required=True)
+    command.add_argument("--admin-name", required=True)
+    command.add_argument("--password", action="store_true", help="prompt for the admin's password")
+    command.set_defaults(run=create_account)
+
+    command = commands.add_parser("create-token", help="print a new API token for a technician or requester")
+    command.add_argument("--email", required=True)
+    command.add_argument("--label", default="cli")
+    command.set_defaults(run=create_token)
+
+    command = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
+    command.add_argument("--output", default="schema.graphql")
+    command.set_defaults(run=export_schema)
+
+    args = parser.parse_args(argv)
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

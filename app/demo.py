@@ -1,0 +1,334 @@
+"""Demo data for ``make run``: one MSP account with technicians, customers, requesters and 200 tickets.
+
+People and the account are created through the services; the ticket history (200 tickets over the
+last 90 days, their conversations and activity) is written in bulk with its original timestamps.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from app.demo_text import (
+    CUSTOMERS,
+    DEVICE_KINDS,
+    FIRST_NAMES,
+    JOB_TITLES,
+    LAST_NAMES,
+    SCENARIOS,
+    TECHNICIANS,
+)
+from models.accounts import Account, Technician
+from models.activity import Activity
+from models.auth import ApiToken
+from models.clock import utcnow
+from models.conversation import Comment
+from models.enums import (
+    ActivityKind,
+    ActivityStatus,
+    Channel,
+    CommentKind,
+    ContractType,
+    Impact,
+    Priority,
+    Role,
+    StatusCategory,
+    TagSource,
+    TicketType,
+)
+from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
+from models.tickets import Tag, Ticket, TicketStatus, TicketTag
+from services import people
+from services.accounts import create_account
+from services.authentication import issue_token
+from services.viewer import Viewer
+
+ACCOUNT_NAME = "Northwind IT Services"
+DOMAIN = "northwind.example"
+TECHNICIAN_PASSWORD = "demo-technician"
+REQUESTER_PASSWORD = "demo-end-user"
+DEMO_TOKEN_LABEL = "demo"
+TICKETS = 200
+
+
+@dataclass
+class DemoLogins:
+    admin: Technician
+    technician: Technician
+    requester: Requester
+    admin_token: str
+    technician_token: str
+    requester_token: str
+
+
+def _email(name: str, domain: str) -> str:
+    return name.lower().replace(" ", ".") + "@" + domain
+
+
+async def has_demo_data() -> bool:
+    return await Account.exists(name=ACCOUNT_NAME)
+
+
+async def load(seed: int = 7) -> None:
+    """Create the demo account and its history. Deterministic for a given seed."""
+    rng = random.Random(seed)
+    admin_name, _ = TECHNICIANS[0]
+    account, admin = await create_account(
+        ACCOUNT_NAME, _email(admin_name, DOMAIN), admin_name, TECHNICIAN_PASSWORD
+    )
+    as_admin = Viewer(account_id=account.id, technician_id=admin.id, role=Role.ADMIN, channel=Channel.SYSTEM)
+    technicians = [admin]
+    for name, role in TECHNICIANS[1:]:
+        technicians.append(
+            await people.create_technician(
+                as_admin, name=name, email=_email(name, DOMAIN), role=Role(role), password=TECHNICIAN_PASSWORD
+            )
+        )
+    requesters = await _organisations_and_requesters(account, as_admin, rng)
+    await _ticket_history(account, technicians, requesters, rng)
+
+
+async def _organisations_and_requesters(
+    account: Account, as_admin: Viewer, rng: random.Random
+) -> list[Requester]:
+    requesters: list[Requester] = []
+    today = date.today()
+    names = [f"{first} {last}" for first, last in zip(FIRST_NAMES, LAST_NAMES, strict=True)]
+    per_customer = len(names) // len(CUSTOMERS)
+    for index, (customer_name, site_names, department_names) in enumerate(CUSTOMERS):
+        customer = await Customer.create(account_id=account.id, name=customer_name)
+        await Contract.create(
+            account_id=account.id,
+            customer_id=customer.id,
+            name=f"{customer_name} managed services",
+            contract_type=ContractType.RETAINER,
+            starts_on=today - timedelta(days=400),
+            ends_on=None,
+        )
+        await Contract.create(
+            account_id=account.id,
+            customer_id=customer.id,
+            name="Project hours block",
+            contract_type=ContractType.BLOCK_HOURS,
+            starts_on=today - timedelta(days=60),
+            ends_on=today + timedelta(days=300),
+        )
+        sites = [
+            await Site.create(
+                account_id=account.id, customer_id=customer.id, name=site, address=f"{10 + i} Harbour Road"
+            )
+            for i, site in enumerate(site_names)
+        ]
+        departments = [
+            (await Department.get_or_create(account_id=account.id, name=department))[0]
+            for department in department_names
+        ]
+        domain = customer_name.split()[0].lower() + ".example"
+        for offset, name in enumerate(names[index * per_customer : (index + 1) * per_customer]):
+            requester = await people.create_requester(
+                as_admin,
+                name=name,
+                email=_email(name, domain),
+                job_title=rng.choice(JOB_TITLES),
+                phone=f"+1 555 01{rng.randint(10, 99)}",
+                mobile=f"+1 555 02{rng.randint(10, 99)}",
+                customer_id=customer.id,
+                site_id=rng.choice(sites).id,
+                department_id=rng.choice(departments).id,
+                password=REQUESTER_PASSWORD if not requesters else None,
+            )
+            requesters.append(requester)
+            for _ in range(rng.randint(1, 2)):
+                os_name, prefix = rng.choice(DEVICE_KINDS)
+                hostname = f"{prefix}-{customer_name[:3].upper()}-{offset:02d}{rng.randint(0, 9)}"
+                online = rng.random() < 0.7
+                await Device.create(
+                    account_id=account.id,
+                    requester_id=requester.id,
+                    name=hostname,
+                    hostname=hostname.lower(),
+                    os=os_name,
+                    online=online,
+                    last_seen_at=utcnow() - timedelta(minutes=1 if online else rng.randint(60, 60 * 24 * 20)),
+                )
+    return requesters
+
+
+async def _ticket_history(
+    account: Account, technicians: list[Technician], requesters: list[Requester], rng: random.Random
+) -> None:
+    statuses = {s.category: s for s in await TicketStatus.filter(account_id=account.id)}
+    waiting = await TicketStatus.create(
+        account_id=account.id, name="Waiting for parts", category=StatusCategory.PENDING, position=4
+    )
+    tags: dict[str, Tag] = {}
+    now = utcnow()
+    categories = (
+        [StatusCategory.OPEN] * 5
+        + [StatusCategory.PENDING] * 2
+        + [StatusCategory.RESOLVED] * 3
+        + [StatusCategory.CLOSED] * 5
+    )
+    comments: list[Comment] = []
+    activity: list[Activity] = []
+    ticket_tags: list[TicketTag] = []
+    surveys: list[SatisfactionSurvey] = []
+    for number in range(1, TICKETS + 1):
+        scenario = rng.choice(SCENARIOS)
+        requester = requesters[0] if number % 10 == 0 else rng.choice(requesters)
+        category = rng.choice(categories)
+        status = waiting if category is StatusCategory.PENDING and rng.random() < 0.3 else statuses[category]
+        opened = now - timedelta(days=90 * (TICKETS - number) / TICKETS, minutes=rng.randint(0, 600))
+        assignee = (
+            None if category is StatusCategory.OPEN and rng.random() < 0.25 else rng.choice(technicians)
+        )
+        ticket = await Ticket.create(
+            account_id=account.id,
+            number=number,
+            title=scenario.title,
+            description=scenario.description,
+            status_id=status.id,
+            ticket_type=TicketType(scenario.ticket_type),
+            priority=rng.choice(list(Priority)),
+            impact=rng.choice(list(Impact)),
+            activity_status=rng.choice(list(ActivityStatus)),
+            assignee_id=assignee.id if assignee else None,
+            requester_id=requester.id,
+            channel=rng.choice([Channel.EMAIL, Channel.PORTAL, Channel.WEB]),
+            created_at=opened,
+            updated_at=opened,
+        )
+        activity.append(
+            _activity(ticket, ActivityKind.TICKET_CREATED, opened, requester=requester, new=str(number))
+        )
+        author = assignee or technicians[0]
+        moment = opened
+        lines = list(scenario.conversation)
+        if category in (StatusCategory.RESOLVED, StatusCategory.CLOSED):
+            lines.append(("resolution", scenario.resolution))
+        for who, text in lines:
+            moment += timedelta(minutes=rng.randint(5, 240))
+            kind = CommentKind.INTERNAL_NOTE if who == "note" else CommentKind.PUBLIC_REPLY
+            by_requester = who == "requester"
+            comments.append(
+                Comment(
+                    account_id=account.id,
+                    ticket_id=ticket.id,
+                    kind=kind,
+                    author_technician_id=None if by_requester else author.id,
+                    author_requester_id=requester.id if by_requester else None,
+                    body=f"<p>{text}</p>",
+                    text=text,
+                    channel=Channel.EMAIL if by_requester else Channel.WEB,
+                    is_resolution=who == "resolution",
+                    created_at=moment,
+                )
+            )
+            activity.append(
+                _activity(
+                    ticket,
+                    ActivityKind.INTERNAL_NOTE_ADDED
+                    if kind is CommentKind.INTERNAL_NOTE
+                    else ActivityKind.PUBLIC_REPLY_ADDED,
+                    moment,
+                    technician=None if by_requester else author,
+                    requester=requester if by_requester else None,
+                )
+            )
+        if status.id != statuses[StatusCategory.OPEN].id:
+            moment += timedelta(minutes=rng.randint(1, 30))
+            activity.append(
+                _activity(
+                    ticket,
+                    ActivityKind.STATUS_CHANGED,
+                    moment,
+                    technician=author,
+                    field="status",
+                    old=statuses[StatusCategory.OPEN].name,
+                    new=status.name,
+                )
+            )
+        await Ticket.filter(id=ticket.id).update(updated_at=moment)
+        for name in scenario.tags:
+            if name not in tags:
+                tags[name] = await Tag.create(account_id=account.id, name=name)
+            ticket_tags.append(
+                TicketTag(
+                    ticket_id=ticket.id, tag_id=tags[name].id, source=TagSource.MANUAL, created_at=opened
+                )
+            )
+        if category is StatusCategory.CLOSED and rng.random() < 0.4:
+            surveys.append(
+                SatisfactionSurvey(
+                    account_id=account.id,
+                    requester_id=requester.id,
+                    ticket_id=ticket.id,
+                    support_quality=rng.randint(3, 5),
+                    technician_knowledge=rng.randint(3, 5),
+                    overall_helpfulness=rng.randint(2, 5),
+                    comment=rng.choice(
+                        [
+                            "",
+                            "Quick and friendly, thank you!",
+                            "Took a while but solved.",
+                            "Great explanation of what went wrong.",
+                        ]
+                    ),
+                    created_at=moment + timedelta(hours=2),
+                )
+            )
+    await Account.filter(id=account.id).update(ticket_number_seq=TICKETS)
+    await Comment.bulk_create(comments, batch_size=500)
+    await Activity.bulk_create(activity, batch_size=500)
+    await TicketTag.bulk_create(ticket_tags, batch_size=500)
+    await SatisfactionSurvey.bulk_create(surveys, batch_size=500)
+
+
+def _activity(
+    ticket: Ticket,
+    kind: ActivityKind,
+    at: object,
+    *,
+    technician: Technician | None = None,
+    requester: Requester | None = None,
+    field: str | None = None,
+    old: str | None = None,
+    new: str | None = None,
+) -> Activity:
+    return Activity(
+        account_id=ticket.account_id,
+        ticket_id=ticket.id,
+        kind=kind,
+        actor_technician_id=technician.id if technician else None,
+        actor_requester_id=requester.id if requester else None,
+        field=field,
+        old_value=old,
+        new_value=new,
+        channel=Channel.WEB if technician else Channel.EMAIL,
+        created_at=at,
+    )
+
+
+async def issue_logins() -> DemoLogins:
+    """Fresh tokens for the demo admin, a technician and an end user; earlier demo tokens are revoked."""
+    account = await Account.get(name=ACCOUNT_NAME)
+    await ApiToken.filter(account_id=account.id, label=DEMO_TOKEN_LABEL, revoked_at__isnull=True).update(
+        revoked_at=utcnow()
+    )
+    admin = await Technician.filter(account_id=account.id, role=Role.ADMIN).order_by("id").first()
+    technician = await Technician.filter(account_id=account.id, role=Role.TECHNICIAN).order_by("id").first()
+    requester = (
+        await Requester.filter(account_id=account.id, password_hash__not_isnull=True).order_by("id").first()
+    )
+    assert admin is not None
+    assert technician is not None
+    assert requester is not None
+    return DemoLogins(
+        admin=admin,
+        technician=technician,
+        requester=requester,
+        admin_token=await issue_token(admin, label=DEMO_TOKEN_LABEL, interactive=True),
+        technician_token=await issue_token(technician, label=DEMO_TOKEN_LABEL, interactive=True),
+        requester_token=await issue_token(requester, label=DEMO_TOKEN_LABEL, interactive=True),
+    )

@@ -1,0 +1,100 @@
+"""Settings, read once at start from ``DESKQL_*`` environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite://var/deskql.sqlite3"
+DEFAULT_SECRET_KEY_FILE = Path("var/secret-key")
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DESKQL_", extra="ignore", frozen=True)
+
+    database_url: str = Field(DEFAULT_DATABASE_URL, description="sqlite://PATH or postgres://USER@HOST/DB")
+    broadcast_url: str = Field("memory://", description="memory:// (one process) or redis://HOST:PORT/DB")
+    host: str = Field("127.0.0.1", description="address the server listens on")
+    port: int = Field(8000, ge=1, le=65535, description="port the server listens on")
+    workers: int = Field(1, ge=1, le=64, description="uvicorn worker processes")
+    secret_key: str = Field(
+        "",
+        description="key for signed links and reply tokens; generated into var/secret-key when unset on SQLite",
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="log level")
+    graphiql: bool = Field(True, description="serve GraphiQL on GET /graphql")
+    max_depth: int = Field(15, ge=3, le=100, description="deepest selection a query may have")
+    max_aliases: int = Field(30, ge=0, le=1000, description="aliases a document may use")
+    max_tokens: int = Field(5000, ge=100, le=100_000, description="tokens a document may have")
+    max_page_size: int = Field(100, ge=1, le=1000, description="largest `first` a connection accepts")
+    max_nodes: int = Field(
+        10_000, ge=100, le=1_000_000, description="node budget: `first` multiplied through nested connections"
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite://", "postgres://", "postgresql://")):
+            raise ValueError("must start with sqlite://, postgres:// or postgresql://")
+        return value
+
+    @field_validator("broadcast_url")
+    @classmethod
+    def _known_broadcast(cls, value: str) -> str:
+        if not value.startswith(("memory://", "redis://", "rediss://")):
+            raise ValueError("must start with memory://, redis:// or rediss://")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        if value and len(value) < 32:
+            raise ValueError("must be at least 32 characters")
+        return value
+
+    @model_validator(mode="after")
+    def _shared_state_needs_shared_backends(self) -> Settings:
+        if self.workers > 1 and self.broadcast_url.startswith("memory://"):
+            raise ValueError("DESKQL_WORKERS > 1 needs DESKQL_BROADCAST_URL=redis://...")
+        if self.workers > 1 and self.uses_sqlite:
+            raise ValueError("DESKQL_WORKERS > 1 needs DESKQL_DATABASE_URL=postgres://...")
+        if not self.secret_key and not self.uses_sqlite:
+            raise ValueError("DESKQL_SECRET_KEY must be set when the database is not SQLite")
+        return self
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite://")
+
+    @property
+    def signing_key(self) -> bytes:
+        """The secret key; on the embedded default one is generated once and kept under var/."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        if not DEFAULT_SECRET_KEY_FILE.exists():
+            DEFAULT_SECRET_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+            DEFAULT_SECRET_KEY_FILE.write_text(secrets.token_urlsafe(48))
+            DEFAULT_SECRET_KEY_FILE.chmod(0o600)
+        return DEFAULT_SECRET_KEY_FILE.read_text().strip().encode()
+
+
+def load_settings() -> Settings:
+    """Read the environment; a wrong value raises SettingsError naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = first["loc"]
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if location:
+            variable = "DESKQL_" + str(location[0]).upper()
+            raise SettingsError(f"{variable}: {message} (got {first.get('input')!r})") from None
+        raise SettingsError(message) from None

@@ -1,0 +1,11 @@
+"""Tortoise models, one module per aggregate. They import nothing of ours but each other."""
+
+APP_LABEL = "deskql"
+MODEL_MODULES = [
+    "models.accounts",
+    "models.people",
+    "models.tickets",
+    "models.conversation",
+    "models.activity",
+    "models.auth",
+]

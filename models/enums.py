@@ -1,0 +1,85 @@
+"""Enumerations stored in the database; their values are the GraphQL enum values."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "ADMIN"
+    TECHNICIAN = "TECHNICIAN"
+
+
+class StatusCategory(StrEnum):
+    OPEN = "OPEN"
+    PENDING = "PENDING"
+    RESOLVED = "RESOLVED"
+    CLOSED = "CLOSED"
+
+
+class TicketType(StrEnum):
+    INCIDENT = "INCIDENT"
+    PROBLEM = "PROBLEM"
+    REQUEST = "REQUEST"
+    CHANGE = "CHANGE"
+
+
+class Priority(StrEnum):
+    LOW = "LOW"
+    MEDIUM = "MEDIUM"
+    HIGH = "HIGH"
+    CRITICAL = "CRITICAL"
+
+
+class Impact(StrEnum):
+    NO_IMPACT = "NO_IMPACT"
+    MINOR = "MINOR"
+    MAJOR = "MAJOR"
+    SITE_DOWN = "SITE_DOWN"
+    SERVER_ISSUE = "SERVER_ISSUE"
+    CRISIS = "CRISIS"
+
+
+class ActivityStatus(StrEnum):
+    UNREAD = "UNREAD"
+    READ = "READ"
+    WAITING_FOR_REQUESTER = "WAITING_FOR_REQUESTER"
+    WAITING_FOR_TECHNICIAN = "WAITING_FOR_TECHNICIAN"
+
+
+class Channel(StrEnum):
+    WEB = "WEB"
+    API = "API"
+    EMAIL = "EMAIL"
+    PORTAL = "PORTAL"
+    CHAT = "CHAT"
+    AUTOMATION = "AUTOMATION"
+    SYSTEM = "SYSTEM"
+
+
+class CommentKind(StrEnum):
+    PUBLIC_REPLY = "PUBLIC_REPLY"
+    INTERNAL_NOTE = "INTERNAL_NOTE"
+
+
+class TagSource(StrEnum):
+    MANUAL = "MANUAL"
+    AI = "AI"
+
+
+class ContractType(StrEnum):
+    RETAINER = "RETAINER"
+    HOURLY = "HOURLY"
+    FIXED_FEE = "FIXED_FEE"
+    BLOCK_HOURS = "BLOCK_HOURS"
+
+
+class ActivityKind(StrEnum):
+    """What an Activity row records; end users see only the kinds listed in services.visibility."""
+
+    TICKET_CREATED = "TICKET_CREATED"
+    FIELD_CHANGED = "FIELD_CHANGED"
+    STATUS_CHANGED = "STATUS_CHANGED"
+    ASSIGNEE_CHANGED = "ASSIGNEE_CHANGED"
+    TAG_ADDED = "TAG_ADDED"
+    TAG_REMOVED = "TAG_REMOVED"
+    PUBLIC_REPLY_ADDED = "PUBLIC_REPLY_ADDED"
+    INTERNAL_NOTE_ADDED = "INTERNAL_NOTE_ADDED"

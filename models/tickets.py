@@ -1,0 +1,109 @@
+"""The ticket, its statuses and its tags."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.accounts import Account, Technician
+from models.clock import utcnow
+from models.enums import ActivityStatus, Channel, Impact, Priority, StatusCategory, TagSource, TicketType
+from models.people import Requester
+
+
+class TicketStatus(Model):
+    """A lifecycle state: the four built-in ones and an account's custom ones, each in one category."""
+
+    id = fields.IntField(primary_key=True)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "deskql.Account", related_name="statuses", on_delete=fields.CASCADE
+    )
+    account_id: int
+    name = fields.CharField(max_length=100)
+    category = fields.CharEnumField(StatusCategory, max_length=20)
+    built_in = fields.BooleanField(default=False)
+    position = fields.IntField(default=0)
+    archived = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "ticket_status"
+        unique_together = (("account_id", "name"),)
+
+
+class Ticket(Model):
+    """One support request. ``number`` counts per account, ``version`` grows with every change."""
+
+    id = fields.IntField(primary_key=True)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "deskql.Account", related_name="tickets", on_delete=fields.CASCADE
+    )
+    account_id: int
+    number = fields.IntField()
+    title = fields.CharField(max_length=250)
+    description = fields.TextField(default="")
+    status: fields.ForeignKeyRelation[TicketStatus] = fields.ForeignKeyField(
+        "deskql.TicketStatus", related_name="tickets", on_delete=fields.RESTRICT
+    )
+    status_id: int
+    ticket_type = fields.CharEnumField(TicketType, max_length=20, default=TicketType.INCIDENT)
+    priority = fields.CharEnumField(Priority, max_length=20, default=Priority.MEDIUM)
+    impact = fields.CharEnumField(Impact, max_length=20, default=Impact.NO_IMPACT)
+    activity_status = fields.CharEnumField(ActivityStatus, max_length=30, default=ActivityStatus.UNREAD)
+    assignee: fields.ForeignKeyNullableRelation[Technician] = fields.ForeignKeyField(
+        "deskql.Technician", related_name="assigned_tickets", null=True, on_delete=fields.SET_NULL
+    )
+    assignee_id: int | None
+    requester: fields.ForeignKeyRelation[Requester] = fields.ForeignKeyField(
+        "deskql.Requester", related_name="tickets", on_delete=fields.RESTRICT
+    )
+    requester_id: int
+    channel = fields.CharEnumField(Channel, max_length=20, default=Channel.WEB)
+    created_at = fields.DatetimeField(default=utcnow)
+    updated_at = fields.DatetimeField(default=utcnow)
+    version = fields.IntField(default=1)
+
+    class Meta:
+        table = "ticket"
+        unique_together = (("account_id", "number"),)
+        indexes = (
+            ("account_id", "status_id"),
+            ("account_id", "assignee_id"),
+            ("requester_id", "created_at"),
+            ("account_id", "ticket_type"),
+            ("account_id", "priority"),
+        )
+
+
+class Tag(Model):
+    """A label, unique by name within an account."""
+
+    id = fields.IntField(primary_key=True)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "deskql.Account", related_name="tags", on_delete=fields.CASCADE
+    )
+    account_id: int
+    name = fields.CharField(max_length=60)
+
+    class Meta:
+        table = "tag"
+        unique_together = (("account_id", "name"),)
+
+
+class TicketTag(Model):
+    """A tag on a ticket, with where it came from."""
+
+    id = fields.IntField(primary_key=True)
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        "deskql.Ticket", related_name="ticket_tags", on_delete=fields.CASCADE
+    )
+    ticket_id: int
+    tag: fields.ForeignKeyRelation[Tag] = fields.ForeignKeyField(
+        "deskql.Tag", related_name="ticket_tags", on_delete=fields.CASCADE
+    )
+    tag_id: int
+    source = fields.CharEnumField(TagSource, max_length=10, default=TagSource.MANUAL)
+    created_at = fields.DatetimeField(default=utcnow)
+
+    class Meta:
+        table = "ticket_tag"
+        unique_together = (("ticket_id", "tag_id"),)

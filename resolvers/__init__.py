@@ -1,0 +1,1 @@
+"""Root-field resolvers: read the input, call a service, map the result. No business rules here."""

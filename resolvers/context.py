@@ -1,0 +1,59 @@
+"""The per-request context: who is asking, their loaders, the request id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+
+from resolvers.loaders import Loaders
+from services.viewer import Viewer
+
+UNAUTHENTICATED = "UNAUTHENTICATED"
+FORBIDDEN = "FORBIDDEN"
+BAD_USER_INPUT = "BAD_USER_INPUT"
+
+
+class ClientError(GraphQLError):
+    """A top-level error meant for the client (never masked), with ``extensions.code``."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message, extensions={"code": code})
+
+
+@dataclass
+class Context:
+    request_id: str
+    max_page_size: int = 100
+    viewer_or_none: Viewer | None = None
+    auth_error: str | None = None
+    request: Any = None
+    response: Any = None
+    _loaders: Loaders | None = field(default=None, repr=False)
+
+    @property
+    def viewer(self) -> Viewer:
+        """The authenticated viewer; every field but ``login`` needs one."""
+        if self.viewer_or_none is None:
+            raise ClientError(
+                self.auth_error or "Authentication required: send 'Authorization: Bearer <token>'.",
+                UNAUTHENTICATED,
+            )
+        return self.viewer_or_none
+
+    @property
+    def loaders(self) -> Loaders:
+        if self._loaders is None:
+            self._loaders = Loaders(self.viewer)
+        return self._loaders
+
+    def require_technician(self) -> Viewer:
+        viewer = self.viewer
+        if not viewer.is_technician:
+            raise ClientError("Only technicians can read this.", FORBIDDEN)
+        return viewer
+
+
+Info = strawberry.Info[Context, None]

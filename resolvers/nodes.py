@@ -1,0 +1,60 @@
+"""``node(id:)``: any object by its global ID, through the same loaders (and visibility) as every field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from resolvers.context import BAD_USER_INPUT, ClientError, Info
+from resolvers.loaders import Loaders
+from schema.ids import InvalidId, decode
+from schema.types.activity import Activity
+from schema.types.common import Node
+from schema.types.conversation import Attachment, Comment
+from schema.types.people import (
+    Account,
+    Contract,
+    Customer,
+    Department,
+    Device,
+    Requester,
+    SatisfactionSurvey,
+    Site,
+    Technician,
+)
+from schema.types.tickets import Ticket, TicketStatus
+
+NodeSource = tuple[Callable[[Loaders], DataLoader[int, Any]], Callable[[Any], Node]]
+
+SOURCES: dict[str, NodeSource] = {
+    "Account": (lambda loaders: loaders.account_by_id, Account.from_model),
+    "Ticket": (lambda loaders: loaders.ticket_by_id, Ticket.from_model),
+    "TicketStatus": (lambda loaders: loaders.status_by_id, TicketStatus.from_model),
+    "Technician": (lambda loaders: loaders.technician_by_id, Technician.from_model),
+    "Requester": (lambda loaders: loaders.requester_by_id, Requester.from_model),
+    "Customer": (lambda loaders: loaders.customer_by_id, Customer.from_model),
+    "Contract": (lambda loaders: loaders.contract_by_id, Contract.from_model),
+    "Site": (lambda loaders: loaders.site_by_id, Site.from_model),
+    "Department": (lambda loaders: loaders.department_by_id, Department.from_model),
+    "Device": (lambda loaders: loaders.device_by_id, Device.from_model),
+    "SatisfactionSurvey": (lambda loaders: loaders.survey_by_id, SatisfactionSurvey.from_model),
+    "Comment": (lambda loaders: loaders.comment_by_id, Comment.from_model),
+    "Attachment": (lambda loaders: loaders.attachment_by_id, Attachment.from_model),
+    "Activity": (lambda loaders: loaders.activity_by_id, Activity.from_model),
+}
+
+
+async def resolve_node(info: Info, value: str) -> Node | None:
+    """The object, or null when it does not exist or the viewer may not see it (indistinguishable)."""
+    try:
+        type_name, pk = decode(value)
+    except InvalidId as error:
+        raise ClientError(f"`id`: {error}", BAD_USER_INPUT) from error
+    source = SOURCES.get(type_name)
+    if source is None:
+        raise ClientError(f"`id`: {value!r} is not a valid ID.", BAD_USER_INPUT)
+    loader, convert = source
+    row = await loader(info.context.loaders).load(pk)
+    return convert(row) if row is not None else None

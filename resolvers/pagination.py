@@ -1,0 +1,150 @@
+"""Keyset pagination: pages follow a cursor made of the sort key, never an OFFSET.
+
+A cursor is the URL-safe base64 of a JSON array holding the sort values of the last row of a page (the
+primary key last, so that keys are unique). Pages of several parents at once (the conversations of
+the tickets of a list) are read in one statement: one LIMITed branch per parent, joined by UNION ALL,
+so each branch walks its index and stops.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from pypika_tortoise.terms import Parameterizer
+from tortoise.expressions import Q
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+ModelT = TypeVar("ModelT", bound=Model)
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """Sort fields with their direction; the last must be the primary key."""
+
+    fields: tuple[tuple[str, bool], ...]
+    """(field name, descending)."""
+
+    def order_by(self) -> list[str]:
+        return [("-" if descending else "") + name for name, descending in self.fields]
+
+    def cursor(self, row: Model) -> str:
+        values = [_jsonable(getattr(row, name)) for name, _ in self.fields]
+        return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode()
+
+    def decode(self, cursor: str) -> tuple[Any, ...]:
+        try:
+            values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        except (binascii.Error, ValueError, UnicodeDecodeError) as error:
+            raise InvalidCursor("not a cursor of this connection") from error
+        if not isinstance(values, list) or len(values) != len(self.fields):
+            raise InvalidCursor("not a cursor of this connection")
+        decoded: list[Any] = []
+        for (name, _), value in zip(self.fields, values, strict=True):
+            decoded.append(_parse(name, value))
+        return tuple(decoded)
+
+    def after(self, values: tuple[Any, ...]) -> Q:
+        """Rows strictly after ``values`` in this ordering: (a > x) or (a = x and b > y) ..."""
+        alternatives: list[Q] = []
+        for index, (name, descending) in enumerate(self.fields):
+            equal = {field: values[i] for i, (field, _) in enumerate(self.fields[:index])}
+            beyond = {f"{name}__{'lt' if descending else 'gt'}": values[index]}
+            alternatives.append(Q(**equal, **beyond))
+        return Q(*alternatives, join_type="OR")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "value"):  # enums
+        return value.value
+    return value
+
+
+def _parse(name: str, value: Any) -> Any:
+    if name.endswith("_at"):
+        if not isinstance(value, str):
+            raise InvalidCursor("not a cursor of this connection")
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError as error:
+            raise InvalidCursor("not a cursor of this connection") from error
+    if name in {"id", "number"} and (not isinstance(value, int) or isinstance(value, bool)):
+        raise InvalidCursor("not a cursor of this connection")
+    if not isinstance(value, str | int | float | bool | type(None)):
+        raise InvalidCursor("not a cursor of this connection")
+    return value
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    first: int
+    after: tuple[Any, ...] | None = None
+
+
+@dataclass
+class Page(Generic[ModelT]):
+    rows: list[ModelT]
+    has_next: bool
+    has_previous: bool
+    ordering: Ordering
+
+
+def _window(query: QuerySet[ModelT], ordering: Ordering, request: PageRequest) -> QuerySet[ModelT]:
+    if request.after is not None:
+        query = query.filter(ordering.after(request.after))
+    return query.order_by(*ordering.order_by()).limit(request.first + 1)
+
+
+def _page(rows: list[ModelT], ordering: Ordering, request: PageRequest) -> Page[ModelT]:
+    return Page(
+        rows=rows[: request.first],
+        has_next=len(rows) > request.first,
+        has_previous=request.after is not None,
+        ordering=ordering,
+    )
+
+
+async def page(query: QuerySet[ModelT], ordering: Ordering, request: PageRequest) -> Page[ModelT]:
+    return _page(list(await _window(query, ordering, request)), ordering, request)
+
+
+async def pages_by_parent(
+    query: QuerySet[ModelT],
+    parent_field: str,
+    parent_ids: Sequence[int],
+    ordering: Ordering,
+    request: PageRequest,
+) -> dict[int, Page[ModelT]]:
+    """The same page for each parent, in one statement."""
+    if len(parent_ids) == 1:
+        only = parent_ids[0]
+        return {only: await page(query.filter(**{parent_field: only}), ordering, request)}
+    branches = [_window(query.filter(**{parent_field: parent}), ordering, request) for parent in parent_ids]
+    parameters = Parameterizer()
+    parts: list[str] = []
+    for index, branch in enumerate(branches):
+        branch._choose_db_if_not_chosen()
+        branch._make_query()
+        context = branch.query.QUERY_CLS.SQL_CONTEXT.copy(parameterizer=parameters)
+        # Each branch is SQL built by Tortoise with its values as parameters; only the alias is ours.
+        parts.append(f"SELECT * FROM ({branch.query.get_sql(context)}) AS branch{index}")  # noqa: S608
+    model = query.model
+    connection = branches[0]._db
+    _, raw_rows = await connection.execute_query(" UNION ALL ".join(parts), parameters.values)
+    grouped: dict[int, list[ModelT]] = {parent: [] for parent in parent_ids}
+    for raw in raw_rows:
+        row = model._init_from_db(**dict(raw))
+        grouped[getattr(row, parent_field)].append(row)
+    return {parent: _page(rows, ordering, request) for parent, rows in grouped.items()}

@@ -1,0 +1,131 @@
+"""Root query fields."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+import strawberry
+from tortoise.expressions import Q
+
+from resolvers.arguments import object_id, page_request
+from resolvers.context import BAD_USER_INPUT, ClientError, Info
+from resolvers.nodes import resolve_node
+from resolvers.pagination import Ordering, page
+from schema.enums import TicketOrder
+from schema.inputs import TicketFilter
+from schema.types.common import Connection, Node, connection
+from schema.types.people import Technician
+from schema.types.tickets import Ticket, TicketStatus
+from schema.types.viewer import Viewer
+from services import visibility
+
+TICKET_ORDERS = {
+    TicketOrder.NEWEST_FIRST: Ordering((("created_at", True), ("id", True))),
+    TicketOrder.OLDEST_FIRST: Ordering((("created_at", False), ("id", False))),
+    TicketOrder.RECENTLY_UPDATED: Ordering((("updated_at", True), ("id", True))),
+}
+MAX_NODES_PER_CALL = 100
+
+
+def viewer(info: Info) -> Viewer:
+    current = info.context.viewer
+    return Viewer(
+        account_pk=current.account_id, technician_pk=current.technician_id, requester_pk=current.requester_id
+    )
+
+
+async def node(
+    info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")]
+) -> Node | None:
+    return await resolve_node(info, id)
+
+
+async def nodes(
+    info: Info, ids: Annotated[list[strawberry.ID], strawberry.argument(description="Up to 100 global IDs.")]
+) -> list[Node | None]:
+    if len(ids) > MAX_NODES_PER_CALL:
+        raise ClientError(f"`ids`: at most {MAX_NODES_PER_CALL} (got {len(ids)}).", BAD_USER_INPUT)
+    return list(await asyncio.gather(*(resolve_node(info, value) for value in ids)))
+
+
+async def ticket(
+    info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="The ticket's ID.")]
+) -> Ticket | None:
+    row = await info.context.loaders.ticket_by_id.load(object_id(id, "Ticket"))
+    return Ticket.from_model(row) if row else None
+
+
+async def ticket_by_number(
+    info: Info, number: Annotated[int, strawberry.argument(description="The ticket number, as in #number.")]
+) -> Ticket | None:
+    row = await info.context.loaders.ticket_by_number.load(number)
+    return Ticket.from_model(row) if row else None
+
+
+def _ticket_conditions(filter: TicketFilter) -> Q:
+    conditions: dict[str, Any] = {}
+    if filter.status_category is not None:
+        conditions["status__category__in"] = list(filter.status_category)
+    if filter.status_id is not None:
+        conditions["status_id__in"] = [
+            object_id(value, "TicketStatus", "filter.statusId") for value in filter.status_id
+        ]
+    if filter.assignee_id is not None:
+        conditions["assignee_id"] = object_id(filter.assignee_id, "Technician", "filter.assigneeId")
+    if filter.unassigned is not None:
+        conditions["assignee_id__isnull"] = filter.unassigned
+    if filter.requester_id is not None:
+        conditions["requester_id"] = object_id(filter.requester_id, "Requester", "filter.requesterId")
+    if filter.type is not None:
+        conditions["ticket_type__in"] = list(filter.type)
+    if filter.priority is not None:
+        conditions["priority__in"] = list(filter.priority)
+    return Q(**conditions)
+
+
+async def tickets(
+    info: Info,
+    filter: Annotated[
+        TicketFilter | None, strawberry.argument(description="Conditions, all of which must hold.")
+    ] = None,
+    order_by: Annotated[
+        TicketOrder, strawberry.argument(description="Sort order.")
+    ] = TicketOrder.NEWEST_FIRST,
+    first: Annotated[int, strawberry.argument(description="Page size, at most 100.")] = 25,
+    after: Annotated[str | None, strawberry.argument(description="endCursor of the previous page.")] = None,
+) -> Connection[Ticket]:
+    ordering = TICKET_ORDERS[order_by]
+    request = page_request(info, ordering, first, after)
+    query = visibility.tickets(info.context.viewer).filter(_ticket_conditions(filter or TicketFilter()))
+    found = await page(query, ordering, request)
+
+    async def count() -> int:
+        return await query.count()
+
+    return connection(found, Ticket.from_model, count)
+
+
+async def technicians(
+    info: Info,
+    include_inactive: Annotated[
+        bool, strawberry.argument(description="Also list deactivated technicians.")
+    ] = False,
+) -> list[Technician]:
+    viewer = info.context.require_technician()
+    query = visibility.technicians(viewer)
+    if not include_inactive:
+        query = query.filter(active=True)
+    return [Technician.from_model(row) for row in await query.order_by("name", "id")]
+
+
+async def ticket_statuses(
+    info: Info,
+    include_archived: Annotated[
+        bool, strawberry.argument(description="Also list archived statuses.")
+    ] = False,
+) -> list[TicketStatus]:
+    query = visibility.statuses(info.context.viewer)
+    if not include_archived:
+        query = query.filter(archived=False)
+    return [TicketStatus.from_model(row) for row in await query.order_by("position", "id")]

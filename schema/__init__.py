@@ -1,0 +1,1 @@
+"""The GraphQL schema: types, inputs, enums, errors; ``schema.root`` assembles it."""

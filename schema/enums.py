@@ -1,0 +1,73 @@
+"""GraphQL enums. The stored enums (models.enums) are registered as they are, so there is one list of each."""
+
+from enum import StrEnum
+
+import strawberry
+
+from models.enums import (
+    ActivityKind,
+    ActivityStatus,
+    Channel,
+    CommentKind,
+    ContractType,
+    Impact,
+    Priority,
+    Role,
+    StatusCategory,
+    TagSource,
+    TicketType,
+)
+
+strawberry.enum(Role, description="What a technician may do: ADMIN manages the account.")
+strawberry.enum(
+    StatusCategory, description="The lifecycle stage a status belongs to; custom statuses map to one."
+)
+strawberry.enum(TicketType, description="ITIL category of a ticket.")
+strawberry.enum(Priority, description="How urgent a ticket is.")
+strawberry.enum(Impact, description="How much of the business a ticket's problem affects.")
+strawberry.enum(ActivityStatus, description="Who the ticket is waiting on (not its lifecycle status).")
+strawberry.enum(Channel, description="Where a ticket, comment or change came from.")
+strawberry.enum(
+    CommentKind, description="PUBLIC_REPLY is seen by the requester; INTERNAL_NOTE by technicians only."
+)
+strawberry.enum(TagSource, description="Who put a tag on a ticket.")
+strawberry.enum(ContractType, description="How a customer's contract is billed.")
+strawberry.enum(ActivityKind, description="What an activity-log row records.")
+
+
+@strawberry.enum(description="Order of a conversation.")
+class ConversationOrder(StrEnum):
+    OLDEST_FIRST = "OLDEST_FIRST"
+    NEWEST_FIRST = "NEWEST_FIRST"
+
+
+@strawberry.enum(description="Which comments of a conversation to list.")
+class ConversationFilter(StrEnum):
+    ALL = "ALL"
+    PUBLIC_REPLIES = "PUBLIC_REPLIES"
+    INTERNAL_NOTES = "INTERNAL_NOTES"
+
+
+@strawberry.enum(description="Order of a ticket list.")
+class TicketOrder(StrEnum):
+    NEWEST_FIRST = "NEWEST_FIRST"
+    OLDEST_FIRST = "OLDEST_FIRST"
+    RECENTLY_UPDATED = "RECENTLY_UPDATED"
+
+
+__all__ = [
+    "ActivityKind",
+    "ActivityStatus",
+    "Channel",
+    "CommentKind",
+    "ContractType",
+    "ConversationFilter",
+    "ConversationOrder",
+    "Impact",
+    "Priority",
+    "Role",
+    "StatusCategory",
+    "TagSource",
+    "TicketOrder",
+    "TicketType",
+]

@@ -1,0 +1,33 @@
+"""Opaque global IDs: URL-safe base64 of ``TypeName:primary key``, padding removed."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+
+class InvalidId(ValueError):
+    """The value is not an ID this API issued, or names another type than expected."""
+
+
+def encode(type_name: str, pk: int) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+
+
+def decode(value: str) -> tuple[str, int]:
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+        type_name, _, pk = raw.partition(":")
+        number = int(pk)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as error:
+        raise InvalidId(f"{value!r} is not a valid ID.") from error
+    if not type_name.isidentifier() or number < 1 or number > 2**63 - 1 or pk != str(number):
+        raise InvalidId(f"{value!r} is not a valid ID.")
+    return type_name, number
+
+
+def decode_as(value: str, type_name: str) -> int:
+    found, pk = decode(value)
+    if found != type_name:
+        raise InvalidId(f"{value!r} is not a {type_name} ID.")
+    return pk

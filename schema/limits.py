@@ -1,0 +1,160 @@
+"""The query limits beyond depth, aliases and tokens: page sizes and the node budget.
+
+The node budget is the number of objects a query can return at most: every `first` multiplies the
+objects of the connection it pages by the number of parents it is asked for (50 tickets x 100 comments is
+5,000 nodes). Defaults of `first` count when the argument is omitted. The check runs on the parsed
+document with its variables, before anything is executed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
+    VariableNode,
+    get_named_type,
+    value_from_ast,
+)
+from strawberry.extensions import SchemaExtension
+
+
+class _Walk:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+        max_page: int,
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+        self.max_page = max_page
+        self.errors: list[str] = []
+
+    def first_of(self, field: FieldNode, definition: GraphQLField) -> int | None:
+        argument_type = definition.args.get("first")
+        if argument_type is None:
+            return None
+        for argument in field.arguments or ():
+            if argument.name.value == "first":
+                if isinstance(argument.value, VariableNode):
+                    value = self.variables.get(argument.value.name.value, argument_type.default_value)
+                else:
+                    value = value_from_ast(argument.value, argument_type.type, dict(self.variables))
+                break
+        else:
+            value = argument_type.default_value
+        return value if isinstance(value, int) else None
+
+    def nodes(
+        self, selections: SelectionSetNode | None, parent: Any, multiplier: int, seen: frozenset[str]
+    ) -> int:
+        if selections is None:
+            return 0
+        total = 0
+        for selection in selections.selections:
+            if isinstance(selection, FieldNode):
+                total += self.field_nodes(selection, parent, multiplier, seen)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                target = self.schema.get_type(condition.name.value) if condition else parent
+                total += self.nodes(selection.selection_set, target, multiplier, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is not None and name not in seen:
+                    target = self.schema.get_type(fragment.type_condition.name.value)
+                    total += self.nodes(fragment.selection_set, target, multiplier, seen | {name})
+        return total
+
+    def field_nodes(self, field: FieldNode, parent: Any, multiplier: int, seen: frozenset[str]) -> int:
+        if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+            return 0
+        definition = parent.fields.get(field.name.value)
+        if definition is None:
+            return 0
+        first = self.first_of(field, definition)
+        if first is not None:
+            if not 0 <= first <= self.max_page:
+                self.errors.append(
+                    f"`first` on `{field.name.value}` must be between 0 and {self.max_page} (got {first})."
+                )
+                first = max(0, min(first, self.max_page))
+            multiplier *= first
+        own = multiplier if first is not None else 0
+        return own + self.nodes(field.selection_set, get_named_type(definition.type), multiplier, seen)
+
+
+def count_nodes(
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+    max_page: int,
+) -> tuple[int, list[str]]:
+    root = schema.get_root_type(operation.operation)
+    walk = _Walk(schema, fragments, variables, max_page)
+    total = walk.nodes(operation.selection_set, root, 1, frozenset())
+    return total, walk.errors
+
+
+class NodeBudget(SchemaExtension):
+    """Refuses, at validation, a `first` above the page limit or a query that could return too many nodes.
+
+    The rule depends on the variables, so it is made per operation (a validation cache keyed on the
+    document alone must not skip it).
+    """
+
+    def __init__(self, *, max_page: int, max_nodes: int) -> None:
+        self.max_page = max_page
+        self.max_nodes = max_nodes
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        rule = _rule(context.variables or {}, context.operation_name, self.max_page, self.max_nodes)
+        context.validation_rules = (*context.validation_rules, rule)
+        yield
+
+
+def _rule(
+    variables: Mapping[str, Any], operation_name: str | None, max_page: int, max_nodes: int
+) -> type[ValidationRule]:
+    class NodeBudgetRule(ValidationRule):
+        def __init__(self, validation_context: ValidationContext) -> None:
+            super().__init__(validation_context)
+            document = validation_context.document
+            fragments = {
+                d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+            }
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            if operation_name:
+                operations = [o for o in operations if o.name and o.name.value == operation_name]
+            if len(operations) != 1:
+                return
+            total, errors = count_nodes(
+                validation_context.schema, operations[0], fragments, variables, max_page
+            )
+            if total > max_nodes:
+                errors.append(
+                    f"This query could return {total} nodes; the limit is {max_nodes}. "
+                    "Ask for smaller pages (`first`) or fewer nested connections."
+                )
+            for message in errors:
+                validation_context.report_error(GraphQLError(message, extensions={"code": "QUERY_TOO_LARGE"}))
+
+    return NodeBudgetRule

@@ -1,0 +1,56 @@
+"""Results of mutations: a success type or one of the typed errors, as a union per mutation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from schema.errors import InvalidCredentialsError, NotFoundError, PermissionDeniedError, ValidationError
+from schema.types.people import Requester, Technician
+from schema.types.tickets import Ticket
+from schema.types.viewer import Viewer
+
+
+@strawberry.type(description="A session token; send it as `Authorization: Bearer <token>`.")
+class LoginSuccess:
+    token: str = strawberry.field(description="The bearer token. It is shown only once.")
+    viewer: Viewer = strawberry.field(description="Who the token stands for.")
+
+
+@strawberry.type(description="The token (or tokens) no longer work.")
+class LogoutSuccess:
+    revoked: int = strawberry.field(description="How many tokens were revoked.")
+
+
+@strawberry.type(description="The ticket was created.")
+class CreateTicketSuccess:
+    ticket: Ticket = strawberry.field(description="The new ticket.")
+
+
+@strawberry.type(description="The technician was created.")
+class CreateTechnicianSuccess:
+    technician: Technician = strawberry.field(description="The new technician.")
+
+
+@strawberry.type(description="The requester was created.")
+class CreateRequesterSuccess:
+    requester: Requester = strawberry.field(description="The new requester.")
+
+
+LoginResult = Annotated[
+    LoginSuccess | ValidationError | InvalidCredentialsError,
+    strawberry.union("LoginResult", description="A token, or why not."),
+]
+CreateTicketResult = Annotated[
+    CreateTicketSuccess | ValidationError | NotFoundError | PermissionDeniedError,
+    strawberry.union("CreateTicketResult", description="The new ticket, or why not."),
+]
+CreateTechnicianResult = Annotated[
+    CreateTechnicianSuccess | ValidationError | PermissionDeniedError,
+    strawberry.union("CreateTechnicianResult", description="The new technician, or why not."),
+]
+CreateRequesterResult = Annotated[
+    CreateRequesterSuccess | ValidationError | NotFoundError | PermissionDeniedError,
+    strawberry.union("CreateRequesterResult", description="The new requester, or why not."),
+]

@@ -1,0 +1,176 @@
+"""The ticket and its details."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from models import tickets
+from models.enums import CommentKind as StoredCommentKind
+from resolvers.arguments import page_request
+from resolvers.context import Info
+from resolvers.loaders import ConnectionKey
+from resolvers.pagination import Ordering
+from schema import ids
+from schema.enums import (
+    ActivityStatus,
+    Channel,
+    ConversationFilter,
+    ConversationOrder,
+    Impact,
+    Priority,
+    StatusCategory,
+    TagSource,
+    TicketType,
+)
+from schema.types.activity import Activity
+from schema.types.common import Connection, Node, connection
+from schema.types.conversation import Comment
+from schema.types.people import Requester, Technician
+
+OLDEST_FIRST = Ordering((("created_at", False), ("id", False)))
+NEWEST_FIRST = Ordering((("created_at", True), ("id", True)))
+CONVERSATION_KINDS = {
+    ConversationFilter.ALL: None,
+    ConversationFilter.PUBLIC_REPLIES: frozenset({StoredCommentKind.PUBLIC_REPLY}),
+    ConversationFilter.INTERNAL_NOTES: frozenset({StoredCommentKind.INTERNAL_NOTE}),
+}
+
+
+@strawberry.type(description="A lifecycle state: built-in (Open, Pending, Resolved, Closed) or custom.")
+class TicketStatus(Node):
+    name: str = strawberry.field(description="Display name.")
+    category: StatusCategory = strawberry.field(description="The built-in stage this status belongs to.")
+    built_in: bool = strawberry.field(description="One of the four statuses every account has.")
+    position: int = strawberry.field(description="Place in the status drop-down.")
+    archived: bool = strawberry.field(
+        description="Archived statuses stay on old tickets but cannot be chosen."
+    )
+
+    @classmethod
+    def from_model(cls, row: tickets.TicketStatus) -> TicketStatus:
+        return cls(
+            id=strawberry.ID(ids.encode("TicketStatus", row.id)),
+            name=row.name,
+            category=row.category,
+            built_in=row.built_in,
+            position=row.position,
+            archived=row.archived,
+        )
+
+
+@strawberry.type(description="A tag on a ticket.")
+class TicketTag:
+    name: str = strawberry.field(description="The tag.")
+    source: TagSource = strawberry.field(description="MANUAL (a technician) or AI (a suggestion kept).")
+
+
+@strawberry.type(description="One support request: the ticket page.")
+class Ticket(Node):
+    pk: strawberry.Private[int]
+    status_pk: strawberry.Private[int]
+    assignee_pk: strawberry.Private[int | None]
+    requester_pk: strawberry.Private[int]
+    number: int = strawberry.field(description="Number within the account, shown as #number.")
+    title: str = strawberry.field(description="Subject line.")
+    description: str = strawberry.field(description="What the requester first wrote.")
+    type: TicketType = strawberry.field(description="INCIDENT, PROBLEM, REQUEST or CHANGE.")
+    priority: Priority = strawberry.field(description="How urgent it is.")
+    impact: Impact = strawberry.field(description="How much of the business it affects.")
+    activity_status: ActivityStatus = strawberry.field(description="Who the ticket is waiting on.")
+    channel: Channel = strawberry.field(description="Where the ticket came from.")
+    created_at: datetime = strawberry.field(description="When it was opened.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+    version: int = strawberry.field(description="Grows with every change; pass it back as expectedVersion.")
+
+    @classmethod
+    def from_model(cls, row: tickets.Ticket) -> Ticket:
+        return cls(
+            id=strawberry.ID(ids.encode("Ticket", row.id)),
+            pk=row.id,
+            status_pk=row.status_id,
+            assignee_pk=row.assignee_id,
+            requester_pk=row.requester_id,
+            number=row.number,
+            title=row.title,
+            description=row.description,
+            type=row.ticket_type,
+            priority=row.priority,
+            impact=row.impact,
+            activity_status=row.activity_status,
+            channel=row.channel,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            version=row.version,
+        )
+
+    @strawberry.field(description="The lifecycle status.")
+    async def status(self, info: Info) -> TicketStatus:
+        row = await info.context.loaders.status_by_id.load(self.status_pk)
+        assert row is not None
+        return TicketStatus.from_model(row)
+
+    @strawberry.field(description="The technician working the ticket; null when unassigned.")
+    async def assignee(self, info: Info) -> Technician | None:
+        if self.assignee_pk is None:
+            return None
+        row = await info.context.loaders.technician_shown_by_id.load(self.assignee_pk)
+        return Technician.from_model(row) if row else None
+
+    @strawberry.field(description="Who the ticket is for, with their details (the requester panel).")
+    async def requester(self, info: Info) -> Requester:
+        row = await info.context.loaders.requester_by_id.load(self.requester_pk)
+        assert row is not None, "a visible ticket's requester is visible"
+        return Requester.from_model(row)
+
+    @strawberry.field(description="Tags, by name.")
+    async def tags(self, info: Info) -> list[TicketTag]:
+        rows = await info.context.loaders.tags_by_ticket.load(self.pk)
+        return [TicketTag(name=name, source=TagSource(source)) for name, source in rows]
+
+    @strawberry.field(description="Public replies and internal notes (end users see public replies only).")
+    async def conversation(
+        self,
+        info: Info,
+        order: ConversationOrder = ConversationOrder.OLDEST_FIRST,
+        filter: ConversationFilter = ConversationFilter.ALL,
+        first: Annotated[int, strawberry.argument(description="Page size, at most 100.")] = 50,
+        after: Annotated[
+            str | None, strawberry.argument(description="endCursor of the previous page.")
+        ] = None,
+    ) -> Connection[Comment]:
+        ordering = OLDEST_FIRST if order is ConversationOrder.OLDEST_FIRST else NEWEST_FIRST
+        kinds = CONVERSATION_KINDS[filter]
+        key = ConnectionKey(self.pk, ordering, page_request(info, ordering, first, after), kinds)
+        page = await info.context.loaders.conversation.load(key)
+
+        async def count() -> int:
+            query = info.context.loaders.conversation_query(kinds)
+            return await query.filter(ticket_id=self.pk).count()
+
+        return connection(page, Comment.from_model, count)
+
+    @strawberry.field(description="The comments marked as the resolution, oldest first; empty when none.")
+    async def resolution(self, info: Info) -> list[Comment]:
+        return [
+            Comment.from_model(row) for row in await info.context.loaders.resolution_by_ticket.load(self.pk)
+        ]
+
+    @strawberry.field(description="The audit log, newest first (end users see public events only).")
+    async def activity(
+        self,
+        info: Info,
+        first: Annotated[int, strawberry.argument(description="Page size, at most 100.")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="endCursor of the previous page.")
+        ] = None,
+    ) -> Connection[Activity]:
+        key = ConnectionKey(self.pk, NEWEST_FIRST, page_request(info, NEWEST_FIRST, first, after))
+        page = await info.context.loaders.activity.load(key)
+
+        async def count() -> int:
+            return await info.context.loaders.activity_query(None).filter(ticket_id=self.pk).count()
+
+        return connection(page, Activity.from_model, count)

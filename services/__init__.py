@@ -1,0 +1,1 @@
+"""The domain: one async function per operation. Knows nothing of GraphQL, HTTP or SMTP."""

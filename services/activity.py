@@ -1,0 +1,32 @@
+"""Writing the ticket's audit log. Rows are created, never edited."""
+
+from __future__ import annotations
+
+from models.activity import Activity
+from models.enums import ActivityKind
+from services.viewer import Viewer
+
+
+async def record(
+    viewer: Viewer,
+    ticket_id: int,
+    kind: ActivityKind,
+    *,
+    field: str | None = None,
+    old: str | None = None,
+    new: str | None = None,
+    comment_id: int | None = None,
+) -> Activity:
+    """Append one row: who (the viewer), what, old -> new, through the viewer's channel, now."""
+    return await Activity.create(
+        account_id=viewer.account_id,
+        ticket_id=ticket_id,
+        kind=kind,
+        actor_technician_id=viewer.technician_id,
+        actor_requester_id=viewer.requester_id,
+        field=field,
+        old_value=old,
+        new_value=new,
+        comment_id=comment_id,
+        channel=viewer.channel,
+    )

@@ -1,0 +1,131 @@
+"""Bearer tokens and passwords.
+
+Tokens are ``dq_`` plus 43 random URL-safe characters; only their SHA-256 is stored, so a leaked
+database leaks no usable token. Tokens issued by ``login`` are interactive (their changes are recorded
+with channel WEB for technicians and PORTAL for requesters); tokens made with ``deskql create-token``
+are for integrations (channel API). Passwords are hashed with argon2id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from models.accounts import Technician
+from models.auth import ApiToken
+from models.clock import utcnow
+from models.enums import Channel
+from models.people import Requester
+from services.errors import InvalidCredentials, Unauthenticated, ValidationFailed
+from services.viewer import Viewer
+
+TOKEN_PREFIX = "dq_"  # noqa: S105 - a prefix, not a secret
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def hash_password(password: str) -> str:
+    return await asyncio.to_thread(_hasher.hash, password)
+
+
+async def _password_matches(password_hash: str | None, password: str) -> bool:
+    try:
+        return await asyncio.to_thread(_hasher.verify, password_hash or _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def issue_token(owner: Technician | Requester, *, label: str = "", interactive: bool = False) -> str:
+    """Create a token for a technician or a requester and return it; it is never shown again."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    await ApiToken.create(
+        account_id=owner.account_id,
+        technician_id=owner.id if isinstance(owner, Technician) else None,
+        requester_id=owner.id if isinstance(owner, Requester) else None,
+        token_hash=digest(token),
+        label=label[:100],
+        interactive=interactive,
+    )
+    return token
+
+
+async def authenticate(token: str) -> Viewer:
+    """The viewer a bearer token stands for; raises Unauthenticated with the reason."""
+    if not token.startswith(TOKEN_PREFIX):
+        raise Unauthenticated("Malformed bearer token: deskql tokens start with 'dq_'.")
+    row = await ApiToken.get_or_none(token_hash=digest(token))
+    if row is None:
+        raise Unauthenticated("Unknown bearer token.")
+    if row.revoked_at is not None:
+        raise Unauthenticated("This token has been revoked.")
+    if row.technician_id is not None:
+        technician = await Technician.get_or_none(id=row.technician_id)
+        if technician is None or not technician.active:
+            raise Unauthenticated("The technician of this token is deactivated.")
+        viewer = Viewer(
+            account_id=row.account_id,
+            token_id=row.id,
+            technician_id=technician.id,
+            role=technician.role,
+            channel=Channel.WEB if row.interactive else Channel.API,
+        )
+    else:
+        viewer = Viewer(
+            account_id=row.account_id,
+            token_id=row.id,
+            requester_id=row.requester_id,
+            channel=Channel.PORTAL if row.interactive else Channel.API,
+        )
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+        await ApiToken.filter(id=row.id).update(last_used_at=now)
+    return viewer
+
+
+async def login(email: str, password: str) -> str:
+    """An interactive token for the technician (or else the requester) with this email and password.
+
+    Wrong email and wrong password are indistinguishable, in the answer and in the time taken.
+    """
+    problems: dict[str, str] = {}
+    if not email.strip():
+        problems["email"] = "Enter your email address."
+    if not password:
+        problems["password"] = "Enter your password."  # noqa: S105 - a message
+    if problems:
+        raise ValidationFailed(problems)
+    address = email.strip().lower()
+    owner: Technician | Requester | None = await Technician.get_or_none(email=address, active=True)
+    if owner is None:
+        candidates = await Requester.filter(email=address, password_hash__not_isnull=True).limit(2)
+        owner = candidates[0] if len(candidates) == 1 else None
+    if not await _password_matches(owner.password_hash if owner else None, password) or owner is None:
+        raise InvalidCredentials()
+    return await issue_token(owner, label="login", interactive=True)
+
+
+async def revoke(token_id: int) -> int:
+    """Revoke one token; returns how many were revoked (0 when it already was)."""
+    return await ApiToken.filter(id=token_id, revoked_at__isnull=True).update(revoked_at=utcnow())
+
+
+async def revoke_interactive(viewer: Viewer) -> int:
+    """Revoke every interactive (login) token of the viewer's technician or requester."""
+    owner = (
+        {"technician_id": viewer.technician_id}
+        if viewer.is_technician
+        else {"requester_id": viewer.requester_id}
+    )
+    return await ApiToken.filter(
+        account_id=viewer.account_id, interactive=True, revoked_at__isnull=True, **owner
+    ).update(revoked_at=utcnow())

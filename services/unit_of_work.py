@@ -1,0 +1,44 @@
+"""A transaction that collects events and publishes them once it has committed.
+
+Tortoise has no on-commit hook. Services open ``unit_of_work()``; a service called from inside another
+joins the outer unit, so that events leave only after the outermost transaction commits, and not at all
+when it rolls back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+
+from tortoise.transactions import in_transaction
+
+from services.events import Event, publisher
+
+_current: ContextVar[UnitOfWork | None] = ContextVar("deskql_unit_of_work", default=None)
+
+
+class UnitOfWork:
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
+
+
+@asynccontextmanager
+async def unit_of_work() -> AsyncIterator[UnitOfWork]:
+    outer = _current.get()
+    if outer is not None:
+        yield outer
+        return
+    work = UnitOfWork()
+    token = _current.set(work)
+    try:
+        async with in_transaction():
+            yield work
+    finally:
+        _current.reset(token)
+    # Only reached when the transaction committed.
+    if work.events:
+        await publisher().publish(work.events)

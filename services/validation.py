@@ -1,0 +1,36 @@
+"""Checks shared by services. Each records a message for the input field it names."""
+
+from __future__ import annotations
+
+import re
+
+from services.errors import Problems
+
+_EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+MAX_PASSWORD = 1000
+MIN_PASSWORD = 10
+
+
+def text(problems: Problems, field: str, value: str, *, max_length: int, required: bool = True) -> str:
+    """The value stripped; an empty required value or one longer than max_length is a problem."""
+    cleaned = value.strip()
+    if required and not cleaned:
+        problems.add(field, "Must not be empty.")
+    elif len(cleaned) > max_length:
+        problems.add(field, f"Must be at most {max_length} characters (got {len(cleaned)}).")
+    return cleaned
+
+
+def email(problems: Problems, field: str, value: str) -> str:
+    cleaned = value.strip().lower()
+    if not _EMAIL.match(cleaned) or len(cleaned) > 254:
+        problems.add(field, "Must be an email address such as name@example.com.")
+    return cleaned
+
+
+def password(problems: Problems, field: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not MIN_PASSWORD <= len(value) <= MAX_PASSWORD:
+        problems.add(field, f"Must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long.")
+    return value

@@ -1,0 +1,34 @@
+"""Who is asking: a technician or a requester of one account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.enums import Channel, Role
+
+
+@dataclass(frozen=True)
+class Viewer:
+    account_id: int
+    token_id: int | None = None
+    technician_id: int | None = None
+    requester_id: int | None = None
+    role: Role | None = None
+    channel: Channel = Channel.API
+
+    @property
+    def is_technician(self) -> bool:
+        return self.technician_id is not None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @property
+    def is_requester(self) -> bool:
+        return self.requester_id is not None
+
+    @classmethod
+    def system(cls, account_id: int) -> Viewer:
+        """The account itself acting, for demo data, jobs and automations."""
+        return cls(account_id=account_id, channel=Channel.SYSTEM)
