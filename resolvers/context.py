@@ -49,6 +49,12 @@ class Context:
             self._loaders = Loaders(self.viewer)
         return self._loaders
 
+    def become(self, viewer: Viewer) -> None:
+        """After a login, the rest of the operation reads as the new viewer, with fresh loaders."""
+        self.viewer_or_none = viewer
+        self.auth_error = None
+        self._loaders = None
+
     def require_technician(self) -> Viewer:
         viewer = self.viewer
         if not viewer.is_technician:

@@ -52,6 +52,7 @@ async def login(
         viewer = await authentication.authenticate(token)
     except DomainError as error:
         return from_domain(error)  # type: ignore[return-value]
+    info.context.become(viewer)
     return LoginSuccess(
         token=token,
         viewer=Viewer(

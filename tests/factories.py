@@ -123,3 +123,42 @@ async def add_comments(ticket: Ticket, authors: list[Technician | Requester], to
         ],
         batch_size=500,
     )
+
+
+async def fill_requester_panel(world: World) -> None:
+    """Give the world's requester a customer with a contract, a site, a department, a device and a survey."""
+    from datetime import date
+
+    from models.enums import ContractType
+    from models.people import Contract, Customer, Department, Device, SatisfactionSurvey, Site
+
+    account_id = world.account.id
+    customer = await Customer.create(account_id=account_id, name="Contoso")
+    await Contract.create(
+        account_id=account_id,
+        customer_id=customer.id,
+        name="Managed services",
+        contract_type=ContractType.RETAINER,
+        starts_on=date(2026, 1, 1),
+    )
+    site = await Site.create(account_id=account_id, customer_id=customer.id, name="Head office")
+    department = await Department.create(account_id=account_id, name="Finance")
+    await Device.create(
+        account_id=account_id,
+        requester_id=world.requester.id,
+        name="LT-0042",
+        hostname="lt-0042",
+        os="Windows 11 Pro",
+        online=True,
+        last_seen_at=utcnow(),
+    )
+    await SatisfactionSurvey.create(
+        account_id=account_id,
+        requester_id=world.requester.id,
+        support_quality=5,
+        technician_knowledge=5,
+        overall_helpfulness=4,
+    )
+    await Requester.filter(id=world.requester.id).update(
+        customer_id=customer.id, site_id=site.id, department_id=department.id
+    )

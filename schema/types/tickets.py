@@ -134,8 +134,12 @@ class Ticket(Node):
     async def conversation(
         self,
         info: Info,
-        order: ConversationOrder = ConversationOrder.OLDEST_FIRST,
-        filter: ConversationFilter = ConversationFilter.ALL,
+        order: Annotated[ConversationOrder, strawberry.argument(description="Oldest or newest first.")] = (
+            ConversationOrder.OLDEST_FIRST
+        ),
+        filter: Annotated[
+            ConversationFilter, strawberry.argument(description="All, public replies or internal notes.")
+        ] = ConversationFilter.ALL,
         first: Annotated[int, strawberry.argument(description="Page size, at most 100.")] = 50,
         after: Annotated[
             str | None, strawberry.argument(description="endCursor of the previous page.")

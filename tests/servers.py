@@ -1,0 +1,67 @@
+"""Real deskql processes for end-to-end tests: the CLI as a user runs it, uvicorn serving on loopback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+DESKQL = str(Path(sys.executable).with_name("deskql"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def environment(**settings: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DESKQL_")}
+    env.update({f"DESKQL_{key.upper()}": value for key, value in settings.items()})
+    return env
+
+
+def deskql(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [DESKQL, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+@contextmanager
+def serving(env: dict[str, str], cwd: Path, port: int) -> Iterator[str]:
+    """`deskql serve` until the block ends; yields the base URL once /readyz answers."""
+    log = cwd / f"server-{port}.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [DESKQL, "serve", "--port", str(port)], env=env, cwd=cwd, stdout=output, stderr=subprocess.STDOUT
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"deskql serve exited with {process.returncode}:\n{log.read_text()}")
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"deskql serve did not get ready:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,126 @@
+"""The README's promises end to end: the CLI and uvicorn, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+import websockets
+
+from tests.conftest import PostgresDatabases, require
+from tests.servers import deskql, environment, free_port, serving
+
+TICKET_PAGE = "{ ticketByNumber(number: 200) { title requester { name recentTickets { number } } conversation(first: 3) { edges { node { kind } } } } }"
+
+
+def _token(output: str, role: str) -> str:
+    match = re.search(rf"^\s+{role}\s+\S+\s+(dq_\S+)$", output, re.MULTILINE)
+    assert match, output
+    return match.group(1)
+
+
+async def _websocket_acknowledges(url: str, protocol: str, token: str) -> None:
+    async with websockets.connect(url, subprotocols=[protocol]) as socket:  # type: ignore[list-item]
+        assert socket.subprotocol == protocol
+        await socket.send(
+            json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
+        )
+        reply = json.loads(await socket.recv())
+        assert reply["type"] == "connection_ack"
+
+
+async def test_the_embedded_default_migrates_loads_demo_data_and_serves(tmp_path: Path) -> None:
+    env = environment(database_url=f"sqlite://{tmp_path}/deskql.sqlite3")
+    assert deskql("migrate", env=env, cwd=tmp_path).returncode == 0
+    first = deskql("demo", env=env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "loading demo data" in first.stdout
+    second = deskql("demo", env=env, cwd=tmp_path)
+    assert "loading demo data" not in second.stdout  # first run only
+    technician = _token(second.stdout, "technician")
+    old_technician = _token(first.stdout, "technician")
+
+    port = free_port()
+    with serving(env, tmp_path, port) as base:
+        async with httpx.AsyncClient(base_url=base) as client:
+            assert (await client.get("/healthz")).json() == {"status": "ok"}
+            assert "graphiql" in (await client.get("/graphql", headers={"Accept": "text/html"})).text.lower()
+            response = await client.post(
+                "/graphql", json={"query": TICKET_PAGE}, headers={"Authorization": f"Bearer {technician}"}
+            )
+            page = response.json()["data"]["ticketByNumber"]
+            assert page["requester"]["recentTickets"][0] == {"number": 200}
+            assert len(page["conversation"]["edges"]) == 3
+            stale = await client.post(
+                "/graphql",
+                json={"query": "{ viewer { account { name } } }"},
+                headers={"Authorization": f"Bearer {old_technician}"},
+            )
+            assert stale.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        for protocol in ("graphql-transport-ws", "graphql-ws"):
+            await _websocket_acknowledges(f"ws://127.0.0.1:{port}/graphql", protocol, technician)
+
+
+async def test_the_production_shape_serves_on_postgresql_with_two_workers(
+    tmp_path: Path, postgres_databases: PostgresDatabases | None, redis_url: str
+) -> None:
+    require("x" if postgres_databases else "", "DESKQL_TEST_DATABASE_URL")
+    assert postgres_databases is not None
+    database_url = await postgres_databases.create()
+    env = environment(database_url=database_url, broadcast_url=redis_url, workers="2", secret_key="s" * 40)
+    assert deskql("migrate", env=env, cwd=tmp_path).returncode == 0
+    created = deskql(
+        "create-account",
+        "--name",
+        "Initech",
+        "--admin-email",
+        "bill@initech.test",
+        "--admin-name",
+        "Bill",
+        env=env,
+        cwd=tmp_path,
+    )
+    assert created.returncode == 0, created.stderr
+    admin_token = created.stdout.strip().splitlines()[-1]
+    assert admin_token.startswith("dq_")
+    again = deskql("create-token", "--email", "BILL@initech.test", env=env, cwd=tmp_path)
+    api_token = again.stdout.strip()
+
+    with serving(env, tmp_path, free_port()) as base:
+        async with httpx.AsyncClient(base_url=base) as client:
+            for token in (admin_token, api_token):
+                response = await client.post(
+                    "/graphql",
+                    json={"query": "{ viewer { technician { name role } } }"},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                assert response.json() == {
+                    "data": {"viewer": {"technician": {"name": "Bill", "role": "ADMIN"}}}
+                }
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("port", "eighty", "DESKQL_PORT: Input should be a valid integer"),
+        (
+            "database_url",
+            "mysql://x",
+            "DESKQL_DATABASE_URL: must start with sqlite://, postgres:// or postgresql://",
+        ),
+        ("workers", "2", "DESKQL_WORKERS > 1 needs DESKQL_BROADCAST_URL=redis://..."),
+        ("secret_key", "short", "DESKQL_SECRET_KEY: must be at least 32 characters"),
+    ],
+)
+def test_a_wrong_setting_fails_at_start_with_one_line_naming_the_variable(
+    tmp_path: Path, variable: str, value: str, message: str
+) -> None:
+    env = environment(**{variable: value})
+    result = deskql("serve", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"deskql: {message}")

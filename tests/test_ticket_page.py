@@ -1,0 +1,225 @@
+"""The ticket page in one query: exactly the fields asked for, with a statement count that does not grow."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from models.clock import utcnow
+from models.enums import CommentKind
+from schema.ids import encode
+from tests.api import Api
+from tests.factories import World, add_comment, add_comments, fill_requester_panel, make_world
+from tests.sql import recorded_statements
+
+TICKET_PAGE = """
+query TicketPage($id: ID!) {
+  ticket(id: $id) {
+    id number title description type priority impact activityStatus channel createdAt updatedAt version
+    status { id name category }
+    assignee { id name avatarUrl openTicketCount }
+    tags { name source }
+    requester {
+      id name jobTitle email phone mobile
+      site { name } department { name } customer { name }
+      contracts { name type active }
+      devices { name os online lastSeenAt }
+      satisfaction { average count surveys { supportQuality comment } }
+      recentTickets { number title status { name } }
+    }
+    conversation(first: 50) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node { id kind body text channel isResolution createdAt
+        author { ... on Technician { name } ... on Requester { name } }
+        attachments { filename contentType size } } }
+    }
+    resolution { id text }
+    activity(first: 20) { edges { node { kind field oldValue newValue channel createdAt
+      actor { ... on Technician { name } ... on Requester { name } } } } }
+  }
+}
+"""
+
+# token and its technician, ticket, status, assignee, tags, requester, conversation page, resolution,
+# activity page, open-ticket count, site, department, customer, contracts, devices, satisfaction, surveys,
+# recent tickets, conversation count, attachments, comment and activity authors not loaded yet. Rows
+# already loaded (the requester as an author, the statuses of recent tickets) come from the loaders.
+TICKET_PAGE_STATEMENTS = 22
+
+
+async def _page_statements(api: Api, world: World, ticket_id: int) -> tuple[dict, int]:
+    await api.data("{ viewer { account { name } } }", token=world.technician_token)  # token's lastUsedAt set
+    with recorded_statements() as statements:
+        data = await api.data(TICKET_PAGE, {"id": encode("Ticket", ticket_id)}, token=world.technician_token)
+    return data, len(statements)
+
+
+async def test_the_ticket_page_costs_the_same_statements_for_5_and_500_comments(api: Api) -> None:
+    world = await make_world()
+    await fill_requester_panel(world)
+    small = await world.ticket("Small conversation", assignee_id=world.technician.id)
+    large = await world.ticket("Large conversation", assignee_id=world.technician.id)
+    for ticket, total in ((small, 5), (large, 500)):
+        await add_comments(ticket, [world.technician, world.requester, world.admin], total)
+        await add_comment(ticket, world.technician, attachments=2, is_resolution=True)
+
+    small_data, small_count = await _page_statements(api, world, small.id)
+    large_data, large_count = await _page_statements(api, world, large.id)
+
+    assert small_count == large_count == TICKET_PAGE_STATEMENTS
+    assert small_data["ticket"]["conversation"]["totalCount"] == 6
+    assert large_data["ticket"]["conversation"]["totalCount"] == 501
+    assert len(large_data["ticket"]["conversation"]["edges"]) == 50
+    assert large_data["ticket"]["conversation"]["pageInfo"]["hasNextPage"] is True
+
+
+async def test_a_query_gets_exactly_the_fields_it_asks_for(api: Api) -> None:
+    world = await make_world()
+    ticket = await world.ticket(priority="HIGH")
+    data = await api.data(
+        "query($id: ID!) { ticket(id: $id) { title priority requester { name } } }",
+        {"id": encode("Ticket", ticket.id)},
+        token=world.technician_token,
+    )
+    assert data == {
+        "ticket": {
+            "title": "Printer on floor 2 jams",
+            "priority": "HIGH",
+            "requester": {"name": "Rita Requester"},
+        }
+    }
+
+
+async def test_the_conversation_pages_by_keyset_in_both_orders_and_filters(api: Api) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    start = utcnow() - timedelta(hours=1)
+    for i in range(7):
+        kind = CommentKind.INTERNAL_NOTE if i in (2, 5) else CommentKind.PUBLIC_REPLY
+        await add_comment(ticket, world.technician, kind, f"message {i}", at=start + timedelta(minutes=i))
+    query = """query($id: ID!, $order: ConversationOrder!, $filter: ConversationFilter!, $after: String) {
+      ticket(id: $id) { conversation(order: $order, filter: $filter, first: 3, after: $after) {
+        totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { text } } } } }"""
+
+    async def walk(order: str, filter: str) -> tuple[list[str], int]:
+        texts: list[str] = []
+        after = None
+        while True:
+            variables = {"id": encode("Ticket", ticket.id), "order": order, "filter": filter, "after": after}
+            page = (await api.data(query, variables, token=world.technician_token))["ticket"]["conversation"]
+            texts += [edge["node"]["text"] for edge in page["edges"]]
+            assert page["pageInfo"]["hasPreviousPage"] is (after is not None)
+            if not page["pageInfo"]["hasNextPage"]:
+                return texts, page["totalCount"]
+            after = page["pageInfo"]["endCursor"]
+
+    assert await walk("OLDEST_FIRST", "ALL") == ([f"message {i}" for i in range(7)], 7)
+    assert await walk("NEWEST_FIRST", "ALL") == ([f"message {i}" for i in reversed(range(7))], 7)
+    assert await walk("OLDEST_FIRST", "INTERNAL_NOTES") == (["message 2", "message 5"], 2)
+    assert await walk("NEWEST_FIRST", "PUBLIC_REPLIES") == (
+        ["message 6", "message 4", "message 3", "message 1", "message 0"],
+        5,
+    )
+
+
+async def test_comments_written_in_the_same_instant_page_without_loss_or_repeat(api: Api) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    moment = utcnow()
+    for i in range(5):
+        await add_comment(ticket, world.technician, body=f"same instant {i}", at=moment)
+    query = """query($id: ID!, $after: String) { ticket(id: $id) { conversation(first: 2, after: $after) {
+      pageInfo { hasNextPage endCursor } edges { node { text } } } } }"""
+    seen: list[str] = []
+    after = None
+    for _ in range(5):
+        page = await api.data(
+            query, {"id": encode("Ticket", ticket.id), "after": after}, token=world.technician_token
+        )
+        conversation = page["ticket"]["conversation"]
+        seen += [edge["node"]["text"] for edge in conversation["edges"]]
+        if not conversation["pageInfo"]["hasNextPage"]:
+            break
+        after = conversation["pageInfo"]["endCursor"]
+    assert seen == [f"same instant {i}" for i in range(5)]
+
+
+async def test_resolution_lists_the_comments_marked_as_resolution_and_is_empty_without(api: Api) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    await add_comment(ticket, world.technician, body="Try this")
+    query = "query($id: ID!) { ticket(id: $id) { resolution { text isResolution } } }"
+    variables = {"id": encode("Ticket", ticket.id)}
+    assert (await api.data(query, variables, token=world.technician_token))["ticket"]["resolution"] == []
+    await add_comment(ticket, world.technician, body="Replaced the toner", is_resolution=True)
+    assert (await api.data(query, variables, token=world.technician_token))["ticket"]["resolution"] == [
+        {"text": "Replaced the toner", "isResolution": True}
+    ]
+
+
+async def test_the_requester_panel_shows_the_last_five_tickets_and_satisfaction(api: Api) -> None:
+    from models.people import SatisfactionSurvey
+
+    world = await make_world()
+    created = [await world.ticket(f"Ticket {i}") for i in range(7)]
+    await SatisfactionSurvey.create(
+        account_id=world.account.id,
+        requester_id=world.requester.id,
+        ticket_id=created[0].id,
+        support_quality=5,
+        technician_knowledge=4,
+        overall_helpfulness=3,
+        comment="Good",
+    )
+    await SatisfactionSurvey.create(
+        account_id=world.account.id,
+        requester_id=world.requester.id,
+        ticket_id=created[1].id,
+        support_quality=2,
+        technician_knowledge=2,
+        overall_helpfulness=2,
+    )
+    data = await api.data(
+        """query($id: ID!) { ticket(id: $id) { requester { recentTickets { title }
+           satisfaction { average count surveys { supportQuality } } } } }""",
+        {"id": encode("Ticket", created[0].id)},
+        token=world.technician_token,
+    )
+    requester = data["ticket"]["requester"]
+    assert [t["title"] for t in requester["recentTickets"]] == [f"Ticket {i}" for i in (6, 5, 4, 3, 2)]
+    assert requester["satisfaction"]["count"] == 2
+    assert requester["satisfaction"]["average"] == 3.0
+    assert [s["supportQuality"] for s in requester["satisfaction"]["surveys"]] == [2, 5]
+
+
+async def test_activity_is_newest_first_and_names_the_actor(api: Api) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    data = await api.data(
+        """query($id: ID!) { ticket(id: $id) { activity { edges { node { kind newValue channel
+           actor { ... on Technician { name } } } } } } }""",
+        {"id": encode("Ticket", ticket.id)},
+        token=world.technician_token,
+    )
+    assert data["ticket"]["activity"]["edges"] == [
+        {
+            "node": {
+                "kind": "TICKET_CREATED",
+                "newValue": str(ticket.number),
+                "channel": "WEB",
+                "actor": {"name": "Ada Admin"},
+            }
+        }
+    ]
+
+
+async def test_ticket_by_number_finds_the_ticket_of_the_viewers_account(api: Api) -> None:
+    world = await make_world()
+    first = await world.ticket("First")
+    second = await world.ticket("Second")
+    assert (first.number, second.number) == (1, 2)
+    data = await api.data("{ ticketByNumber(number: 2) { title } }", token=world.technician_token)
+    assert data == {"ticketByNumber": {"title": "Second"}}
+    assert await api.data("{ ticketByNumber(number: 99) { title } }", token=world.technician_token) == {
+        "ticketByNumber": None
+    }
