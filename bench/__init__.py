@@ -1,0 +1,1 @@
+"""Benchmarks and load generators; never part of `make test`."""
