@@ -1,0 +1,1 @@
+"""Realtime: broadcast wiring, channels, event payloads, presence and the subscription generators."""
