@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from app.demo_text import (
     CUSTOMERS,
@@ -37,9 +37,11 @@ from models.enums import (
     TagSource,
     TicketType,
 )
+from models.forms import FormTemplate
 from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
+from models.sla import WEEKDAYS, SlaPause
 from models.tickets import Tag, Ticket, TicketStatus, TicketTag
-from services import people
+from services import people, sla, sla_policies
 from services.accounts import create_account
 from services.authentication import issue_token
 from services.viewer import Viewer
@@ -164,6 +166,8 @@ async def _ticket_history(
     )
     tags: dict[str, Tag] = {}
     now = utcnow()
+    await _sla_policies(account, requesters)
+    form_template = await FormTemplate.get(account_id=account.id, is_default=True)
     categories = (
         [StatusCategory.OPEN] * 5
         + [StatusCategory.PENDING] * 2
@@ -174,6 +178,7 @@ async def _ticket_history(
     activity: list[Activity] = []
     ticket_tags: list[TicketTag] = []
     surveys: list[SatisfactionSurvey] = []
+    pauses: list[SlaPause] = []
     for number in range(1, TICKETS + 1):
         scenario = rng.choice(SCENARIOS)
         requester = requesters[0] if number % 10 == 0 else rng.choice(requesters)
@@ -198,12 +203,14 @@ async def _ticket_history(
             channel=rng.choice([Channel.EMAIL, Channel.PORTAL, Channel.WEB]),
             created_at=opened,
             updated_at=opened,
+            form_template_id=form_template.id,
         )
         activity.append(
             _activity(ticket, ActivityKind.TICKET_CREATED, opened, requester=requester, new=str(number))
         )
         author = assignee or technicians[0]
         moment = opened
+        first_response: datetime | None = None
         lines = list(scenario.conversation)
         if category in (StatusCategory.RESOLVED, StatusCategory.CLOSED):
             lines.append(("resolution", scenario.resolution))
@@ -211,6 +218,8 @@ async def _ticket_history(
             moment += timedelta(minutes=rng.randint(5, 240))
             kind = CommentKind.INTERNAL_NOTE if who == "note" else CommentKind.PUBLIC_REPLY
             by_requester = who == "requester"
+            if kind is CommentKind.PUBLIC_REPLY and not by_requester and first_response is None:
+                first_response = moment
             comments.append(
                 Comment(
                     account_id=account.id,
@@ -249,7 +258,12 @@ async def _ticket_history(
                     new=status.name,
                 )
             )
-        await Ticket.filter(id=ticket.id).update(updated_at=moment)
+        resolved = category in (StatusCategory.RESOLVED, StatusCategory.CLOSED)
+        if sla.stops_clocks(status):
+            pauses.append(SlaPause(ticket_id=ticket.id, started_at=moment))
+        await Ticket.filter(id=ticket.id).update(
+            updated_at=moment, first_responded_at=first_response, resolved_at=moment if resolved else None
+        )
         for name in scenario.tags:
             if name not in tags:
                 tags[name] = await Tag.create(account_id=account.id, name=name)
@@ -283,6 +297,48 @@ async def _ticket_history(
     await Activity.bulk_create(activity, batch_size=500)
     await TicketTag.bulk_create(ticket_tags, batch_size=500)
     await SatisfactionSurvey.bulk_create(surveys, batch_size=500)
+    await SlaPause.bulk_create(pauses, batch_size=500)
+    for ticket in await Ticket.filter(account_id=account.id):
+        await sla.assign_policy(ticket, now)
+    await sla.record_breaches(now)
+
+
+async def _sla_policies(account: Account, requesters: list[Requester]) -> None:
+    """Office hours in New York for everyone, around the clock for the first customer's contract."""
+    admin = await Technician.filter(account_id=account.id, role=Role.ADMIN).first()
+    assert admin is not None
+    as_admin = Viewer(account_id=account.id, technician_id=admin.id, role=Role.ADMIN, channel=Channel.SYSTEM)
+    calendar = await sla_policies.create_calendar(
+        as_admin,
+        name="New York office",
+        timezone="America/New_York",
+        hours=[sla_policies.Hours(day, "08:00", "18:00") for day in WEEKDAYS[:5]],
+        holidays=[date(date.today().year, 12, 25), date(date.today().year + 1, 1, 1)],
+    )
+    minutes = {
+        Priority.LOW: (480, 4800),
+        Priority.MEDIUM: (240, 2400),
+        Priority.HIGH: (60, 960),
+        Priority.CRITICAL: (30, 480),
+    }
+    standard = await sla_policies.create_policy(
+        as_admin,
+        name="Standard business hours",
+        calendar_id=calendar.id,
+        is_default=True,
+        targets=[sla_policies.Target(p, first, resolution) for p, (first, resolution) in minutes.items()],
+    )
+    around_the_clock = await sla_policies.create_policy(
+        as_admin,
+        name="24/7 premium",
+        calendar_id=None,
+        targets=[
+            sla_policies.Target(p, first // 2, resolution // 2) for p, (first, resolution) in minutes.items()
+        ],
+    )
+    customer = await Customer.get(id=requesters[0].customer_id)
+    await sla_policies.set_customer_policy(as_admin, customer.id, around_the_clock.id)
+    assert standard.is_default
 
 
 def _activity(

@@ -11,10 +11,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
+from app import jobs
 from app.database import Database
 from app.graphql import DeskqlGraphQL
-from app.requests import RequestIdMiddleware
+from app.requests import RequestIdMiddleware, configure_logging
 from app.settings import Settings, load_settings
+from services import sla
+
+
+def periodic_jobs(settings: Settings) -> list[jobs.Job]:
+    return [jobs.Job("sla-breaches", settings.sla_check_seconds, sla.record_breaches)]
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> Starlette:
@@ -34,13 +40,16 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if owned:
-            await db.open()
-        try:
+        if not owned:
             yield
+            return
+        configure_logging(settings.log_level)
+        await db.open()
+        try:
+            async with jobs.running(periodic_jobs(settings)):
+                yield
         finally:
-            if owned:
-                await db.close()
+            await db.close()
 
     return Starlette(
         routes=[

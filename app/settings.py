@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     max_aliases: int = Field(30, ge=0, le=1000, description="aliases a document may use")
     max_tokens: int = Field(5000, ge=100, le=100_000, description="tokens a document may have")
     max_page_size: int = Field(100, ge=1, le=1000, description="largest `first` a connection accepts")
+    sla_check_seconds: float = Field(30, gt=0, le=3600, description="how often SLA breaches are looked for")
     max_nodes: int = Field(
         10_000, ge=100, le=1_000_000, description="node budget: `first` multiplied through nested connections"
     )

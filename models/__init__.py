@@ -3,6 +3,8 @@
 APP_LABEL = "deskql"
 MODEL_MODULES = [
     "models.accounts",
+    "models.forms",
+    "models.sla",
     "models.people",
     "models.tickets",
     "models.conversation",

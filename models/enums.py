@@ -73,13 +73,35 @@ class ContractType(StrEnum):
 
 
 class ActivityKind(StrEnum):
-    """What an Activity row records; end users see only the kinds listed in services.visibility."""
+    """What an Activity row records. End users see only the kinds listed in services.visibility."""
 
     TICKET_CREATED = "TICKET_CREATED"
     FIELD_CHANGED = "FIELD_CHANGED"
     STATUS_CHANGED = "STATUS_CHANGED"
     ASSIGNEE_CHANGED = "ASSIGNEE_CHANGED"
+    REQUESTER_CHANGED = "REQUESTER_CHANGED"
+    ACTIVITY_STATUS_CHANGED = "ACTIVITY_STATUS_CHANGED"
+    FORM_TEMPLATE_CHANGED = "FORM_TEMPLATE_CHANGED"
+    CUSTOM_FIELD_CHANGED = "CUSTOM_FIELD_CHANGED"
     TAG_ADDED = "TAG_ADDED"
     TAG_REMOVED = "TAG_REMOVED"
+    SLA_BREACHED = "SLA_BREACHED"
     PUBLIC_REPLY_ADDED = "PUBLIC_REPLY_ADDED"
     INTERNAL_NOTE_ADDED = "INTERNAL_NOTE_ADDED"
+
+
+class CustomFieldType(StrEnum):
+    TEXT = "TEXT"
+    TEXTAREA = "TEXTAREA"
+    NUMBER = "NUMBER"
+    DECIMAL = "DECIMAL"
+    DATE = "DATE"
+    DATETIME = "DATETIME"
+    DROPDOWN = "DROPDOWN"
+    MULTI_SELECT = "MULTI_SELECT"
+    CHECKBOX = "CHECKBOX"
+    URL = "URL"
+
+
+class BuiltInField(StrEnum):
+    PRODUCT_FAMILY = "PRODUCT_FAMILY"

@@ -10,6 +10,7 @@ from tortoise.models import Model
 from models.accounts import Account
 from models.clock import utcnow
 from models.enums import ContractType
+from models.sla import SlaPolicy
 
 if TYPE_CHECKING:
     from models.tickets import Ticket
@@ -24,6 +25,10 @@ class Customer(Model):
     )
     account_id: int
     name = fields.CharField(max_length=200)
+    sla_policy: fields.ForeignKeyNullableRelation[SlaPolicy] = fields.ForeignKeyField(
+        "deskql.SlaPolicy", related_name="customers", null=True, on_delete=fields.SET_NULL
+    )
+    sla_policy_id: int | None
     created_at = fields.DatetimeField(default=utcnow)
 
     class Meta:

@@ -6,9 +6,11 @@ from tortoise import fields
 from tortoise.models import Model
 
 from models.accounts import Account, Technician
-from models.clock import utcnow
+from models.clock import NO_DUE_TIME, utcnow
 from models.enums import ActivityStatus, Channel, Impact, Priority, StatusCategory, TagSource, TicketType
+from models.forms import FormTemplate
 from models.people import Requester
+from models.sla import SlaPolicy
 
 
 class TicketStatus(Model):
@@ -22,6 +24,7 @@ class TicketStatus(Model):
     name = fields.CharField(max_length=100)
     category = fields.CharEnumField(StatusCategory, max_length=20)
     built_in = fields.BooleanField(default=False)
+    pauses_sla = fields.BooleanField(default=False, db_default=False)
     position = fields.IntField(default=0)
     archived = fields.BooleanField(default=False)
 
@@ -31,7 +34,12 @@ class TicketStatus(Model):
 
 
 class Ticket(Model):
-    """One support request. ``number`` counts per account, ``version`` grows with every change."""
+    """One support request. ``number`` counts per account, ``version`` grows with every change.
+
+    The SLA columns are kept by services.sla: due times are null while unknown (paused with time left),
+    ``next_sla_due_at`` is the nearest due time of a running clock (NO_DUE_TIME when none) for sorting,
+    the ``*_breach_logged`` flags say a breach has its activity row already.
+    """
 
     id = fields.IntField(primary_key=True)
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
@@ -58,6 +66,21 @@ class Ticket(Model):
     )
     requester_id: int
     channel = fields.CharEnumField(Channel, max_length=20, default=Channel.WEB)
+    form_template: fields.ForeignKeyNullableRelation[FormTemplate] = fields.ForeignKeyField(
+        "deskql.FormTemplate", related_name="tickets", null=True, on_delete=fields.SET_NULL
+    )
+    form_template_id: int | None
+    sla_policy: fields.ForeignKeyNullableRelation[SlaPolicy] = fields.ForeignKeyField(
+        "deskql.SlaPolicy", related_name="tickets", null=True, on_delete=fields.SET_NULL
+    )
+    sla_policy_id: int | None
+    first_response_due_at = fields.DatetimeField(null=True)
+    first_responded_at = fields.DatetimeField(null=True)
+    resolution_due_at = fields.DatetimeField(null=True)
+    resolved_at = fields.DatetimeField(null=True)
+    next_sla_due_at = fields.DatetimeField(default=NO_DUE_TIME, db_default=NO_DUE_TIME)
+    first_response_breach_logged = fields.BooleanField(default=False, db_default=False)
+    resolution_breach_logged = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(default=utcnow)
     updated_at = fields.DatetimeField(default=utcnow)
     version = fields.IntField(default=1)
@@ -71,6 +94,9 @@ class Ticket(Model):
             ("requester_id", "created_at"),
             ("account_id", "ticket_type"),
             ("account_id", "priority"),
+            ("account_id", "created_at", "id"),
+            ("account_id", "updated_at", "id"),
+            ("account_id", "next_sla_due_at", "id"),
         )
 
 

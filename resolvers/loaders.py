@@ -19,6 +19,7 @@ from tortoise.queryset import QuerySet
 from models.activity import Activity
 from models.conversation import Comment
 from models.enums import CommentKind, StatusCategory
+from models.forms import CustomField
 from models.tickets import Ticket
 from resolvers.pagination import Ordering, Page, PageRequest, pages_by_parent
 from services import visibility
@@ -109,6 +110,15 @@ class Loaders:
         self.resolution_by_ticket = grouped_by(
             lambda: visibility.comments(v).filter(is_resolution=True), "ticket_id", "created_at", "id"
         )
+        self.custom_field_by_id = by_id(lambda: visibility.custom_fields(v))
+        self.form_template_by_id = by_id(lambda: visibility.form_templates(v))
+        self.sla_policy_by_id = by_id(lambda: visibility.sla_policies(v))
+        self.calendar_by_id = by_id(lambda: visibility.calendars(v))
+        self.fields_by_template = self._fields_by_template()
+        self.values_by_ticket = grouped_by(lambda: visibility.field_values(v), "ticket_id", "id")
+        self.sla_pauses_by_ticket = grouped_by(
+            lambda: visibility.sla_pauses(v), "ticket_id", "started_at", "id"
+        )
         self.tags_by_ticket = self._tags_by_ticket()
         self.open_ticket_count_by_technician = self._open_ticket_count_by_technician()
         self.satisfaction_by_requester = self._satisfaction_by_requester()
@@ -131,6 +141,16 @@ class Loaders:
             assert isinstance(kinds, frozenset)
             query = query.filter(kind__in=list(kinds))
         return query
+
+    def _fields_by_template(self) -> DataLoader[int, list[CustomField]]:
+        async def load(template_ids: list[int]) -> list[list[CustomField]]:
+            groups: dict[int, list[CustomField]] = defaultdict(list)
+            rows = visibility.template_fields(self.viewer).filter(template_id__in=template_ids)
+            for row in await rows.order_by("position", "id").select_related("field"):
+                groups[row.template_id].append(row.field)
+            return [groups.get(template_id, []) for template_id in template_ids]
+
+        return DataLoader(load_fn=load)
 
     def _ticket_by_number(self) -> DataLoader[int, Ticket | None]:
         async def load(numbers: list[int]) -> list[Ticket | None]:

@@ -13,6 +13,7 @@ from schema.ids import InvalidId, decode
 from schema.types.activity import Activity
 from schema.types.common import Node
 from schema.types.conversation import Attachment, Comment
+from schema.types.forms import CustomField, FormTemplate
 from schema.types.people import (
     Account,
     Contract,
@@ -24,6 +25,7 @@ from schema.types.people import (
     Site,
     Technician,
 )
+from schema.types.sla import BusinessCalendar, SlaPolicy
 from schema.types.tickets import Ticket, TicketStatus
 
 NodeSource = tuple[Callable[[Loaders], DataLoader[int, Any]], Callable[[Any], Node]]
@@ -43,7 +45,16 @@ SOURCES: dict[str, NodeSource] = {
     "Comment": (lambda loaders: loaders.comment_by_id, Comment.from_model),
     "Attachment": (lambda loaders: loaders.attachment_by_id, Attachment.from_model),
     "Activity": (lambda loaders: loaders.activity_by_id, Activity.from_model),
+    "CustomField": (lambda loaders: loaders.custom_field_by_id, CustomField.from_model),
+    "FormTemplate": (lambda loaders: loaders.form_template_by_id, FormTemplate.from_model),
+    "SlaPolicy": (lambda loaders: loaders.sla_policy_by_id, SlaPolicy.from_model),
+    "BusinessCalendar": (lambda loaders: loaders.calendar_by_id, BusinessCalendar.from_model),
 }
+
+
+def node_of(row: Any) -> Node:
+    """The GraphQL object for a model instance of any type ``node`` knows."""
+    return SOURCES[type(row).__name__][1](row)
 
 
 async def resolve_node(info: Info, value: str) -> Node | None:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import strawberry
 from tortoise.expressions import Q
 
+from models.clock import utcnow
 from resolvers.arguments import object_id, page_request
 from resolvers.context import BAD_USER_INPUT, ClientError, Info
 from resolvers.nodes import resolve_node
@@ -19,11 +20,13 @@ from schema.types.people import Technician
 from schema.types.tickets import Ticket, TicketStatus
 from schema.types.viewer import Viewer
 from services import visibility
+from services.sla import breached as sla_breached
 
 TICKET_ORDERS = {
     TicketOrder.NEWEST_FIRST: Ordering((("created_at", True), ("id", True))),
     TicketOrder.OLDEST_FIRST: Ordering((("created_at", False), ("id", False))),
     TicketOrder.RECENTLY_UPDATED: Ordering((("updated_at", True), ("id", True))),
+    TicketOrder.SLA_DUE: Ordering((("next_sla_due_at", False), ("id", False))),
 }
 MAX_NODES_PER_CALL = 100
 
@@ -81,7 +84,10 @@ def _ticket_conditions(filter: TicketFilter) -> Q:
         conditions["ticket_type__in"] = list(filter.type)
     if filter.priority is not None:
         conditions["priority__in"] = list(filter.priority)
-    return Q(**conditions)
+    query = Q(**conditions)
+    if filter.sla_breached is not None:
+        query &= sla_breached(utcnow(), wanted=filter.sla_breached)
+    return query
 
 
 async def tickets(

@@ -7,9 +7,11 @@ import strawberry
 from models.enums import (
     ActivityKind,
     ActivityStatus,
+    BuiltInField,
     Channel,
     CommentKind,
     ContractType,
+    CustomFieldType,
     Impact,
     Priority,
     Role,
@@ -32,6 +34,14 @@ strawberry.enum(
 )
 strawberry.enum(TagSource, description="Who put a tag on a ticket.")
 strawberry.enum(ContractType, description="How a customer's contract is billed.")
+strawberry.enum(
+    CustomFieldType, description="What a custom field holds; see the README for the value of each."
+)
+strawberry.enum(BuiltInField, description="A field every account has, which admins customise.")
+strawberry.enum(
+    CustomFieldType, description="What a custom field holds; see the README for the value of each."
+)
+strawberry.enum(BuiltInField, description="A field every account has, which admins customise.")
 strawberry.enum(ActivityKind, description="What an activity-log row records.")
 
 
@@ -53,16 +63,30 @@ class TicketOrder(StrEnum):
     NEWEST_FIRST = "NEWEST_FIRST"
     OLDEST_FIRST = "OLDEST_FIRST"
     RECENTLY_UPDATED = "RECENTLY_UPDATED"
+    SLA_DUE = "SLA_DUE"
+
+
+@strawberry.enum(description="A day of the week of a business calendar.")
+class Weekday(StrEnum):
+    MONDAY = "MONDAY"
+    TUESDAY = "TUESDAY"
+    WEDNESDAY = "WEDNESDAY"
+    THURSDAY = "THURSDAY"
+    FRIDAY = "FRIDAY"
+    SATURDAY = "SATURDAY"
+    SUNDAY = "SUNDAY"
 
 
 __all__ = [
     "ActivityKind",
     "ActivityStatus",
+    "BuiltInField",
     "Channel",
     "CommentKind",
     "ContractType",
     "ConversationFilter",
     "ConversationOrder",
+    "CustomFieldType",
     "Impact",
     "Priority",
     "Role",
@@ -70,4 +94,5 @@ __all__ = [
     "TagSource",
     "TicketOrder",
     "TicketType",
+    "Weekday",
 ]

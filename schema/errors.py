@@ -6,6 +6,7 @@ from enum import StrEnum
 
 import strawberry
 
+from schema.types.common import Node
 from services.errors import (
     Conflict,
     DomainError,
@@ -52,9 +53,11 @@ class PermissionDeniedError(Error):
     pass
 
 
-@strawberry.type(description="The object changed since you read it.")
+@strawberry.type(description="The object changed since you read it, or its state forbids the change.")
 class ConflictError(Error):
-    pass
+    current: Node | None = strawberry.field(
+        default=None, description="The object as it is now, when the conflict is a stale version."
+    )
 
 
 @strawberry.type(description="The email and password do not match an account.")

@@ -78,3 +78,6 @@ class TicketFilter:
     )
     type: list[TicketType] | None = strawberry.field(default=None, description="Any of these types.")
     priority: list[Priority] | None = strawberry.field(default=None, description="Any of these priorities.")
+    sla_breached: bool | None = strawberry.field(
+        default=None, description="true: a clock met late or running past its due time; false: none."
+    )

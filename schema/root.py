@@ -8,7 +8,6 @@ from functools import partial
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
-from resolvers import mutations, queries
 from schema.errors import (
     ConflictError,
     InvalidCredentialsError,
@@ -18,15 +17,10 @@ from schema.errors import (
 )
 from schema.limits import NodeBudget
 from schema.masking import MaskUnexpectedErrors
-from schema.payloads import (
-    CreateRequesterResult,
-    CreateTechnicianResult,
-    CreateTicketResult,
-    LoginResult,
-    LogoutSuccess,
-)
+from schema.operations.foundation import FoundationMutations, FoundationQueries
+from schema.operations.settings import SettingsMutations, SettingsQueries
+from schema.operations.tickets import TicketMutations, TicketQueries
 from schema.types.activity import Activity
-from schema.types.common import Connection, Node
 from schema.types.conversation import Attachment, Comment
 from schema.types.people import (
     Account,
@@ -36,62 +30,19 @@ from schema.types.people import (
     Device,
     SatisfactionSurvey,
     Site,
-    Technician,
 )
-from schema.types.tickets import Ticket, TicketStatus
-from schema.types.viewer import Viewer
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query:
-    viewer: Viewer = strawberry.field(resolver=queries.viewer, description="Who is asking.")
-    node: Node | None = strawberry.field(
-        resolver=queries.node, description="Any object by its global ID; null when missing or not visible."
-    )
-    nodes: list[Node | None] = strawberry.field(
-        resolver=queries.nodes, description="Up to 100 objects by global ID, in the order asked."
-    )
-    ticket: Ticket | None = strawberry.field(
-        resolver=queries.ticket,
-        description="A ticket by ID: the ticket page. Null when missing or not visible.",
-    )
-    ticket_by_number: Ticket | None = strawberry.field(
-        resolver=queries.ticket_by_number, description="A ticket by its number within the account."
-    )
-    tickets: Connection[Ticket] = strawberry.field(
-        resolver=queries.tickets, description="Tickets for dashboards and lists, filtered and keyset-paged."
-    )
-    technicians: list[Technician] = strawberry.field(
-        resolver=queries.technicians,
-        description="The account's technicians by name, with their open ticket counts (technicians only).",
-    )
-    ticket_statuses: list[TicketStatus] = strawberry.field(
-        resolver=queries.ticket_statuses, description="The status drop-down, in order."
-    )
+class Query(FoundationQueries, TicketQueries, SettingsQueries):
+    pass
 
 
 @strawberry.type(
     description="Everything that can be changed. Each takes one `input` and returns a result union."
 )
-class Mutation:
-    login: LoginResult = strawberry.field(
-        resolver=mutations.login,
-        description="Exchange email and password for a bearer token (no token needed).",
-    )
-    logout: LogoutSuccess = strawberry.field(
-        resolver=mutations.logout,
-        description="Revoke the token of this request (and optionally all sessions).",
-    )
-    create_ticket: CreateTicketResult = strawberry.field(
-        resolver=mutations.create_ticket,
-        description="Open a ticket: technicians for a requester, requesters for themselves.",
-    )
-    create_technician: CreateTechnicianResult = strawberry.field(
-        resolver=mutations.create_technician, description="Add a technician (admins only)."
-    )
-    create_requester: CreateRequesterResult = strawberry.field(
-        resolver=mutations.create_requester, description="Add a requester (admins only)."
-    )
+class Mutation(FoundationMutations, TicketMutations, SettingsMutations):
+    pass
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from models.enums import Role, StatusCategory
 from models.tickets import TicketStatus
 from services import validation
 from services.authentication import hash_password
+from services.custom_fields import create_built_ins
 from services.errors import Problems, ValidationFailed
 from services.unit_of_work import unit_of_work
 
@@ -21,7 +22,7 @@ BUILT_IN_STATUSES = (
 async def create_account(
     name: str, admin_email: str, admin_name: str, admin_password: str | None = None
 ) -> tuple[Account, Technician]:
-    """A new account with the four built-in statuses and its first admin.
+    """A new account with the four built-in statuses, the built-in fields and template, and its first admin.
 
     Raises ValidationFailed (name, adminEmail, adminName, adminPassword), including when the admin's
     email is already a technician's.
@@ -43,6 +44,7 @@ async def create_account(
                 for i, (status, category) in enumerate(BUILT_IN_STATUSES)
             ]
         )
+        await create_built_ins(account.id)
         admin = await Technician.create(
             account_id=account.id,
             name=admin_name,

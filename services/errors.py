@@ -47,13 +47,16 @@ class PermissionDenied(DomainError):
 
 
 class Conflict(DomainError):
-    """The entity changed since the caller read it; ``current`` holds the values now stored."""
+    """The entity changed since the caller read it, or is in a state that forbids the change.
+
+    ``current`` is the entity as stored now (a model instance), when there is one to show.
+    """
 
     code = "CONFLICT"
 
-    def __init__(self, message: str, current: dict[str, Any] | None = None) -> None:
+    def __init__(self, message: str, current: Any = None) -> None:
         super().__init__(message)
-        self.current = current or {}
+        self.current = current
 
 
 class InvalidCredentials(DomainError):

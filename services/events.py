@@ -15,6 +15,8 @@ class Event:
     account_id: int
     ticket_id: int | None = None
     ids: dict[str, int] = field(default_factory=dict)
+    changes: tuple[str, ...] = ()
+    """For updates: the API names of the fields that changed."""
     internal: bool = False
     """True when the event is about something end users must never learn of (an internal note)."""
 

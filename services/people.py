@@ -6,15 +6,11 @@ from models.accounts import Technician
 from models.enums import Role
 from models.people import Customer, Department, Requester, Site
 from services import validation
+from services.admin import require_admin
 from services.authentication import hash_password
-from services.errors import NotFound, PermissionDenied, Problems, ValidationFailed
+from services.errors import NotFound, Problems, ValidationFailed
 from services.unit_of_work import unit_of_work
 from services.viewer import Viewer
-
-
-def _require_admin(viewer: Viewer) -> None:
-    if not viewer.is_admin:
-        raise PermissionDenied("Only admins can do this.")
 
 
 async def create_technician(
@@ -30,7 +26,7 @@ async def create_technician(
 
     Raises PermissionDenied; ValidationFailed (name, email: also when taken, avatarUrl, password).
     """
-    _require_admin(viewer)
+    require_admin(viewer)
     problems = Problems()
     name = validation.text(problems, "name", name, max_length=200)
     email = validation.email(problems, "email", email)
@@ -74,7 +70,7 @@ async def create_requester(
     Raises PermissionDenied; ValidationFailed (name, email: also when taken in this account, jobTitle,
     phone, mobile, password); NotFound (customerId, siteId, departmentId) for ids not in this account.
     """
-    _require_admin(viewer)
+    require_admin(viewer)
     problems = Problems()
     name = validation.text(problems, "name", name, max_length=200)
     email = validation.email(problems, "email", email)

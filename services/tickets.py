@@ -5,10 +5,11 @@ from __future__ import annotations
 from tortoise.expressions import F
 
 from models.accounts import Account, Technician
-from models.enums import ActivityKind, ActivityStatus, Impact, Priority, StatusCategory, TicketType
+from models.enums import ActivityKind, Impact, Priority, StatusCategory, TicketType
+from models.forms import FormTemplate
 from models.people import Requester
 from models.tickets import Ticket, TicketStatus
-from services import activity, validation
+from services import activity, activity_status, sla, validation
 from services.errors import NotFound, Problems
 from services.events import Event
 from services.unit_of_work import unit_of_work
@@ -37,7 +38,8 @@ async def create_ticket(
     impact: Impact = Impact.NO_IMPACT,
     assignee_id: int | None = None,
 ) -> Ticket:
-    """A new ticket in the account's first OPEN status, activity status UNREAD.
+    """A new ticket in the account's first OPEN status, activity status UNREAD, the default form template,
+    and the SLA policy of its requester (services.sla).
 
     A technician opens it for a requester of the account (``requester_id`` required) and may assign it;
     a requester opens it for themself (``requester_id`` and ``assignee_id`` must be absent or their own).
@@ -71,6 +73,7 @@ async def create_ticket(
         .first()
     )
     assert status is not None, "every account has the built-in Open status"
+    template = await FormTemplate.get_or_none(account_id=viewer.account_id, is_default=True, archived=False)
     async with unit_of_work() as work:
         ticket = await Ticket.create(
             account_id=viewer.account_id,
@@ -81,11 +84,13 @@ async def create_ticket(
             ticket_type=ticket_type,
             priority=priority,
             impact=impact,
-            activity_status=ActivityStatus.UNREAD,
+            activity_status=activity_status.on_create(),
             assignee_id=assignee_id,
             requester_id=requester_id,
             channel=viewer.channel,
+            form_template_id=template.id if template else None,
         )
+        await sla.assign_policy(ticket, ticket.created_at)
         await activity.record(viewer, ticket.id, ActivityKind.TICKET_CREATED, new=str(ticket.number))
         work.emit(Event("ticket.created", viewer.account_id, ticket.id))
     return ticket

@@ -5,20 +5,28 @@ Rules:
 - A technician sees every ticket of the account, with its internal notes and full activity.
 - A requester sees only the tickets they requested, only public replies, only the activity kinds in
   PUBLIC_ACTIVITY_KINDS, only themselves among requesters, and technicians only as the assignee or
-  author shown on their tickets (never through ``technicians`` or ``node``).
+  author shown on their tickets (never through ``technicians`` or ``node``). Custom fields, form
+  templates, SLA policies, calendars and SLA clocks are staff-only.
 """
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from models.accounts import Account, Technician
 from models.activity import Activity
 from models.conversation import Attachment, Comment
 from models.enums import ActivityKind, CommentKind
+from models.forms import CustomField, FormTemplate, FormTemplateField, TicketFieldValue
 from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
+from models.sla import BusinessCalendar, SlaPause, SlaPolicy
 from models.tickets import Tag, Ticket, TicketStatus
 from services.viewer import Viewer
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 PUBLIC_ACTIVITY_KINDS = frozenset(
     {
@@ -79,10 +87,7 @@ def tags(viewer: Viewer) -> QuerySet[Tag]:
 
 def technicians(viewer: Viewer) -> QuerySet[Technician]:
     """Technicians as people to list or fetch by id: staff only."""
-    query = Technician.filter(account_id=viewer.account_id)
-    if not viewer.is_technician:
-        query = query.filter(id__in=[])
-    return query
+    return _staff_only(viewer, Technician.filter(account_id=viewer.account_id))
 
 
 def technicians_shown_on_tickets(viewer: Viewer) -> QuerySet[Technician]:
@@ -106,10 +111,7 @@ def customers(viewer: Viewer) -> QuerySet[Customer]:
 
 def contracts(viewer: Viewer) -> QuerySet[Contract]:
     """Contracts are commercial terms between the MSP and its customer: staff only."""
-    query = Contract.filter(account_id=viewer.account_id)
-    if not viewer.is_technician:
-        query = query.filter(id__in=[])
-    return query
+    return _staff_only(viewer, Contract.filter(account_id=viewer.account_id))
 
 
 def sites(viewer: Viewer) -> QuerySet[Site]:
@@ -138,3 +140,35 @@ def surveys(viewer: Viewer) -> QuerySet[SatisfactionSurvey]:
     if not viewer.is_technician:
         query = query.filter(requester_id=viewer.requester_id)
     return query
+
+
+def _staff_only(viewer: Viewer, query: QuerySet[ModelT]) -> QuerySet[ModelT]:
+    return query if viewer.is_technician else query.filter(id__in=[])
+
+
+def custom_fields(viewer: Viewer) -> QuerySet[CustomField]:
+    return _staff_only(viewer, CustomField.filter(account_id=viewer.account_id))
+
+
+def form_templates(viewer: Viewer) -> QuerySet[FormTemplate]:
+    return _staff_only(viewer, FormTemplate.filter(account_id=viewer.account_id))
+
+
+def template_fields(viewer: Viewer) -> QuerySet[FormTemplateField]:
+    return _staff_only(viewer, FormTemplateField.filter(template__account_id=viewer.account_id))
+
+
+def field_values(viewer: Viewer) -> QuerySet[TicketFieldValue]:
+    return _staff_only(viewer, TicketFieldValue.filter(ticket__account_id=viewer.account_id))
+
+
+def sla_policies(viewer: Viewer) -> QuerySet[SlaPolicy]:
+    return _staff_only(viewer, SlaPolicy.filter(account_id=viewer.account_id))
+
+
+def calendars(viewer: Viewer) -> QuerySet[BusinessCalendar]:
+    return _staff_only(viewer, BusinessCalendar.filter(account_id=viewer.account_id))
+
+
+def sla_pauses(viewer: Viewer) -> QuerySet[SlaPause]:
+    return _staff_only(viewer, SlaPause.filter(ticket__account_id=viewer.account_id))

@@ -14,6 +14,7 @@ from resolvers.pagination import Ordering, PageRequest
 from schema import ids
 from schema.enums import ContractType, Role
 from schema.types.common import Node
+from schema.types.sla import SlaPolicy
 
 if TYPE_CHECKING:
     from schema.types.tickets import Ticket
@@ -60,17 +61,32 @@ class Technician(Node):
 @strawberry.type(description="An MSP's client organisation.")
 class Customer(Node):
     pk: strawberry.Private[int]
+    sla_policy_pk: strawberry.Private[int | None]
     name: str = strawberry.field(description="Display name.")
 
     @classmethod
     def from_model(cls, row: people.Customer) -> Customer:
-        return cls(id=strawberry.ID(ids.encode("Customer", row.id)), pk=row.id, name=row.name)
+        return cls(
+            id=strawberry.ID(ids.encode("Customer", row.id)),
+            pk=row.id,
+            sla_policy_pk=row.sla_policy_id,
+            name=row.name,
+        )
 
     @strawberry.field(description="The customer's contracts, oldest first (technicians only).")
     async def contracts(self, info: Info) -> list[Contract]:
         return [
             Contract.from_model(c) for c in await info.context.loaders.contracts_by_customer.load(self.pk)
         ]
+
+    @strawberry.field(
+        description="The SLA policy overriding the account default for its requesters (technicians only)."
+    )
+    async def sla_policy(self, info: Info) -> SlaPolicy | None:
+        if self.sla_policy_pk is None:
+            return None
+        row = await info.context.loaders.sla_policy_by_id.load(self.sla_policy_pk)
+        return SlaPolicy.from_model(row) if row else None
 
 
 @strawberry.type(description="A customer's service contract.")

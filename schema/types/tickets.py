@@ -9,12 +9,14 @@ import strawberry
 
 from models import tickets
 from models.enums import CommentKind as StoredCommentKind
+from resolvers import ticket_fields
 from resolvers.arguments import page_request
 from resolvers.context import Info
 from resolvers.loaders import ConnectionKey
 from resolvers.pagination import Ordering
 from schema import ids
 from schema.enums import (
+    ActivityKind,
     ActivityStatus,
     Channel,
     ConversationFilter,
@@ -28,7 +30,9 @@ from schema.enums import (
 from schema.types.activity import Activity
 from schema.types.common import Connection, Node, connection
 from schema.types.conversation import Comment
+from schema.types.forms import FormTemplate, TicketCustomField
 from schema.types.people import Requester, Technician
+from schema.types.sla import TicketSla
 
 OLDEST_FIRST = Ordering((("created_at", False), ("id", False)))
 NEWEST_FIRST = Ordering((("created_at", True), ("id", True)))
@@ -44,6 +48,9 @@ class TicketStatus(Node):
     name: str = strawberry.field(description="Display name.")
     category: StatusCategory = strawberry.field(description="The built-in stage this status belongs to.")
     built_in: bool = strawberry.field(description="One of the four statuses every account has.")
+    pauses_sla: bool = strawberry.field(
+        description="Tickets in this status stop their SLA clocks (PENDING, RESOLVED and CLOSED always do)."
+    )
     position: int = strawberry.field(description="Place in the status drop-down.")
     archived: bool = strawberry.field(
         description="Archived statuses stay on old tickets but cannot be chosen."
@@ -56,6 +63,7 @@ class TicketStatus(Node):
             name=row.name,
             category=row.category,
             built_in=row.built_in,
+            pauses_sla=row.pauses_sla,
             position=row.position,
             archived=row.archived,
         )
@@ -67,9 +75,16 @@ class TicketTag:
     source: TagSource = strawberry.field(description="MANUAL (a technician) or AI (a suggestion kept).")
 
 
+@strawberry.type(description="An existing tag that matches what is being typed.")
+class TagSuggestion:
+    name: str = strawberry.field(description="The tag.")
+    ticket_count: int = strawberry.field(description="How many tickets have it.")
+
+
 @strawberry.type(description="One support request: the ticket page.")
 class Ticket(Node):
     pk: strawberry.Private[int]
+    row: strawberry.Private[tickets.Ticket]
     status_pk: strawberry.Private[int]
     assignee_pk: strawberry.Private[int | None]
     requester_pk: strawberry.Private[int]
@@ -90,6 +105,7 @@ class Ticket(Node):
         return cls(
             id=strawberry.ID(ids.encode("Ticket", row.id)),
             pk=row.id,
+            row=row,
             status_pk=row.status_id,
             assignee_pk=row.assignee_id,
             requester_pk=row.requester_id,
@@ -166,15 +182,36 @@ class Ticket(Node):
     async def activity(
         self,
         info: Info,
+        kind: Annotated[
+            list[ActivityKind] | None, strawberry.argument(description="Only these kinds (all when omitted).")
+        ] = None,
         first: Annotated[int, strawberry.argument(description="Page size, at most 100.")] = 20,
         after: Annotated[
             str | None, strawberry.argument(description="endCursor of the previous page.")
         ] = None,
     ) -> Connection[Activity]:
-        key = ConnectionKey(self.pk, NEWEST_FIRST, page_request(info, NEWEST_FIRST, first, after))
+        kinds = frozenset(kind) if kind is not None else None
+        key = ConnectionKey(self.pk, NEWEST_FIRST, page_request(info, NEWEST_FIRST, first, after), kinds)
         page = await info.context.loaders.activity.load(key)
 
         async def count() -> int:
-            return await info.context.loaders.activity_query(None).filter(ticket_id=self.pk).count()
+            return await info.context.loaders.activity_query(kinds).filter(ticket_id=self.pk).count()
 
         return connection(page, Activity.from_model, count)
+
+    @strawberry.field(description="The form template whose fields the ticket shows (technicians only).")
+    async def form_template(self, info: Info) -> FormTemplate | None:
+        if self.row.form_template_id is None:
+            return None
+        row = await info.context.loaders.form_template_by_id.load(self.row.form_template_id)
+        return FormTemplate.from_model(row) if row else None
+
+    @strawberry.field(
+        description="The template's fields in order, with this ticket's values (technicians only)."
+    )
+    async def custom_fields(self, info: Info) -> list[TicketCustomField]:
+        return await ticket_fields.custom_fields_of(info, self.row)
+
+    @strawberry.field(description="The SLA clocks; null without a policy (and for end users).")
+    async def sla(self, info: Info) -> TicketSla | None:
+        return await ticket_fields.sla_of(info, self.row)

@@ -1,0 +1,58 @@
+"""Ticket fields that are computed by the domain: custom field values and SLA clocks."""
+
+from __future__ import annotations
+
+from models import tickets
+from models.clock import utcnow
+from resolvers.context import Info
+from schema.types.forms import CustomField, TicketCustomField
+from schema.types.sla import SlaClock, SlaPolicy, TicketSla
+from services import field_values, sla
+
+
+async def custom_fields_of(info: Info, ticket: tickets.Ticket) -> list[TicketCustomField]:
+    if ticket.form_template_id is None or not info.context.viewer.is_technician:
+        return []
+    loaders = info.context.loaders
+    definitions = await loaders.fields_by_template.load(ticket.form_template_id)
+    values = {
+        row.field_id: field_values.load(row.value) for row in await loaders.values_by_ticket.load(ticket.id)
+    }
+    return [
+        TicketCustomField(
+            field=CustomField.from_model(definition),
+            value=values.get(definition.id),
+            display_value=field_values.display(values.get(definition.id)),
+        )
+        for definition in definitions
+    ]
+
+
+async def sla_of(info: Info, ticket: tickets.Ticket) -> TicketSla | None:
+    if ticket.sla_policy_id is None:
+        return None
+    loaders = info.context.loaders
+    policy = await loaders.sla_policy_by_id.load(ticket.sla_policy_id)
+    if policy is None:
+        return None
+    calendar = await loaders.calendar_by_id.load(policy.calendar_id) if policy.calendar_id else None
+    pauses = [
+        (pause.started_at, pause.ended_at) for pause in await loaders.sla_pauses_by_ticket.load(ticket.id)
+    ]
+    state = sla.ticket_sla(ticket, policy, calendar, pauses, utcnow())
+    return TicketSla(
+        policy=SlaPolicy.from_model(policy),
+        first_response=_clock(state.first_response),
+        resolution=_clock(state.resolution),
+    )
+
+
+def _clock(state: sla.ClockState) -> SlaClock:
+    return SlaClock(
+        target_minutes=state.target_seconds // 60,
+        due_at=state.due_at,
+        completed_at=state.completed_at,
+        breached=state.breached,
+        remaining_seconds=state.remaining_seconds,
+        paused=state.paused,
+    )

@@ -1,0 +1,44 @@
+"""Who is asking, any object by ID, sessions and people."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers import mutations, queries
+from schema.payloads import CreateRequesterResult, CreateTechnicianResult, LoginResult, LogoutSuccess
+from schema.types.common import Node
+from schema.types.people import Technician
+from schema.types.viewer import Viewer
+
+
+@strawberry.type
+class FoundationQueries:
+    viewer: Viewer = strawberry.field(resolver=queries.viewer, description="Who is asking.")
+    node: Node | None = strawberry.field(
+        resolver=queries.node, description="Any object by its global ID; null when missing or not visible."
+    )
+    nodes: list[Node | None] = strawberry.field(
+        resolver=queries.nodes, description="Up to 100 objects by global ID, in the order asked."
+    )
+    technicians: list[Technician] = strawberry.field(
+        resolver=queries.technicians,
+        description="The account's technicians by name, with their open ticket counts (technicians only).",
+    )
+
+
+@strawberry.type
+class FoundationMutations:
+    login: LoginResult = strawberry.field(
+        resolver=mutations.login,
+        description="Exchange email and password for a bearer token (no token needed).",
+    )
+    logout: LogoutSuccess = strawberry.field(
+        resolver=mutations.logout,
+        description="Revoke the token of this request (and optionally all sessions).",
+    )
+    create_technician: CreateTechnicianResult = strawberry.field(
+        resolver=mutations.create_technician, description="Add a technician (admins only)."
+    )
+    create_requester: CreateRequesterResult = strawberry.field(
+        resolver=mutations.create_requester, description="Add a requester (admins only)."
+    )
