@@ -41,7 +41,7 @@ from models.forms import FormTemplate
 from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
 from models.sla import WEEKDAYS, SlaPause
 from models.tickets import Tag, Ticket, TicketStatus, TicketTag
-from services import people, sla, sla_policies
+from services import people, reply_templates, sla, sla_policies
 from services.accounts import create_account
 from services.authentication import issue_token
 from services.viewer import Viewer
@@ -52,6 +52,23 @@ TECHNICIAN_PASSWORD = "demo-technician"
 REQUESTER_PASSWORD = "demo-end-user"
 DEMO_TOKEN_LABEL = "demo"
 TICKETS = 200
+REPLY_TEMPLATES = [
+    (
+        "Greeting",
+        "<p>Hi {{requester.firstName}},</p><p>thanks for reaching out about #{{ticket.number}}. "
+        "I'm looking into it now.</p><p>{{technician.name}}</p>",
+    ),
+    (
+        "Restart first",
+        "<p>Hi {{requester.firstName}}, could you restart the computer and tell me whether "
+        "the problem is still there?</p>",
+    ),
+    (
+        "Closing",
+        "<p>Hi {{requester.firstName}}, I'm closing #{{ticket.number}} as solved. Reply to this "
+        "message if anything comes back.</p><p>{{technician.name}}, {{account.name}}</p>",
+    ),
+]
 
 
 @dataclass
@@ -89,6 +106,8 @@ async def load(seed: int = 7) -> None:
         )
     requesters = await _organisations_and_requesters(account, as_admin, rng)
     await _ticket_history(account, technicians, requesters, rng)
+    for name, body in REPLY_TEMPLATES:
+        await reply_templates.create(as_admin, name=name, body=body, shared=True)
 
 
 async def _organisations_and_requesters(

@@ -11,17 +11,29 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 from app.auth import viewer_from_header
 from app.requests import current_request_id
 from app.settings import Settings
-from resolvers.context import Context
-from schema.root import Limits, build_schema
+from resolvers.context import Context, Environment
+from schema.root import QueryLimits, build_schema
+from services.attachments import Limits
+from services.signing import Signer
 
 
-def limits_of(settings: Settings) -> Limits:
-    return Limits(
+def limits_of(settings: Settings) -> QueryLimits:
+    return QueryLimits(
         max_depth=settings.max_depth,
         max_aliases=settings.max_aliases,
         max_tokens=settings.max_tokens,
         max_page_size=settings.max_page_size,
         max_nodes=settings.max_nodes,
+    )
+
+
+def environment_of(settings: Settings) -> Environment:
+    return Environment(
+        signer=Signer(settings.signing_key),
+        max_page_size=settings.max_page_size,
+        attachment_limits=Limits(settings.max_attachment_bytes, settings.max_comment_attachment_bytes),
+        app_url=settings.app_url,
+        download_link_seconds=settings.download_link_seconds,
     )
 
 
@@ -31,14 +43,15 @@ class DeskqlGraphQL(GraphQL[Context, None]):
             build_schema(limits_of(settings)),
             graphql_ide="graphiql" if settings.graphiql else None,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+            multipart_uploads_enabled=True,
         )
-        self.settings = settings
+        self.environment = environment_of(settings)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         viewer, auth_error = await viewer_from_header(request.headers.get("authorization"))
         return Context(
             request_id=current_request_id(),
-            max_page_size=self.settings.max_page_size,
+            environment=self.environment,
             viewer_or_none=viewer,
             auth_error=auth_error,
             request=request,

@@ -13,14 +13,21 @@ from starlette.routing import Route, WebSocketRoute
 
 from app import jobs
 from app.database import Database
+from app.downloads import download_endpoint
 from app.graphql import DeskqlGraphQL
+from app.guards import RequestGuards
 from app.requests import RequestIdMiddleware, configure_logging
 from app.settings import Settings, load_settings
-from services import sla
+from integrations.storage import LocalDirectoryStorage
+from services import notifications, sla
+from services.storage import install_storage
 
 
 def periodic_jobs(settings: Settings) -> list[jobs.Job]:
-    return [jobs.Job("sla-breaches", settings.sla_check_seconds, sla.record_breaches)]
+    return [
+        jobs.Job("sla-breaches", settings.sla_check_seconds, sla.record_breaches),
+        jobs.Job("expired-notifications", 3600, notifications.purge_expired),
+    ]
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> Starlette:
@@ -29,6 +36,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     owned = database is None
     db = database or Database(settings.database_url)
     graphql = DeskqlGraphQL(settings)
+    install_storage(LocalDirectoryStorage(settings.attachments_dir))
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -57,7 +65,15 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            Route("/attachments/{id}/{filename}", download_endpoint(graphql.environment.signer)),
         ],
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(
+                RequestGuards,
+                max_body_bytes=settings.max_body_bytes,
+                max_upload_bytes=settings.max_attachment_bytes,
+            ),
+        ],
         lifespan=lifespan,
     )

@@ -36,6 +36,16 @@ class Settings(BaseSettings):
     max_tokens: int = Field(5000, ge=100, le=100_000, description="tokens a document may have")
     max_page_size: int = Field(100, ge=1, le=1000, description="largest `first` a connection accepts")
     sla_check_seconds: float = Field(30, gt=0, le=3600, description="how often SLA breaches are looked for")
+    app_url: str = Field("http://127.0.0.1:8000", description="the front end's address, for links to tickets")
+    attachments_dir: Path = Field(Path("var/attachments"), description="where attachment files are kept")
+    max_attachment_bytes: int = Field(25_000_000, ge=1, description="largest file one upload may be")
+    max_comment_attachment_bytes: int = Field(
+        25_000_000, ge=1, description="all files of one comment together"
+    )
+    max_body_bytes: int = Field(1_000_000, ge=10_000, description="largest request body other than an upload")
+    download_link_seconds: int = Field(
+        3600, ge=60, le=7 * 86400, description="how long a download link works"
+    )
     max_nodes: int = Field(
         10_000, ge=100, le=1_000_000, description="node budget: `first` multiplied through nested connections"
     )
@@ -46,6 +56,13 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite://", "postgres://", "postgresql://")):
             raise ValueError("must start with sqlite://, postgres:// or postgresql://")
         return value
+
+    @field_validator("app_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
 
     @field_validator("broadcast_url")
     @classmethod

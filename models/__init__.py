@@ -9,5 +9,7 @@ MODEL_MODULES = [
     "models.tickets",
     "models.conversation",
     "models.activity",
+    "models.notifications",
+    "models.settings",
     "models.auth",
 ]

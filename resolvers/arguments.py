@@ -8,7 +8,7 @@ from schema.ids import InvalidId, decode_as
 
 
 def page_request(info: Info, ordering: Ordering, first: int, after: str | None) -> PageRequest:
-    limit = info.context.max_page_size
+    limit = info.context.environment.max_page_size
     if not 0 <= first <= limit:
         raise ClientError(f"`first` must be between 0 and {limit} (got {first}).", BAD_USER_INPUT)
     if after is None:

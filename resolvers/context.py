@@ -9,6 +9,8 @@ import strawberry
 from graphql import GraphQLError
 
 from resolvers.loaders import Loaders
+from services.attachments import Limits
+from services.signing import Signer
 from services.viewer import Viewer
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
@@ -23,10 +25,21 @@ class ClientError(GraphQLError):
         super().__init__(message, extensions={"code": code})
 
 
+@dataclass(frozen=True)
+class Environment:
+    """What the application tells every request: limits, the link signer, the front end's address."""
+
+    signer: Signer
+    attachment_limits: Limits
+    max_page_size: int = 100
+    app_url: str = "http://127.0.0.1:8000"
+    download_link_seconds: int = 3600
+
+
 @dataclass
 class Context:
     request_id: str
-    max_page_size: int = 100
+    environment: Environment
     viewer_or_none: Viewer | None = None
     auth_error: str | None = None
     request: Any = None

@@ -20,6 +20,7 @@ from models.activity import Activity
 from models.conversation import Comment
 from models.enums import CommentKind, StatusCategory
 from models.forms import CustomField
+from models.notifications import Notification
 from models.tickets import Ticket
 from resolvers.pagination import Ordering, Page, PageRequest, pages_by_parent
 from services import visibility
@@ -119,6 +120,15 @@ class Loaders:
         self.sla_pauses_by_ticket = grouped_by(
             lambda: visibility.sla_pauses(v), "ticket_id", "started_at", "id"
         )
+        self.cc_by_comment = grouped_by(lambda: visibility.cc_recipients(v), "comment_id", "id")
+        self.cc_by_ticket = grouped_by(
+            lambda: visibility.cc_recipients(v).filter(comment_id__isnull=True), "ticket_id", "email"
+        )
+        self.mentions_by_comment = grouped_by(lambda: visibility.mentions(v), "comment_id", "id")
+        self.followers_by_ticket = grouped_by(lambda: visibility.followers(v), "ticket_id", "id")
+        self.notification_by_id = by_id(lambda: visibility.notifications(v))
+        self.reply_template_by_id = by_id(lambda: visibility.reply_templates(v))
+        self.notifications = pages(self._notifications_query, "recipient_id")
         self.tags_by_ticket = self._tags_by_ticket()
         self.open_ticket_count_by_technician = self._open_ticket_count_by_technician()
         self.satisfaction_by_requester = self._satisfaction_by_requester()
@@ -133,6 +143,10 @@ class Loaders:
             assert isinstance(kinds, frozenset)
             query = query.filter(kind__in=[CommentKind(kind) for kind in kinds])
         return query
+
+    def _notifications_query(self, unread_only: Hashable) -> QuerySet[Notification]:
+        query = visibility.notifications(self.viewer)
+        return query.filter(read_at__isnull=True) if unread_only else query
 
     def activity_query(self, kinds: Hashable) -> QuerySet[Activity]:
         """Activity rows the viewer may see, of the given kinds (None: all)."""

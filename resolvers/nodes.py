@@ -14,6 +14,7 @@ from schema.types.activity import Activity
 from schema.types.common import Node
 from schema.types.conversation import Attachment, Comment
 from schema.types.forms import CustomField, FormTemplate
+from schema.types.notifications import Notification
 from schema.types.people import (
     Account,
     Contract,
@@ -25,6 +26,7 @@ from schema.types.people import (
     Site,
     Technician,
 )
+from schema.types.replies import ReplyTemplate
 from schema.types.sla import BusinessCalendar, SlaPolicy
 from schema.types.tickets import Ticket, TicketStatus
 
@@ -49,6 +51,8 @@ SOURCES: dict[str, NodeSource] = {
     "FormTemplate": (lambda loaders: loaders.form_template_by_id, FormTemplate.from_model),
     "SlaPolicy": (lambda loaders: loaders.sla_policy_by_id, SlaPolicy.from_model),
     "BusinessCalendar": (lambda loaders: loaders.calendar_by_id, BusinessCalendar.from_model),
+    "Notification": (lambda loaders: loaders.notification_by_id, Notification.from_model),
+    "ReplyTemplate": (lambda loaders: loaders.reply_template_by_id, ReplyTemplate.from_model),
 }
 
 

@@ -13,7 +13,9 @@ from models.enums import (
     ContractType,
     CustomFieldType,
     Impact,
+    NotificationKind,
     Priority,
+    ReplyType,
     Role,
     StatusCategory,
     TagSource,
@@ -42,6 +44,8 @@ strawberry.enum(
     CustomFieldType, description="What a custom field holds; see the README for the value of each."
 )
 strawberry.enum(BuiltInField, description="A field every account has, which admins customise.")
+strawberry.enum(NotificationKind, description="Why a technician is notified.")
+strawberry.enum(ReplyType, description="A public reply or an internal note.")
 strawberry.enum(ActivityKind, description="What an activity-log row records.")
 
 
@@ -88,7 +92,9 @@ __all__ = [
     "ConversationOrder",
     "CustomFieldType",
     "Impact",
+    "NotificationKind",
     "Priority",
+    "ReplyType",
     "Role",
     "StatusCategory",
     "TagSource",

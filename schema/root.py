@@ -17,6 +17,7 @@ from schema.errors import (
 )
 from schema.limits import NodeBudget
 from schema.masking import MaskUnexpectedErrors
+from schema.operations.conversation import ConversationMutations, ConversationQueries
 from schema.operations.foundation import FoundationMutations, FoundationQueries
 from schema.operations.settings import SettingsMutations, SettingsQueries
 from schema.operations.tickets import TicketMutations, TicketQueries
@@ -34,19 +35,19 @@ from schema.types.people import (
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(FoundationQueries, TicketQueries, SettingsQueries):
+class Query(FoundationQueries, TicketQueries, ConversationQueries, SettingsQueries):
     pass
 
 
 @strawberry.type(
     description="Everything that can be changed. Each takes one `input` and returns a result union."
 )
-class Mutation(FoundationMutations, TicketMutations, SettingsMutations):
+class Mutation(FoundationMutations, TicketMutations, ConversationMutations, SettingsMutations):
     pass
 
 
 @dataclass(frozen=True)
-class Limits:
+class QueryLimits:
     max_depth: int = 15
     max_aliases: int = 30
     max_tokens: int = 5000
@@ -73,7 +74,7 @@ EXTRA_TYPES = [
 ]
 
 
-def build_schema(limits: Limits = Limits()) -> strawberry.Schema:
+def build_schema(limits: QueryLimits = QueryLimits()) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,

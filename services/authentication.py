@@ -66,6 +66,18 @@ async def authenticate(token: str) -> Viewer:
     row = await ApiToken.get_or_none(token_hash=digest(token))
     if row is None:
         raise Unauthenticated("Unknown bearer token.")
+    return await _viewer_of(row)
+
+
+async def viewer_for_token(token_id: int) -> Viewer:
+    """The viewer of a token known by its id (signed links carry it); raises Unauthenticated."""
+    row = await ApiToken.get_or_none(id=token_id)
+    if row is None:
+        raise Unauthenticated("Unknown token.")
+    return await _viewer_of(row)
+
+
+async def _viewer_of(row: ApiToken) -> Viewer:
     if row.revoked_at is not None:
         raise Unauthenticated("This token has been revoked.")
     if row.technician_id is not None:

@@ -13,14 +13,24 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from models.accounts import Account, Technician
 from models.activity import Activity
-from models.conversation import Attachment, Comment
+from models.clock import utcnow
+from models.conversation import (
+    Attachment,
+    CcRecipient,
+    Comment,
+    CommentMention,
+    ReplyTemplate,
+    TicketFollower,
+)
 from models.enums import ActivityKind, CommentKind
 from models.forms import CustomField, FormTemplate, FormTemplateField, TicketFieldValue
+from models.notifications import Notification
 from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
 from models.sla import BusinessCalendar, SlaPause, SlaPolicy
 from models.tickets import Tag, Ticket, TicketStatus
@@ -62,12 +72,19 @@ def comments(viewer: Viewer) -> QuerySet[Comment]:
 
 
 def attachments(viewer: Viewer) -> QuerySet[Attachment]:
-    query = Attachment.filter(account_id=viewer.account_id)
-    if not viewer.is_technician:
-        query = query.filter(
+    """Files of visible comments, and the viewer's own uploads not attached yet."""
+    uploader = (
+        Q(uploaded_by_technician_id=viewer.technician_id)
+        if viewer.is_technician
+        else Q(uploaded_by_requester_id=viewer.requester_id)
+    )
+    if viewer.is_technician:
+        attached = Q(comment_id__isnull=False)
+    else:
+        attached = Q(
             comment__kind=CommentKind.PUBLIC_REPLY, comment__ticket__requester_id=viewer.requester_id
         )
-    return query
+    return Attachment.filter(Q(attached | Q(uploader, comment_id__isnull=True)), account_id=viewer.account_id)
 
 
 def activity(viewer: Viewer) -> QuerySet[Activity]:
@@ -172,3 +189,36 @@ def calendars(viewer: Viewer) -> QuerySet[BusinessCalendar]:
 
 def sla_pauses(viewer: Viewer) -> QuerySet[SlaPause]:
     return _staff_only(viewer, SlaPause.filter(ticket__account_id=viewer.account_id))
+
+
+def cc_recipients(viewer: Viewer) -> QuerySet[CcRecipient]:
+    """Cc lists of visible tickets and cc of visible (public) replies."""
+    query = CcRecipient.filter(ticket__account_id=viewer.account_id)
+    if not viewer.is_technician:
+        query = query.filter(ticket__requester_id=viewer.requester_id)
+    return query
+
+
+def mentions(viewer: Viewer) -> QuerySet[CommentMention]:
+    return _staff_only(viewer, CommentMention.filter(comment__account_id=viewer.account_id))
+
+
+def followers(viewer: Viewer) -> QuerySet[TicketFollower]:
+    return _staff_only(viewer, TicketFollower.filter(ticket__account_id=viewer.account_id))
+
+
+def notifications(viewer: Viewer) -> QuerySet[Notification]:
+    """The viewer's own notifications that have not expired (technicians only)."""
+    if not viewer.is_technician:
+        return Notification.filter(id__in=[])
+    return Notification.filter(
+        account_id=viewer.account_id, recipient_id=viewer.technician_id, expires_at__gt=utcnow()
+    )
+
+
+def reply_templates(viewer: Viewer) -> QuerySet[ReplyTemplate]:
+    """Shared templates and the viewer's own (technicians only)."""
+    query = ReplyTemplate.filter(
+        Q(owner_id__isnull=True) | Q(owner_id=viewer.technician_id), account_id=viewer.account_id
+    )
+    return _staff_only(viewer, query)

@@ -62,3 +62,44 @@ class Api:
         assert body.get("errors"), body
         errors: list[dict[str, Any]] = body["errors"]
         return errors
+
+
+UPLOAD = """mutation($file: Upload!) { uploadAttachment(file: $file) { __typename
+  ... on UploadAttachmentSuccess { attachment { id filename contentType size downloadUrl } }
+  ... on ValidationError { fields { field message } } } }"""
+
+
+async def upload(
+    api: Api,
+    token: str,
+    filename: str,
+    content: bytes,
+    *,
+    preflight: bool = True,
+    claimed_type: str = "application/octet-stream",
+) -> httpx.Response:
+    """The GraphQL multipart request an upload client sends."""
+    import json
+
+    headers = {"Authorization": f"Bearer {token}"}
+    if preflight:
+        headers["GraphQL-Preflight"] = "1"
+    async with api.client() as client:
+        return await client.post(
+            "/graphql",
+            data={
+                "operations": json.dumps({"query": UPLOAD, "variables": {"file": None}}),
+                "map": json.dumps({"0": ["variables.file"]}),
+            },
+            files={"0": (filename, content, claimed_type)},
+            headers=headers,
+        )
+
+
+async def uploaded(api: Api, token: str, filename: str, content: bytes) -> dict[str, Any]:
+    response = await upload(api, token, filename, content)
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()["data"]["uploadAttachment"]
+    assert result["__typename"] == "UploadAttachmentSuccess", result
+    attachment: dict[str, Any] = result["attachment"]
+    return attachment

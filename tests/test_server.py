@@ -10,6 +10,7 @@ import httpx
 import pytest
 import websockets
 
+from tests.api import UPLOAD
 from tests.conftest import PostgresDatabases, require
 from tests.servers import deskql, environment, free_port, serving
 
@@ -30,6 +31,44 @@ async def _websocket_acknowledges(url: str, protocol: str, token: str) -> None:
         )
         reply = json.loads(await socket.recv())
         assert reply["type"] == "connection_ack"
+
+
+async def _reply_with_a_file_and_a_status(client: httpx.AsyncClient, token: str) -> None:
+    """The README's worked example, over a real socket: upload, reply with it and a status, download."""
+    auth = {"Authorization": f"Bearer {token}"}
+    operations = {"query": UPLOAD, "variables": {"file": None}}
+    response = await client.post(
+        "/graphql",
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.file"]})},
+        files={"0": ("error log.txt", b"0x80070005 access denied", "text/plain")},
+        headers={**auth, "GraphQL-Preflight": "1"},
+    )
+    attachment = response.json()["data"]["uploadAttachment"]["attachment"]
+    statuses = (
+        await client.post("/graphql", json={"query": "{ ticketStatuses { id name } }"}, headers=auth)
+    ).json()
+    pending = next(s["id"] for s in statuses["data"]["ticketStatuses"] if s["name"] == "Pending")
+    page = (
+        await client.post("/graphql", json={"query": "{ ticketByNumber(number: 200) { id } }"}, headers=auth)
+    ).json()
+    reply = """mutation($input: AddPublicReplyInput!) { addPublicReply(input: $input) {
+      ... on AddCommentSuccess { comment { attachments { filename downloadUrl } } ticket { status { name } } } } }"""
+    variables = {
+        "input": {
+            "ticketId": page["data"]["ticketByNumber"]["id"],
+            "body": "<p>Log attached.</p>",
+            "attachmentIds": [attachment["id"]],
+            "setStatusId": pending,
+        }
+    }
+    result = (
+        await client.post("/graphql", json={"query": reply, "variables": variables}, headers=auth)
+    ).json()
+    saved = result["data"]["addPublicReply"]
+    assert saved["ticket"]["status"] == {"name": "Pending"}
+    [file] = saved["comment"]["attachments"]
+    download = await client.get(file["downloadUrl"])
+    assert (download.status_code, download.content) == (200, b"0x80070005 access denied")
 
 
 async def test_the_embedded_default_migrates_loads_demo_data_and_serves(tmp_path: Path) -> None:
@@ -60,6 +99,7 @@ async def test_the_embedded_default_migrates_loads_demo_data_and_serves(tmp_path
                 headers={"Authorization": f"Bearer {old_technician}"},
             )
             assert stale.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+            await _reply_with_a_file_and_a_status(client, technician)
         for protocol in ("graphql-transport-ws", "graphql-ws"):
             await _websocket_acknowledges(f"ws://127.0.0.1:{port}/graphql", protocol, technician)
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from models import conversation
+from resolvers import links
 from resolvers.context import Info
 from schema import ids
 from schema.enums import Channel, CommentKind
@@ -36,8 +37,9 @@ async def author(
     return None
 
 
-@strawberry.type(description="A file attached to a comment.")
+@strawberry.type(description="A file attached to a comment (or uploaded, waiting for one).")
 class Attachment(Node):
+    row: strawberry.Private[conversation.Attachment]
     filename: str = strawberry.field(description="Sanitised file name.")
     content_type: str = strawberry.field(description="MIME type, sniffed from the content.")
     size: int = strawberry.field(description="Size in bytes.")
@@ -47,11 +49,34 @@ class Attachment(Node):
     def from_model(cls, row: conversation.Attachment) -> Attachment:
         return cls(
             id=strawberry.ID(ids.encode("Attachment", row.id)),
+            row=row,
             filename=row.filename,
             content_type=row.content_type,
             size=row.size,
             created_at=row.created_at,
         )
+
+    @strawberry.field(
+        description="A signed link (relative to the API) that downloads the file for you, valid for about "
+        "an hour and only while your token is."
+    )
+    def download_url(self, info: Info) -> str:
+        return links.download_url(info, self.row)
+
+
+@strawberry.type(description="Someone copied on public updates.")
+class CcRecipient:
+    technician_pk: strawberry.Private[int | None]
+    requester_pk: strawberry.Private[int | None]
+    email: str = strawberry.field(description="The address mail goes to.")
+
+    @classmethod
+    def from_model(cls, row: conversation.CcRecipient) -> CcRecipient:
+        return cls(technician_pk=row.technician_id, requester_pk=row.requester_id, email=row.email)
+
+    @strawberry.field(description="The technician or requester with this address, if there is one.")
+    async def person(self, info: Info) -> Author | None:
+        return await author(info, self.technician_pk, self.requester_pk)
 
 
 @strawberry.type(description="One entry of the conversation: a public reply or an internal note.")
@@ -64,6 +89,7 @@ class Comment(Node):
     text: str = strawberry.field(description="Plain-text rendering of the body.")
     channel: Channel = strawberry.field(description="Where it was written (WEB, EMAIL, PORTAL, ...).")
     is_resolution: bool = strawberry.field(description="Marked as (part of) the ticket's resolution.")
+    truncated: bool = strawberry.field(description="The body was cut to 64,000 characters.")
     created_at: datetime = strawberry.field(description="When it was written.")
 
     @classmethod
@@ -78,6 +104,7 @@ class Comment(Node):
             text=row.text,
             channel=row.channel,
             is_resolution=row.is_resolution,
+            truncated=row.truncated,
             created_at=row.created_at,
         )
 
@@ -90,3 +117,14 @@ class Comment(Node):
         return [
             Attachment.from_model(a) for a in await info.context.loaders.attachments_by_comment.load(self.pk)
         ]
+
+    @strawberry.field(description="Who a public reply was copied to.")
+    async def cc(self, info: Info) -> list[CcRecipient]:
+        return [CcRecipient.from_model(row) for row in await info.context.loaders.cc_by_comment.load(self.pk)]
+
+    @strawberry.field(description="Technicians @mentioned in an internal note.")
+    async def mentions(self, info: Info) -> list[Technician]:
+        loaders = info.context.loaders
+        rows = await loaders.mentions_by_comment.load(self.pk)
+        found = await loaders.technician_shown_by_id.load_many([row.technician_id for row in rows])
+        return [Technician.from_model(technician) for technician in found if technician is not None]

@@ -9,7 +9,7 @@ import strawberry
 
 from models import tickets
 from models.enums import CommentKind as StoredCommentKind
-from resolvers import ticket_fields
+from resolvers import links, ticket_fields
 from resolvers.arguments import page_request
 from resolvers.context import Info
 from resolvers.loaders import ConnectionKey
@@ -29,7 +29,7 @@ from schema.enums import (
 )
 from schema.types.activity import Activity
 from schema.types.common import Connection, Node, connection
-from schema.types.conversation import Comment
+from schema.types.conversation import CcRecipient, Comment
 from schema.types.forms import FormTemplate, TicketCustomField
 from schema.types.people import Requester, Technician
 from schema.types.sla import TicketSla
@@ -198,6 +198,23 @@ class Ticket(Node):
             return await info.context.loaders.activity_query(kinds).filter(ticket_id=self.pk).count()
 
         return connection(page, Activity.from_model, count)
+
+    @strawberry.field(description="Who is copied on every public update (the requester always is).")
+    async def cc_recipients(self, info: Info) -> list[CcRecipient]:
+        return [CcRecipient.from_model(row) for row in await info.context.loaders.cc_by_ticket.load(self.pk)]
+
+    @strawberry.field(
+        description="Technicians notified of every internal note (mentions add them; technicians only)."
+    )
+    async def followers(self, info: Info) -> list[Technician]:
+        loaders = info.context.loaders
+        rows = await loaders.followers_by_ticket.load(self.pk)
+        found = await loaders.technician_shown_by_id.load_many([row.technician_id for row in rows])
+        return [Technician.from_model(technician) for technician in found if technician is not None]
+
+    @strawberry.field(description="The ticket page in the front end (DESKQL_APP_URL/tickets/number).")
+    def link(self, info: Info) -> str:
+        return links.ticket_link(info, self.number)
 
     @strawberry.field(description="The form template whose fields the ticket shows (technicians only).")
     async def form_template(self, info: Info) -> FormTemplate | None:

@@ -1,0 +1,23 @@
+"""An account's ticket settings (admins)."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.accounts import Account
+from models.enums import ReplyType
+
+
+class TicketSettings(Model):
+    """One row per account, created with defaults the first time they are changed."""
+
+    id = fields.IntField(primary_key=True)
+    account: fields.OneToOneRelation[Account] = fields.OneToOneField(
+        "deskql.Account", related_name="ticket_settings", on_delete=fields.CASCADE
+    )
+    account_id: int
+    default_reply_type = fields.CharEnumField(ReplyType, max_length=20, default=ReplyType.PUBLIC_REPLY)
+
+    class Meta:
+        table = "ticket_settings"

@@ -1,0 +1,197 @@
+"""Writing the conversation, quick-reply templates, notifications read marks, ticket settings."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.file_uploads import Upload
+
+from models.conversation import Comment as CommentRow
+from models.tickets import Ticket as TicketRow
+from resolvers.context import Info
+from resolvers.results import attempt, given, optional_pk, pk
+from schema.conversation_inputs import (
+    AddInternalNoteInput,
+    AddPublicReplyInput,
+    CreateReplyTemplateInput,
+    DeleteReplyTemplateInput,
+    MarkNotificationsReadInput,
+    SetCommentResolutionInput,
+    UpdateReplyTemplateInput,
+    UpdateTicketSettingsInput,
+)
+from schema.payloads import (
+    AddCommentResult,
+    AddCommentSuccess,
+    CommentResult,
+    CommentSuccess,
+    DeleteResult,
+    DeleteSuccess,
+    MarkNotificationsReadResult,
+    MarkNotificationsReadSuccess,
+    ReplyTemplateResult,
+    ReplyTemplateSuccess,
+    TicketSettingsResult,
+    TicketSettingsSuccess,
+    UploadAttachmentResult,
+    UploadAttachmentSuccess,
+)
+from schema.types.conversation import Attachment, Comment
+from schema.types.replies import ReplyTemplate, TicketSettings
+from schema.types.tickets import Ticket
+from services import attachments, conversation, notifications, reply_templates, ticket_settings
+from services.admin import require_technician
+from services.errors import ValidationFailed
+
+Described = strawberry.argument(description="What to write or change.")
+CHUNK = 1024 * 1024
+
+
+def _ids(values: list[strawberry.ID], type_name: str, field: str) -> list[int]:
+    return [pk(value, type_name, field) for value in values]
+
+
+async def _added(comment: CommentRow) -> AddCommentSuccess:
+    return AddCommentSuccess(
+        comment=Comment.from_model(comment),
+        ticket=Ticket.from_model(await TicketRow.get(id=comment.ticket_id)),
+    )
+
+
+async def add_public_reply(info: Info, input: Annotated[AddPublicReplyInput, Described]) -> AddCommentResult:
+    async def call() -> AddCommentSuccess:
+        draft = conversation.Draft(
+            body=input.body,
+            cc=input.cc,
+            attachment_ids=_ids(input.attachment_ids, "Attachment", "attachmentIds"),
+            set_status_id=optional_pk(input.set_status_id, "TicketStatus", "setStatusId"),
+            mark_as_resolution=input.mark_as_resolution,
+        )
+        viewer = info.context.viewer
+        comment = await conversation.add_public_reply(
+            viewer,
+            pk(input.ticket_id, "Ticket", "ticketId"),
+            draft,
+            info.context.environment.attachment_limits,
+        )
+        return await _added(comment)
+
+    return await attempt(call, lambda success: success)
+
+
+async def add_internal_note(
+    info: Info, input: Annotated[AddInternalNoteInput, Described]
+) -> AddCommentResult:
+    async def call() -> AddCommentSuccess:
+        draft = conversation.Draft(
+            body=input.body,
+            mention_ids=_ids(input.mention_technician_ids, "Technician", "mentionTechnicianIds"),
+            attachment_ids=_ids(input.attachment_ids, "Attachment", "attachmentIds"),
+            set_status_id=optional_pk(input.set_status_id, "TicketStatus", "setStatusId"),
+            mark_as_resolution=input.mark_as_resolution,
+        )
+        comment = await conversation.add_internal_note(
+            info.context.viewer,
+            pk(input.ticket_id, "Ticket", "ticketId"),
+            draft,
+            info.context.environment.attachment_limits,
+        )
+        return await _added(comment)
+
+    return await attempt(call, lambda success: success)
+
+
+async def set_comment_resolution(
+    info: Info, input: Annotated[SetCommentResolutionInput, Described]
+) -> CommentResult:
+    return await attempt(
+        lambda: conversation.set_resolution(
+            info.context.viewer, pk(input.comment_id, "Comment", "commentId"), input.is_resolution
+        ),
+        lambda row: CommentSuccess(comment=Comment.from_model(row)),
+    )
+
+
+async def _chunks(file: Any) -> AsyncIterator[bytes]:
+    while chunk := await file.read(CHUNK):
+        yield chunk
+
+
+async def upload_attachment(
+    info: Info,
+    file: Annotated[Upload, strawberry.argument(description="The file (GraphQL multipart request).")],
+) -> UploadAttachmentResult:
+    return await attempt(
+        lambda: attachments.upload(
+            info.context.viewer,
+            getattr(file, "filename", None) or "attachment",
+            _chunks(file),
+            info.context.environment.attachment_limits,
+        ),
+        lambda row: UploadAttachmentSuccess(attachment=Attachment.from_model(row)),
+    )
+
+
+def _template(row: Any) -> ReplyTemplateSuccess:
+    return ReplyTemplateSuccess(template=ReplyTemplate.from_model(row))
+
+
+async def create_reply_template(
+    info: Info, input: Annotated[CreateReplyTemplateInput, Described]
+) -> ReplyTemplateResult:
+    return await attempt(
+        lambda: reply_templates.create(
+            info.context.viewer, name=input.name, body=input.body, shared=input.shared
+        ),
+        _template,
+    )
+
+
+async def update_reply_template(
+    info: Info, input: Annotated[UpdateReplyTemplateInput, Described]
+) -> ReplyTemplateResult:
+    return await attempt(
+        lambda: reply_templates.update(
+            info.context.viewer,
+            pk(input.id, "ReplyTemplate", "id"),
+            name=given(input.name, "name"),
+            body=given(input.body, "body"),
+        ),
+        _template,
+    )
+
+
+async def delete_reply_template(
+    info: Info, input: Annotated[DeleteReplyTemplateInput, Described]
+) -> DeleteResult:
+    return await attempt(
+        lambda: reply_templates.delete(info.context.viewer, pk(input.id, "ReplyTemplate", "id")),
+        lambda _: DeleteSuccess(deleted_id=input.id),
+    )
+
+
+async def mark_notifications_read(
+    info: Info, input: Annotated[MarkNotificationsReadInput, Described]
+) -> MarkNotificationsReadResult:
+    async def call() -> int:
+        viewer = info.context.viewer
+        require_technician(viewer)
+        if input.all == (input.ids is not None):
+            raise ValidationFailed.one("ids", "Give either ids or all: true.")
+        ids = None if input.all else _ids(input.ids or [], "Notification", "ids")
+        return await notifications.mark_read(viewer, ids)
+
+    return await attempt(call, lambda count: MarkNotificationsReadSuccess(count=count))
+
+
+async def update_ticket_settings(
+    info: Info, input: Annotated[UpdateTicketSettingsInput, Described]
+) -> TicketSettingsResult:
+    return await attempt(
+        lambda: ticket_settings.update_settings(
+            info.context.viewer, default_reply_type=given(input.default_reply_type, "defaultReplyType")
+        ),
+        lambda row: TicketSettingsSuccess(settings=TicketSettings.from_model(row)),
+    )

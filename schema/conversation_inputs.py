@@ -1,0 +1,83 @@
+"""Inputs for writing the conversation, quick-reply templates, notifications and ticket settings."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.enums import ReplyType
+
+
+@strawberry.input(description="A public reply: the requester and everyone cc'd sees it.")
+class AddPublicReplyInput:
+    ticket_id: strawberry.ID = strawberry.field(description="The ticket.")
+    body: str = strawberry.field(description="HTML (sanitised) or plain text; cut to 64,000 characters.")
+    cc: list[str] = strawberry.field(
+        default_factory=list, description="Email addresses to copy (kept on the ticket)."
+    )
+    attachment_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Your uploads (uploadAttachment) to attach."
+    )
+    set_status_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A status to apply with the reply, in the same save (technicians)."
+    )
+    mark_as_resolution: bool = strawberry.field(
+        default=False, description="Mark it as the resolution (technicians)."
+    )
+
+
+@strawberry.input(description="An internal note: technicians only, never sent to the requester.")
+class AddInternalNoteInput:
+    ticket_id: strawberry.ID = strawberry.field(description="The ticket.")
+    body: str = strawberry.field(description="HTML (sanitised) or plain text; cut to 64,000 characters.")
+    mention_technician_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Technicians to @mention: they follow the ticket and are notified."
+    )
+    attachment_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Your uploads to attach."
+    )
+    set_status_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A status to apply with the note."
+    )
+    mark_as_resolution: bool = strawberry.field(default=False, description="Mark it as the resolution.")
+
+
+@strawberry.input(description="Mark or unmark a comment as (part of) the resolution.")
+class SetCommentResolutionInput:
+    comment_id: strawberry.ID = strawberry.field(description="The comment.")
+    is_resolution: bool = strawberry.field(description="true marks it, false unmarks it.")
+
+
+@strawberry.input(description="A new quick-reply template.")
+class CreateReplyTemplateInput:
+    name: str = strawberry.field(description="Shown in the template picker.")
+    body: str = strawberry.field(
+        description="HTML or text with placeholders such as {{requester.firstName}}."
+    )
+    shared: bool = strawberry.field(
+        default=False, description="Share with the account (admins); else personal."
+    )
+
+
+@strawberry.input(description="Changes to a quick-reply template; fields left out are untouched.")
+class UpdateReplyTemplateInput:
+    id: strawberry.ID = strawberry.field(description="The template.")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="New name.")
+    body: str | None = strawberry.field(default=strawberry.UNSET, description="New text.")
+
+
+@strawberry.input(description="A quick-reply template to delete.")
+class DeleteReplyTemplateInput:
+    id: strawberry.ID = strawberry.field(description="The template.")
+
+
+@strawberry.input(description="Which of your notifications to mark read: some ids, or all.")
+class MarkNotificationsReadInput:
+    ids: list[strawberry.ID] | None = strawberry.field(default=None, description="These notifications.")
+    all: bool = strawberry.field(default=False, description="Every unread notification of yours.")
+
+
+@strawberry.input(description="Changes to the ticket settings; fields left out are untouched.")
+class UpdateTicketSettingsInput:
+    default_reply_type: ReplyType | None = strawberry.field(
+        default=strawberry.UNSET, description="Which reply box the ticket page preselects."
+    )

@@ -1,0 +1,45 @@
+"""Quick-reply templates and the account's ticket settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from models import conversation, settings
+from schema import ids
+from schema.enums import ReplyType
+from schema.types.common import Node
+
+
+@strawberry.type(description="A quick-reply text with placeholders such as {{requester.firstName}}.")
+class ReplyTemplate(Node):
+    name: str = strawberry.field(description="Shown in the template picker.")
+    body: str = strawberry.field(description="Sanitised HTML with placeholders.")
+    shared: bool = strawberry.field(description="Shared with the account (else personal).")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+
+    @classmethod
+    def from_model(cls, row: conversation.ReplyTemplate) -> ReplyTemplate:
+        return cls(
+            id=strawberry.ID(ids.encode("ReplyTemplate", row.id)),
+            name=row.name,
+            body=row.body,
+            shared=row.owner_id is None,
+            updated_at=row.updated_at,
+        )
+
+
+@strawberry.type(description="A template filled in for one ticket, ready for the reply box.")
+class RenderedReply:
+    body: str = strawberry.field(description="Sanitised HTML.")
+    text: str = strawberry.field(description="Plain text.")
+
+
+@strawberry.type(description="How the account's ticket pages behave (admins change them).")
+class TicketSettings:
+    default_reply_type: ReplyType = strawberry.field(description="Which reply box the page preselects.")
+
+    @classmethod
+    def from_model(cls, row: settings.TicketSettings) -> TicketSettings:
+        return cls(default_reply_type=row.default_reply_type)

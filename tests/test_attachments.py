@@ -1,0 +1,175 @@
+"""Attachments: multipart uploads with CSRF protection, limits, attaching, and downloads that follow visibility."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from models.conversation import Attachment, Comment
+from models.enums import CommentKind
+from schema.ids import encode
+from services.authentication import revoke
+from tests.api import Api, upload, uploaded
+from tests.clock import frozen_at
+from tests.factories import make_world
+from tests.test_conversation import note, reply
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 200
+
+
+async def get(api: Api, url: str, token: str | None = None) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with api.client() as client:
+        return await client.get(url, headers=headers)
+
+
+async def test_an_upload_is_sniffed_renamed_safely_and_attached_to_a_reply(api: Api) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    attachment = await uploaded(api, world.technician_token, "../../etc/screen: shot*.html", PNG)
+    assert (attachment["filename"], attachment["contentType"], attachment["size"]) == (
+        "screen_ shot_.html",
+        "image/png",
+        len(PNG),
+    )
+    result = await reply(api, world.technician_token, ticket, attachmentIds=[attachment["id"]])
+    assert result["__typename"] == "AddCommentSuccess"
+    stored = await Attachment.get(id=(await Comment.get(ticket_id=ticket.id)).id)
+    assert stored.comment_id is not None
+    response = await get(api, attachment["downloadUrl"])  # the signed link needs no header
+    assert response.status_code == 200
+    assert response.content == PNG
+    assert response.headers["content-type"] == "image/png"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert (
+        response.headers["content-disposition"]
+        == "inline; filename=\"screen_ shot_.html\"; filename*=UTF-8''screen_%20shot_.html"
+    )
+
+
+async def test_uploads_need_the_preflight_header(api: Api) -> None:
+    world = await make_world()
+    response = await upload(api, world.technician_token, "a.txt", b"hello", preflight=False)
+    assert response.status_code == 400
+    assert "GraphQL-Preflight" in response.json()["errors"][0]["message"]
+    assert await Attachment.all().count() == 0
+
+
+async def test_a_file_over_the_limit_is_refused_and_nothing_is_kept(db: Any) -> None:
+    small = Api(db, max_attachment_bytes=1000)
+    world = await make_world()
+    response = await upload(small, world.technician_token, "big.bin", b"x" * 1500)
+    result = response.json()["data"]["uploadAttachment"]
+    assert result == {
+        "__typename": "ValidationError",
+        "fields": [{"field": "file", "message": "Files are limited to 1000 bytes."}],
+    }
+    huge = await upload(small, world.technician_token, "huge.bin", b"x" * 1_100_000)
+    assert huge.status_code == 413
+    assert await Attachment.all().count() == 0
+
+
+async def test_attaching_someone_elses_used_or_too_many_bytes_is_refused(db: Any) -> None:
+    api = Api(db, max_comment_attachment_bytes=600)
+    world = await make_world()
+    other = await make_world("Globex MSP")
+    ticket = await world.ticket()
+    mine = await uploaded(api, world.technician_token, "a.txt", b"a" * 400)
+    second = await uploaded(api, world.technician_token, "b.txt", b"b" * 400)
+    admins = await uploaded(api, world.admin_token, "c.txt", b"c" * 10)
+    foreign = await uploaded(api, other.technician_token, "d.txt", b"d" * 10)
+    for ids, typename in (
+        ([admins["id"]], "ValidationError"),
+        ([foreign["id"]], "NotFoundError"),
+        ([mine["id"], second["id"]], "ValidationError"),
+    ):
+        result = await reply(api, world.technician_token, ticket, attachmentIds=ids)
+        assert result["__typename"] == typename, result
+    assert await Comment.filter(ticket_id=ticket.id).count() == 0
+    assert (await reply(api, world.technician_token, ticket, attachmentIds=[mine["id"]]))[
+        "__typename"
+    ] == "AddCommentSuccess"
+    used = await reply(api, world.technician_token, ticket, attachmentIds=[mine["id"]])
+    assert used["fields"] == [
+        {"field": "attachmentIds", "message": "a.txt is attached to another comment already."}
+    ]
+
+
+async def test_an_end_user_cannot_fetch_a_notes_attachment_by_any_means(api: Api) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    public = await uploaded(api, world.technician_token, "invoice.pdf", b"%PDF-1.7\n" + b"0" * 100)
+    secret = await uploaded(api, world.technician_token, "passwords.txt", b"admin: hunter2")
+    await reply(api, world.technician_token, ticket, attachmentIds=[public["id"]])
+    await note(api, world.technician_token, ticket, attachmentIds=[secret["id"]])
+    secret_path = f"/attachments/{secret['id']}/passwords.txt"
+    assert (await get(api, secret_path, world.technician_token)).status_code == 200
+    for attempt in (
+        await get(api, secret_path, world.requester_token),
+        await get(api, secret_path),
+        await get(
+            api, secret_path + "?" + secret["downloadUrl"].split("?")[1].replace("signature=", "signature=0")
+        ),
+    ):
+        assert attempt.status_code == 404
+        assert "hunter2" not in attempt.text
+    public_path = f"/attachments/{public['id']}/invoice.pdf"
+    response = await get(api, public_path, world.requester_token)
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].startswith("attachment;")
+    assert (await get(api, public_path, world.other_requester_token)).status_code == 404
+    data = await api.data(
+        "query($id: ID!) { ticket(id: $id) { conversation { edges { node { attachments { filename downloadUrl } } } } } }",
+        {"id": encode("Ticket", ticket.id)},
+        token=world.requester_token,
+    )
+    files = [a for e in data["ticket"]["conversation"]["edges"] for a in e["node"]["attachments"]]
+    assert [f["filename"] for f in files] == ["invoice.pdf"]
+    assert (await get(api, files[0]["downloadUrl"])).status_code == 200
+
+
+async def test_a_signed_link_dies_with_its_token_and_its_expiry(api: Api) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    world = await make_world()
+    ticket = await world.ticket()
+    with frozen_at(datetime(2026, 11, 30, 8, tzinfo=UTC)) as clock:
+        attachment = await uploaded(api, world.technician_token, "a.txt", b"hello")
+        await reply(api, world.technician_token, ticket, attachmentIds=[attachment["id"]])
+        link = attachment["downloadUrl"]
+        assert (await get(api, link)).status_code == 200
+        clock.advance(seconds=3600 + 600)
+        assert (await get(api, link)).status_code == 404
+        clock.advance(seconds=-(3600 + 600))
+        assert (await get(api, link)).status_code == 200
+        await revoke(int(link.split("token=")[1].split("&")[0]))
+        assert (await get(api, link)).status_code == 404
+    assert timedelta
+
+
+async def test_an_end_user_never_sees_who_was_mentioned_in_a_note(api: Api) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    await note(
+        api, world.admin_token, ticket, mentionTechnicianIds=[encode("Technician", world.technician.id)]
+    )
+    await reply(api, world.technician_token, ticket)
+    data = await api.data(
+        "query($id: ID!) { ticket(id: $id) { followers { name } conversation { edges { node { kind mentions { name } } } } } }",
+        {"id": encode("Ticket", ticket.id)},
+        token=world.requester_token,
+    )
+    assert data["ticket"]["followers"] == []
+    assert data["ticket"]["conversation"]["edges"] == [{"node": {"kind": "PUBLIC_REPLY", "mentions": []}}]
+    assert await Comment.filter(ticket_id=ticket.id, kind=CommentKind.INTERNAL_NOTE).count() == 1
+
+
+def test_content_disposition_keeps_unicode_names_and_cannot_be_broken_out_of() -> None:
+    from app.downloads import content_disposition
+
+    header = content_disposition('rapport "final"; été.pdf', inline=False)
+    assert (
+        header
+        == "attachment; filename=\"rapport _final__ _t_.pdf\"; filename*=UTF-8''rapport%20%22final%22%3B%20%C3%A9t%C3%A9.pdf"
+    )
