@@ -7,6 +7,10 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import ConnectionInitMessage as LegacyConnectionInit
 
 from app.auth import viewer_from_header
 from app.requests import current_request_id
@@ -15,6 +19,7 @@ from resolvers.context import Context, Environment
 from schema.root import QueryLimits, build_schema
 from services.attachments import Limits
 from services.signing import Signer
+from subscriptions.broadcast import Realtime
 
 
 def limits_of(settings: Settings) -> QueryLimits:
@@ -27,8 +32,9 @@ def limits_of(settings: Settings) -> QueryLimits:
     )
 
 
-def environment_of(settings: Settings) -> Environment:
+def environment_of(settings: Settings, realtime: Realtime) -> Environment:
     return Environment(
+        realtime=realtime,
         signer=Signer(settings.signing_key),
         max_page_size=settings.max_page_size,
         attachment_limits=Limits(settings.max_attachment_bytes, settings.max_comment_attachment_bytes),
@@ -37,15 +43,54 @@ def environment_of(settings: Settings) -> Environment:
     )
 
 
+async def _authenticate_connection(context: Context, payload: object) -> str | None:
+    """Put the viewer of ``connection_init``'s {"authorization": "Bearer ..."} into the connection's context;
+    the reason it is refused, or None."""
+    if context.viewer_or_none is not None:  # authenticated by the upgrade request's header already
+        return None
+    header = payload.get("authorization") if isinstance(payload, dict) else None
+    viewer, error = await viewer_from_header(header if isinstance(header, str) else None)
+    if viewer is None:
+        return error or 'Send {"authorization": "Bearer <token>"} in connection_init.'
+    context.viewer_or_none = viewer
+    return None
+
+
+class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws: an unauthenticated connection is closed with 4401."""
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        refused = await _authenticate_connection(self.context, message.get("payload"))
+        if refused is not None:
+            await self.websocket.close(code=4401, reason=refused[:120])
+            return
+        await super().handle_connection_init(message)
+
+
+class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
+    """graphql-ws: an unauthenticated connection gets connection_error and is closed with 4401."""
+
+    async def handle_connection_init(self, message: LegacyConnectionInit) -> None:
+        refused = await _authenticate_connection(self.context, message.get("payload"))
+        if refused is not None:
+            await self.send_message({"type": "connection_error", "payload": {"message": refused}})
+            await self.websocket.close(code=4401, reason=refused[:120])
+            return
+        await super().handle_connection_init(message)
+
+
 class DeskqlGraphQL(GraphQL[Context, None]):
-    def __init__(self, settings: Settings) -> None:
+    graphql_transport_ws_handler_class = TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
+
+    def __init__(self, settings: Settings, realtime: Realtime) -> None:
         super().__init__(
             build_schema(limits_of(settings)),
             graphql_ide="graphiql" if settings.graphiql else None,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
             multipart_uploads_enabled=True,
         )
-        self.environment = environment_of(settings)
+        self.environment = environment_of(settings, realtime)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         viewer, auth_error = await viewer_from_header(request.headers.get("authorization"))

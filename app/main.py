@@ -16,6 +16,9 @@ from app.database import Database
 from app.downloads import download_endpoint
 from app.graphql import DeskqlGraphQL
 from app.guards import RequestGuards
+from app.realtime import build_realtime
+from app.realtime import start as start_realtime
+from app.realtime import stop as stop_realtime
 from app.requests import RequestIdMiddleware, configure_logging
 from app.settings import Settings, load_settings
 from integrations.storage import LocalDirectoryStorage
@@ -35,7 +38,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     settings = settings or load_settings()
     owned = database is None
     db = database or Database(settings.database_url)
-    graphql = DeskqlGraphQL(settings)
+    realtime = build_realtime(settings)
+    graphql = DeskqlGraphQL(settings, realtime)
     install_storage(LocalDirectoryStorage(settings.attachments_dir))
 
     async def healthz(request: Request) -> JSONResponse:
@@ -48,18 +52,22 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if not owned:
-            yield
-            return
-        configure_logging(settings.log_level)
-        await db.open()
+        if owned:
+            configure_logging(settings.log_level)
+            await db.open()
+        await start_realtime(realtime)
         try:
-            async with jobs.running(periodic_jobs(settings)):
+            if owned:
+                async with jobs.running(periodic_jobs(settings)):
+                    yield
+            else:
                 yield
         finally:
-            await db.close()
+            await stop_realtime(realtime)
+            if owned:
+                await db.close()
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
@@ -77,3 +85,5 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         ],
         lifespan=lifespan,
     )
+    app.state.graphql = graphql
+    return app

@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     download_link_seconds: int = Field(
         3600, ge=60, le=7 * 86400, description="how long a download link works"
     )
+    presence_ttl_seconds: float = Field(
+        30, ge=1, le=600, description="how long a silent presence entry lasts"
+    )
+    presence_heartbeat_seconds: float = Field(10, gt=0, le=300, description="how often presence is renewed")
+    subscriber_queue_size: int = Field(
+        100, ge=1, le=100_000, description="events a subscriber may fall behind"
+    )
     max_nodes: int = Field(
         10_000, ge=100, le=1_000_000, description="node budget: `first` multiplied through nested connections"
     )
@@ -84,6 +91,10 @@ class Settings(BaseSettings):
             raise ValueError("DESKQL_WORKERS > 1 needs DESKQL_BROADCAST_URL=redis://...")
         if self.workers > 1 and self.uses_sqlite:
             raise ValueError("DESKQL_WORKERS > 1 needs DESKQL_DATABASE_URL=postgres://...")
+        if self.presence_heartbeat_seconds >= self.presence_ttl_seconds:
+            raise ValueError(
+                "DESKQL_PRESENCE_HEARTBEAT_SECONDS must be shorter than DESKQL_PRESENCE_TTL_SECONDS"
+            )
         if not self.secret_key and not self.uses_sqlite:
             raise ValueError("DESKQL_SECRET_KEY must be set when the database is not SQLite")
         return self

@@ -34,6 +34,8 @@ class Environment:
     max_page_size: int = 100
     app_url: str = "http://127.0.0.1:8000"
     download_link_seconds: int = 3600
+    realtime: Any = None
+    """subscriptions.broadcast.Realtime: the hub and presence store subscriptions use."""
 
 
 @dataclass
@@ -61,6 +63,19 @@ class Context:
         if self._loaders is None:
             self._loaders = Loaders(self.viewer)
         return self._loaders
+
+    def fresh_loaders(self) -> Loaders:
+        """New loaders: a subscription takes them for every event, so it never serves stale rows."""
+        self._loaders = Loaders(self.viewer)
+        return self._loaders
+
+    def drop_loaders(self) -> None:
+        """Forget the loaded rows (a subscription waiting for its next event keeps none)."""
+        self._loaders = None
+
+    def use_loaders(self, loaders: Loaders) -> None:
+        """Loaders shared with other subscribers of the same event and audience (subscriptions)."""
+        self._loaders = loaders
 
     def become(self, viewer: Viewer) -> None:
         """After a login, the rest of the operation reads as the new viewer, with fresh loaders."""

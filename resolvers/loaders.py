@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -16,12 +17,22 @@ from tortoise.functions import Count, Sum
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from models.accounts import Account, Technician
 from models.activity import Activity
-from models.conversation import Comment
+from models.conversation import (
+    Attachment,
+    CcRecipient,
+    Comment,
+    CommentMention,
+    ReplyTemplate,
+    TicketFollower,
+)
 from models.enums import CommentKind, StatusCategory
-from models.forms import CustomField
+from models.forms import CustomField, FormTemplate, TicketFieldValue
 from models.notifications import Notification
-from models.tickets import Ticket
+from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
+from models.sla import BusinessCalendar, SlaPause, SlaPolicy
+from models.tickets import Ticket, TicketStatus
 from resolvers.pagination import Ordering, Page, PageRequest, pages_by_parent
 from services import visibility
 from services.viewer import Viewer
@@ -79,62 +90,212 @@ def pages(
 
 
 class Loaders:
-    """Everything a request reads by key. Create one per request and never share it."""
+    """Everything a request reads by key, each loader made on first use. One per request, never shared
+    (subscriptions share them only within an audience, see subscriptions.broadcast.SharedLoaders)."""
 
     def __init__(self, viewer: Viewer) -> None:
         self.viewer = viewer
-        v = viewer
-        self.account_by_id = by_id(lambda: visibility.accounts(v))
-        self.ticket_by_id = by_id(lambda: visibility.tickets(v))
-        self.ticket_by_number = self._ticket_by_number()
-        self.status_by_id = by_id(lambda: visibility.statuses(v))
-        self.technician_by_id = by_id(lambda: visibility.technicians(v))
-        self.technician_shown_by_id = by_id(lambda: visibility.technicians_shown_on_tickets(v))
-        self.requester_by_id = by_id(lambda: visibility.requesters(v))
-        self.customer_by_id = by_id(lambda: visibility.customers(v))
-        self.contract_by_id = by_id(lambda: visibility.contracts(v))
-        self.site_by_id = by_id(lambda: visibility.sites(v))
-        self.department_by_id = by_id(lambda: visibility.departments(v))
-        self.device_by_id = by_id(lambda: visibility.devices(v))
-        self.survey_by_id = by_id(lambda: visibility.surveys(v))
-        self.comment_by_id = by_id(lambda: visibility.comments(v))
-        self.activity_by_id = by_id(lambda: visibility.activity(v))
-        self.attachment_by_id = by_id(lambda: visibility.attachments(v))
-        self.contracts_by_customer = grouped_by(
-            lambda: visibility.contracts(v), "customer_id", "starts_on", "id"
-        )
-        self.devices_by_requester = grouped_by(lambda: visibility.devices(v), "requester_id", "name", "id")
-        self.surveys_by_requester = grouped_by(
-            lambda: visibility.surveys(v), "requester_id", "-created_at", "-id"
-        )
-        self.attachments_by_comment = grouped_by(lambda: visibility.attachments(v), "comment_id", "id")
-        self.resolution_by_ticket = grouped_by(
+
+    @cached_property
+    def account_by_id(self) -> DataLoader[int, Account | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.accounts(v))
+
+    @cached_property
+    def ticket_by_id(self) -> DataLoader[int, Ticket | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.tickets(v))
+
+    @cached_property
+    def ticket_by_number(self) -> DataLoader[int, Ticket | None]:
+        return self._ticket_by_number()
+
+    @cached_property
+    def status_by_id(self) -> DataLoader[int, TicketStatus | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.statuses(v))
+
+    @cached_property
+    def technician_by_id(self) -> DataLoader[int, Technician | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.technicians(v))
+
+    @cached_property
+    def technician_shown_by_id(self) -> DataLoader[int, Technician | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.technicians_shown_on_tickets(v))
+
+    @cached_property
+    def requester_by_id(self) -> DataLoader[int, Requester | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.requesters(v))
+
+    @cached_property
+    def customer_by_id(self) -> DataLoader[int, Customer | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.customers(v))
+
+    @cached_property
+    def contract_by_id(self) -> DataLoader[int, Contract | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.contracts(v))
+
+    @cached_property
+    def site_by_id(self) -> DataLoader[int, Site | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.sites(v))
+
+    @cached_property
+    def department_by_id(self) -> DataLoader[int, Department | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.departments(v))
+
+    @cached_property
+    def device_by_id(self) -> DataLoader[int, Device | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.devices(v))
+
+    @cached_property
+    def survey_by_id(self) -> DataLoader[int, SatisfactionSurvey | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.surveys(v))
+
+    @cached_property
+    def comment_by_id(self) -> DataLoader[int, Comment | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.comments(v))
+
+    @cached_property
+    def activity_by_id(self) -> DataLoader[int, Activity | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.activity(v))
+
+    @cached_property
+    def attachment_by_id(self) -> DataLoader[int, Attachment | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.attachments(v))
+
+    @cached_property
+    def contracts_by_customer(self) -> DataLoader[int, list[Contract]]:
+        v = self.viewer
+        return grouped_by(lambda: visibility.contracts(v), "customer_id", "starts_on", "id")
+
+    @cached_property
+    def devices_by_requester(self) -> DataLoader[int, list[Device]]:
+        v = self.viewer
+        return grouped_by(lambda: visibility.devices(v), "requester_id", "name", "id")
+
+    @cached_property
+    def surveys_by_requester(self) -> DataLoader[int, list[SatisfactionSurvey]]:
+        v = self.viewer
+        return grouped_by(lambda: visibility.surveys(v), "requester_id", "-created_at", "-id")
+
+    @cached_property
+    def attachments_by_comment(self) -> DataLoader[int, list[Attachment]]:
+        v = self.viewer
+        return grouped_by(lambda: visibility.attachments(v), "comment_id", "id")
+
+    @cached_property
+    def resolution_by_ticket(self) -> DataLoader[int, list[Comment]]:
+        v = self.viewer
+        return grouped_by(
             lambda: visibility.comments(v).filter(is_resolution=True), "ticket_id", "created_at", "id"
         )
-        self.custom_field_by_id = by_id(lambda: visibility.custom_fields(v))
-        self.form_template_by_id = by_id(lambda: visibility.form_templates(v))
-        self.sla_policy_by_id = by_id(lambda: visibility.sla_policies(v))
-        self.calendar_by_id = by_id(lambda: visibility.calendars(v))
-        self.fields_by_template = self._fields_by_template()
-        self.values_by_ticket = grouped_by(lambda: visibility.field_values(v), "ticket_id", "id")
-        self.sla_pauses_by_ticket = grouped_by(
-            lambda: visibility.sla_pauses(v), "ticket_id", "started_at", "id"
-        )
-        self.cc_by_comment = grouped_by(lambda: visibility.cc_recipients(v), "comment_id", "id")
-        self.cc_by_ticket = grouped_by(
+
+    @cached_property
+    def custom_field_by_id(self) -> DataLoader[int, CustomField | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.custom_fields(v))
+
+    @cached_property
+    def form_template_by_id(self) -> DataLoader[int, FormTemplate | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.form_templates(v))
+
+    @cached_property
+    def sla_policy_by_id(self) -> DataLoader[int, SlaPolicy | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.sla_policies(v))
+
+    @cached_property
+    def calendar_by_id(self) -> DataLoader[int, BusinessCalendar | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.calendars(v))
+
+    @cached_property
+    def fields_by_template(self) -> DataLoader[int, list[CustomField]]:
+        return self._fields_by_template()
+
+    @cached_property
+    def values_by_ticket(self) -> DataLoader[int, list[TicketFieldValue]]:
+        v = self.viewer
+        return grouped_by(lambda: visibility.field_values(v), "ticket_id", "id")
+
+    @cached_property
+    def sla_pauses_by_ticket(self) -> DataLoader[int, list[SlaPause]]:
+        v = self.viewer
+        return grouped_by(lambda: visibility.sla_pauses(v), "ticket_id", "started_at", "id")
+
+    @cached_property
+    def cc_by_comment(self) -> DataLoader[int, list[CcRecipient]]:
+        v = self.viewer
+        return grouped_by(lambda: visibility.cc_recipients(v), "comment_id", "id")
+
+    @cached_property
+    def cc_by_ticket(self) -> DataLoader[int, list[CcRecipient]]:
+        v = self.viewer
+        return grouped_by(
             lambda: visibility.cc_recipients(v).filter(comment_id__isnull=True), "ticket_id", "email"
         )
-        self.mentions_by_comment = grouped_by(lambda: visibility.mentions(v), "comment_id", "id")
-        self.followers_by_ticket = grouped_by(lambda: visibility.followers(v), "ticket_id", "id")
-        self.notification_by_id = by_id(lambda: visibility.notifications(v))
-        self.reply_template_by_id = by_id(lambda: visibility.reply_templates(v))
-        self.notifications = pages(self._notifications_query, "recipient_id")
-        self.tags_by_ticket = self._tags_by_ticket()
-        self.open_ticket_count_by_technician = self._open_ticket_count_by_technician()
-        self.satisfaction_by_requester = self._satisfaction_by_requester()
-        self.conversation = pages(self.conversation_query, "ticket_id")
-        self.activity = pages(self.activity_query, "ticket_id")
-        self.recent_tickets_by_requester = pages(lambda _: visibility.tickets(v), "requester_id")
+
+    @cached_property
+    def mentions_by_comment(self) -> DataLoader[int, list[CommentMention]]:
+        v = self.viewer
+        return grouped_by(lambda: visibility.mentions(v), "comment_id", "id")
+
+    @cached_property
+    def followers_by_ticket(self) -> DataLoader[int, list[TicketFollower]]:
+        v = self.viewer
+        return grouped_by(lambda: visibility.followers(v), "ticket_id", "id")
+
+    @cached_property
+    def notification_by_id(self) -> DataLoader[int, Notification | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.notifications(v))
+
+    @cached_property
+    def reply_template_by_id(self) -> DataLoader[int, ReplyTemplate | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.reply_templates(v))
+
+    @cached_property
+    def notifications(self) -> DataLoader[ConnectionKey, Page[Notification]]:
+        return pages(self._notifications_query, "recipient_id")
+
+    @cached_property
+    def tags_by_ticket(self) -> DataLoader[int, list[tuple[str, str]]]:
+        return self._tags_by_ticket()
+
+    @cached_property
+    def open_ticket_count_by_technician(self) -> DataLoader[int, int]:
+        return self._open_ticket_count_by_technician()
+
+    @cached_property
+    def satisfaction_by_requester(self) -> DataLoader[int, tuple[int, float | None]]:
+        return self._satisfaction_by_requester()
+
+    @cached_property
+    def conversation(self) -> DataLoader[ConnectionKey, Page[Comment]]:
+        return pages(self.conversation_query, "ticket_id")
+
+    @cached_property
+    def activity(self) -> DataLoader[ConnectionKey, Page[Activity]]:
+        return pages(self.activity_query, "ticket_id")
+
+    @cached_property
+    def recent_tickets_by_requester(self) -> DataLoader[ConnectionKey, Page[Ticket]]:
+        v = self.viewer
+        return pages(lambda _: visibility.tickets(v), "requester_id")
 
     def conversation_query(self, kinds: Hashable) -> QuerySet[Comment]:
         """Comments the viewer may see, of the given kinds (None: all)."""

@@ -1,14 +1,26 @@
-"""Unexpected failures reach the client as one masked error carrying a request id; the log carries both."""
+"""Errors as the client sees them.
+
+- Unexpected failures (an exception that is not a GraphQLError) reach the client as one masked error with
+  ``extensions.code = INTERNAL_SERVER_ERROR`` and a ``requestId``; the log line carries the same id and the
+  stack trace. Masking happens where every operation (query, mutation, subscription event) is executed,
+  see schema.execution.
+- Parse and validation errors keep their message and get ``extensions.code = GRAPHQL_VALIDATION_FAILED``
+  (the ErrorCodes extension).
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from typing import Any
 
+from graphql import ExecutionResult
 from graphql.error import GraphQLError
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import SchemaExtension
 
 log = logging.getLogger("deskql.errors")
 MASKED_MESSAGE = "Unexpected error. Quote the requestId when reporting it."
+INTERNAL = "INTERNAL_SERVER_ERROR"
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -17,35 +29,41 @@ def is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
-class MaskUnexpectedErrors(MaskErrors):
-    """Masks only errors with an unexpected original exception; validation errors stay readable."""
+def masked(error: GraphQLError, request_id: str) -> GraphQLError:
+    log.error("unexpected error request_id=%s path=%s", request_id, error.path, exc_info=error.original_error)
+    return GraphQLError(
+        message=MASKED_MESSAGE,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": INTERNAL, "requestId": request_id},
+    )
 
-    def __init__(self) -> None:
-        super().__init__(should_mask_error=is_unexpected, error_message=MASKED_MESSAGE)
 
-    def _request_id(self) -> str:
-        return str(getattr(self.execution_context.context, "request_id", "unknown"))
+def request_id_of(context: Any) -> str:
+    return str(getattr(context, "request_id", "unknown"))
 
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        request_id = self._request_id()
-        log.error(
-            "unexpected error request_id=%s path=%s",
-            request_id,
-            error.path,
-            exc_info=error.original_error,
-        )
-        return GraphQLError(
-            message=MASKED_MESSAGE,
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
-        )
 
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        processed = super()._process_errors(errors)
-        for error in processed:
+def mask_result(result: ExecutionResult, context: Any) -> ExecutionResult:
+    if result.errors and any(is_unexpected(error) for error in result.errors):
+        request_id = request_id_of(context)
+        result.errors = [masked(e, request_id) if is_unexpected(e) else e for e in result.errors]
+    return result
+
+
+class ErrorCodes(SchemaExtension):
+    """Gives parse and validation errors ``extensions.code = GRAPHQL_VALIDATION_FAILED`` (once per operation)."""
+
+    def _label(self) -> None:
+        for error in self.execution_context.pre_execution_errors or ():
             if not error.extensions or "code" not in error.extensions:
                 error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_VALIDATION_FAILED"}
-        return processed
+
+    def on_parse(self) -> Iterator[None]:
+        yield
+        self._label()
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        self._label()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import partial
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter
 
 from schema.errors import (
     ConflictError,
@@ -15,10 +15,12 @@ from schema.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from schema.execution import DeskqlExecutor
 from schema.limits import NodeBudget
-from schema.masking import MaskUnexpectedErrors
+from schema.masking import ErrorCodes
 from schema.operations.conversation import ConversationMutations, ConversationQueries
 from schema.operations.foundation import FoundationMutations, FoundationQueries
+from schema.operations.realtime import RealtimeMutations, Subscription
 from schema.operations.settings import SettingsMutations, SettingsQueries
 from schema.operations.tickets import TicketMutations, TicketQueries
 from schema.types.activity import Activity
@@ -42,7 +44,9 @@ class Query(FoundationQueries, TicketQueries, ConversationQueries, SettingsQueri
 @strawberry.type(
     description="Everything that can be changed. Each takes one `input` and returns a result union."
 )
-class Mutation(FoundationMutations, TicketMutations, ConversationMutations, SettingsMutations):
+class Mutation(
+    FoundationMutations, TicketMutations, ConversationMutations, SettingsMutations, RealtimeMutations
+):
     pass
 
 
@@ -78,12 +82,15 @@ def build_schema(limits: QueryLimits = QueryLimits()) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=EXTRA_TYPES,
+        execution_context_class=DeskqlExecutor,
         extensions=[
+            partial(ParserCache, maxsize=1000),
             partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
             partial(QueryDepthLimiter, max_depth=limits.max_depth),
             partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
             partial(NodeBudget, max_page=limits.max_page_size, max_nodes=limits.max_nodes),
-            MaskUnexpectedErrors,
+            ErrorCodes,
         ],
     )

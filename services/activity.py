@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from models.activity import Activity
 from models.enums import ActivityKind
+from services.events import Event
+from services.unit_of_work import current
 from services.viewer import Viewer
+from services.visibility import PUBLIC_ACTIVITY_KINDS
 
 
 async def record(
@@ -17,8 +20,11 @@ async def record(
     new: str | None = None,
     comment_id: int | None = None,
 ) -> Activity:
-    """Append one row: who (the viewer), what, old -> new, through the viewer's channel, now."""
-    return await Activity.create(
+    """Append one row: who (the viewer), what, old -> new, through the viewer's channel, now.
+
+    Inside a unit of work, emits ``activity.added`` (marked internal unless end users may see the kind).
+    """
+    row = await Activity.create(
         account_id=viewer.account_id,
         ticket_id=ticket_id,
         kind=kind,
@@ -30,3 +36,15 @@ async def record(
         comment_id=comment_id,
         channel=viewer.channel,
     )
+    work = current()
+    if work is not None:
+        work.emit(
+            Event(
+                "activity.added",
+                viewer.account_id,
+                ticket_id,
+                ids={"activity": row.id},
+                internal=kind not in PUBLIC_ACTIVITY_KINDS,
+            )
+        )
+    return row

@@ -26,6 +26,11 @@ class UnitOfWork:
         self.events.append(event)
 
 
+def current() -> UnitOfWork | None:
+    """The unit of work of the running transaction, if any."""
+    return _current.get()
+
+
 @asynccontextmanager
 async def unit_of_work() -> AsyncIterator[UnitOfWork]:
     outer = _current.get()

@@ -47,6 +47,17 @@ PUBLIC_ACTIVITY_KINDS = frozenset(
 )
 
 
+def audience(viewer: Viewer) -> tuple[str, int]:
+    """Viewers with the same audience see the same tickets, comments, activity and people: every technician
+    of an account, or one requester. What differs between technicians (their notifications, personal
+    templates, unattached uploads) is never reached from a ticket, so ticket events may share the rows
+    loaded for one member of an audience with the others."""
+    if viewer.is_technician:
+        return ("staff", viewer.account_id)
+    assert viewer.requester_id is not None
+    return ("requester", viewer.requester_id)
+
+
 def accounts(viewer: Viewer) -> QuerySet[Account]:
     return Account.filter(id=viewer.account_id)
 

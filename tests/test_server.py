@@ -23,14 +23,36 @@ def _token(output: str, role: str) -> str:
     return match.group(1)
 
 
-async def _websocket_acknowledges(url: str, protocol: str, token: str) -> None:
+SNAPSHOT = 'subscription { ticketUpdated(ticketId: "%s") { kind ticket { number } } }'
+
+
+async def _websocket_subscribes(url: str, protocol: str, token: str, ticket_id: str) -> None:
+    """Both protocols: connection_init with the token, then a subscription's first result."""
     async with websockets.connect(url, subprotocols=[protocol]) as socket:  # type: ignore[list-item]
         assert socket.subprotocol == protocol
         await socket.send(
             json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
         )
-        reply = json.loads(await socket.recv())
-        assert reply["type"] == "connection_ack"
+        assert json.loads(await socket.recv())["type"] == "connection_ack"
+        start = "subscribe" if protocol == "graphql-transport-ws" else "start"
+        await socket.send(json.dumps({"id": "1", "type": start, "payload": {"query": SNAPSHOT % ticket_id}}))
+        result = json.loads(await socket.recv())
+        assert result["payload"]["data"]["ticketUpdated"] == {"kind": "SNAPSHOT", "ticket": {"number": 200}}
+
+
+async def _websocket_refuses(url: str, protocol: str, payload: dict[str, str]) -> None:
+    """No token, or a bad one: the connection is closed with 4401."""
+    async with websockets.connect(url, subprotocols=[protocol]) as socket:  # type: ignore[list-item]
+        await socket.send(json.dumps({"type": "connection_init", "payload": payload}))
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await _read_until_closed(socket)
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 4401
+
+
+async def _read_until_closed(socket: websockets.ClientConnection) -> None:
+    while True:
+        await socket.recv()
 
 
 async def _reply_with_a_file_and_a_status(client: httpx.AsyncClient, token: str) -> None:
@@ -100,8 +122,21 @@ async def test_the_embedded_default_migrates_loads_demo_data_and_serves(tmp_path
             )
             assert stale.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
             await _reply_with_a_file_and_a_status(client, technician)
+            ticket_id = (
+                await client.post(
+                    "/graphql",
+                    json={"query": "{ ticketByNumber(number: 200) { id } }"},
+                    headers={"Authorization": f"Bearer {technician}"},
+                )
+            ).json()["data"]["ticketByNumber"]["id"]
         for protocol in ("graphql-transport-ws", "graphql-ws"):
-            await _websocket_acknowledges(f"ws://127.0.0.1:{port}/graphql", protocol, technician)
+            await _websocket_subscribes(f"ws://127.0.0.1:{port}/graphql", protocol, technician, ticket_id)
+            for payload in (
+                {},
+                {"authorization": "Bearer dq_nope"},
+                {"authorization": f"Bearer {old_technician}"},
+            ):
+                await _websocket_refuses(f"ws://127.0.0.1:{port}/graphql", protocol, payload)
 
 
 async def test_the_production_shape_serves_on_postgresql_with_two_workers(

@@ -1,0 +1,39 @@
+"""Building the realtime pieces from settings: the broadcast hub, the presence store, the publisher."""
+
+from __future__ import annotations
+
+from broadcaster._backends.memory import MemoryBackend
+
+from app.settings import Settings
+from services.events import install_publisher
+from subscriptions.broadcast import BroadcastPublisher, Realtime
+from subscriptions.hub import Hub
+from subscriptions.presence import MemoryPresence, RedisPresence
+from subscriptions.redis_backend import ResilientRedisBackend
+
+
+def build_realtime(settings: Settings) -> Realtime:
+    if settings.broadcast_url.startswith("memory://"):
+        hub = Hub(MemoryBackend(settings.broadcast_url), queue_size=settings.subscriber_queue_size)
+        presence: MemoryPresence | RedisPresence = MemoryPresence()
+    else:
+        hub = Hub(ResilientRedisBackend(settings.broadcast_url), queue_size=settings.subscriber_queue_size)
+        presence = RedisPresence(
+            settings.broadcast_url, key_seconds=int(settings.presence_ttl_seconds * 4) + 1
+        )
+    return Realtime(
+        hub=hub,
+        presence=presence,
+        presence_ttl_seconds=settings.presence_ttl_seconds,
+        heartbeat_seconds=settings.presence_heartbeat_seconds,
+    )
+
+
+async def start(realtime: Realtime) -> None:
+    await realtime.hub.connect()
+    install_publisher(BroadcastPublisher(realtime.hub))
+
+
+async def stop(realtime: Realtime) -> None:
+    await realtime.hub.disconnect()
+    await realtime.presence.close()

@@ -1,0 +1,31 @@
+"""Subscriptions (websockets) and setPresenceState."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.realtime_payloads import SetPresenceStateResult
+from subscriptions import notification_updates, presence_updates, ticket_updates
+
+
+@strawberry.type(description="Live updates over websockets (graphql-transport-ws or graphql-ws).")
+class Subscription:
+    ticket_updated = strawberry.subscription(
+        resolver=ticket_updates.ticket_updated,
+        description="The ticket now (SNAPSHOT), then every committed change you may see; RESYNC after an outage.",
+    )
+    ticket_presence = strawberry.subscription(
+        resolver=presence_updates.ticket_presence,
+        description="Join the ticket's collaborators and receive the roster on every change (technicians).",
+    )
+    notification_added = strawberry.subscription(
+        resolver=notification_updates.notification_added, description="Your new notifications as they happen."
+    )
+
+
+@strawberry.type
+class RealtimeMutations:
+    set_presence_state: SetPresenceStateResult = strawberry.field(
+        resolver=presence_updates.set_presence_state,
+        description="Tell your collaborators what you are doing on a ticket (typing a reply, a note, idle).",
+    )

@@ -1,0 +1,85 @@
+"""Broadcast wiring: the event publisher services use, and the pieces subscriptions need at runtime."""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from broadcaster import Event as BroadcastEvent
+
+from resolvers.loaders import Loaders
+from services import visibility
+from services.events import Event
+from services.viewer import Viewer
+from subscriptions import channels
+from subscriptions.hub import Hub
+from subscriptions.presence import PresenceStore
+
+log = logging.getLogger("deskql.broadcast")
+
+
+class BroadcastPublisher:
+    """services' EventPublisher: committed events go out as JSON on their channels.
+
+    A publish that fails (Redis down) is logged and dropped: the change is committed already, and
+    subscribers that missed it are told to refetch (RESYNC) when their connection comes back.
+    """
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    async def publish(self, events: Sequence[Event]) -> None:
+        for event in events:
+            message = channels.encode(event)
+            for channel in channels.of(event):
+                try:
+                    await self.hub.publish(channel, message)
+                except Exception:
+                    log.exception("publishing %s on %s failed", event.type, channel)
+
+
+@dataclass
+class SharedRead:
+    """What the subscribers of one event in one audience share: loaders and the payloads built from them."""
+
+    event: BroadcastEvent
+    loaders: Loaders
+    payloads: dict[str, Any] = field(default_factory=dict)
+
+
+class SharedReads:
+    """Shared reads per event and audience (services.visibility.audience), so that an event read by 500
+    technicians costs the queries, and with schema.sharing the execution, of one. Keeps the last events."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._reads: OrderedDict[tuple[int, tuple[str, int]], SharedRead] = OrderedDict()
+
+    def for_event(self, event: BroadcastEvent, viewer: Viewer) -> SharedRead:
+        # The event object is kept in the entry, so its id() cannot be reused while it is cached.
+        key = (id(event), visibility.audience(viewer))
+        found = self._reads.get(key)
+        if found is not None:
+            self._reads.move_to_end(key)
+            return found
+        read = SharedRead(event, Loaders(viewer))
+        self._reads[key] = read
+        if len(self._reads) > self.size:
+            self._reads.popitem(last=False)
+        return read
+
+
+@dataclass(frozen=True)
+class Realtime:
+    """What subscriptions use: the hub, the presence store and its timing."""
+
+    hub: Hub
+    presence: PresenceStore
+    presence_ttl_seconds: float = 30.0
+    heartbeat_seconds: float = 10.0
+    revalidate_seconds: float = 30.0
+    """How often a long subscription checks that its token and ticket are still good."""
+    shared_reads: SharedReads = field(default_factory=SharedReads)

@@ -1,0 +1,84 @@
+"""Reading a channel inside a subscription: decoded messages, heartbeats, and the viewer's standing."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from typing import Any, TypeVar
+
+from graphql import GraphQLError
+
+from resolvers.context import UNAUTHENTICATED, ClientError, Info
+from schema.masking import INTERNAL, MASKED_MESSAGE, request_id_of
+from services.authentication import viewer_for_token
+from services.errors import Unauthenticated
+from subscriptions import channels
+from subscriptions.broadcast import Realtime
+from subscriptions.hub import Subscriber, SubscriberTooSlow
+
+TOO_SLOW = "TOO_SLOW"
+log = logging.getLogger("deskql.errors")
+SubscribeFunction = TypeVar("SubscribeFunction", bound=Callable[..., AsyncGenerator[Any, None]])
+
+
+def guarded(subscribe: SubscribeFunction) -> SubscribeFunction:
+    """An unexpected failure inside a subscription ends it with the masked error (schema.masking), never
+    with the exception's own message; errors meant for the client pass unchanged."""
+
+    @functools.wraps(subscribe)
+    async def stream(info: Info, *args: Any, **kwargs: Any) -> AsyncGenerator[Any, None]:
+        source = subscribe(info, *args, **kwargs)
+        try:
+            async for item in source:
+                yield item
+        except GraphQLError:
+            raise
+        except Exception as error:
+            request_id = request_id_of(info.context)
+            log.error("unexpected error in a subscription request_id=%s", request_id, exc_info=error)
+            raise GraphQLError(
+                MASKED_MESSAGE, extensions={"code": INTERNAL, "requestId": request_id}
+            ) from None
+        finally:
+            await source.aclose()
+
+    return stream  # type: ignore[return-value]
+
+
+def realtime_of(info: Info) -> Realtime:
+    realtime = info.context.environment.realtime
+    assert isinstance(realtime, Realtime), "the application starts the realtime pieces"
+    return realtime
+
+
+async def messages(
+    info: Info, subscriber: Subscriber, tick_seconds: float
+) -> AsyncIterator[channels.Message | None]:
+    """Each message of the channel, and None every ``tick_seconds`` without one.
+
+    Every ``revalidate_seconds`` the viewer's token is checked again: a revoked token (or a deactivated
+    technician) ends the subscription with an UNAUTHENTICATED error. A subscriber that falls too far
+    behind ends with TOO_SLOW.
+    """
+    realtime = realtime_of(info)
+    viewer = info.context.viewer
+    checked = time.monotonic()
+    while True:
+        try:
+            event = await subscriber.get(within=tick_seconds)
+        except SubscriberTooSlow as error:
+            raise ClientError(str(error), TOO_SLOW) from error
+        if viewer.token_id is not None and time.monotonic() - checked >= realtime.revalidate_seconds:
+            checked = time.monotonic()
+            try:
+                await viewer_for_token(viewer.token_id)
+            except Unauthenticated as error:
+                raise ClientError(f"{error.message} The subscription ended.", UNAUTHENTICATED) from error
+        if event is None:
+            yield None
+            continue
+        shared = realtime.shared_reads.for_event(event, viewer)
+        info.context.use_loaders(shared.loaders)
+        yield channels.decode(event.message, shared=shared)

@@ -1,0 +1,286 @@
+"""Subscriptions in process: order, visibility, presence and notifications (memory broadcast)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from app.database import Database
+from schema.ids import encode
+from subscriptions import ticket_updates
+from tests.factories import make_world
+from tests.live import Live
+from tests.test_conversation import note, reply
+from tests.test_update_ticket import update
+
+UPDATES = """subscription($id: ID!) { ticketUpdated(ticketId: $id) { kind changes
+  ticket { version priority status { name } activityStatus }
+  comment { kind text } activity { kind field newValue } } }"""
+PRESENCE = """subscription($id: ID!) { ticketPresence(ticketId: $id) { totalCount sessionId
+  collaborators { technician { name } state isViewer } } }"""
+
+
+async def latest(stream: Any) -> dict[str, Any]:
+    """The last roster once the announcements have settled."""
+    roster: dict[str, Any] = (await stream.next())["ticketPresence"]
+    while True:
+        try:
+            roster = (await stream.next(within=0.3))["ticketPresence"]
+        except TimeoutError:
+            return roster
+
+
+@pytest.fixture
+async def live(db: Database) -> AsyncIterator[Live]:
+    async with Live(db, presence_heartbeat_seconds=0.2, presence_ttl_seconds=1) as running:
+        yield running
+
+
+async def test_the_snapshot_comes_first_and_a_change_committed_meanwhile_is_not_lost(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    read_snapshot = ticket_updates._ticket
+    calls = 0
+
+    async def change_just_before_the_snapshot(info: Any, ticket_id: int) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # subscribed already, snapshot not read yet: commit a change now
+            await update(live, world.admin_token, ticket, priority="CRITICAL")
+        return await read_snapshot(info, ticket_id)
+
+    monkeypatch.setattr(ticket_updates, "_ticket", change_just_before_the_snapshot)
+    stream = await live.subscribe(UPDATES, {"id": encode("Ticket", ticket.id)}, world.technician_token)
+    first = (await stream.next())["ticketUpdated"]
+    assert first["kind"] == "SNAPSHOT"
+    assert first["ticket"]["priority"] == "CRITICAL"  # the snapshot already shows it...
+    kinds = [(await stream.next())["ticketUpdated"]["kind"] for _ in range(2)]
+    assert sorted(kinds) == ["ACTIVITY_ADDED", "TICKET_UPDATED"]  # ...and the event still arrives after it
+    await stream.close()
+
+
+async def test_every_committed_change_arrives_with_the_changed_entity(live: Live) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    stream = await live.subscribe(UPDATES, {"id": encode("Ticket", ticket.id)}, world.technician_token)
+    assert (await stream.next())["ticketUpdated"]["kind"] == "SNAPSHOT"
+    await update(live, world.technician_token, ticket, priority="HIGH")
+    events = [(await stream.next())["ticketUpdated"] for _ in range(2)]
+    updated = next(e for e in events if e["kind"] == "TICKET_UPDATED")
+    activity = next(e for e in events if e["kind"] == "ACTIVITY_ADDED")
+    assert updated["changes"] == ["priority"]
+    assert updated["ticket"] == {
+        "version": 2,
+        "priority": "HIGH",
+        "status": {"name": "Open"},
+        "activityStatus": "UNREAD",
+    }
+    assert activity["activity"] == {"kind": "FIELD_CHANGED", "field": "priority", "newValue": "HIGH"}
+    await reply(live, world.technician_token, ticket, body="On it")
+    kinds = {}
+    for _ in range(3):
+        event = (await stream.next())["ticketUpdated"]
+        kinds[event["kind"]] = event
+    assert kinds["COMMENT_ADDED"]["comment"] == {"kind": "PUBLIC_REPLY", "text": "On it"}
+    assert kinds["TICKET_UPDATED"]["ticket"]["activityStatus"] == "WAITING_FOR_REQUESTER"
+    await stream.nothing()
+    await stream.close()
+
+
+async def test_an_end_user_never_receives_a_note_or_any_event_about_one(live: Live) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    stream = await live.subscribe(UPDATES, {"id": encode("Ticket", ticket.id)}, world.requester_token)
+    assert (await stream.next())["ticketUpdated"]["kind"] == "SNAPSHOT"
+    await note(
+        live,
+        world.technician_token,
+        ticket,
+        body="The requester is difficult",
+        mentionTechnicianIds=[encode("Technician", world.admin.id)],
+    )
+    await update(live, world.technician_token, ticket, assigneeId=encode("Technician", world.technician.id))
+    assigned = (await stream.next())["ticketUpdated"]  # the assignee is on the end user's page too
+    assert (assigned["kind"], assigned["changes"]) == ("TICKET_UPDATED", ["assignee"])
+    await stream.nothing(within=0.7)  # nothing of the note, its mention, its activity or the assignment's log
+    await reply(live, world.technician_token, ticket, body="We are on it")
+    seen = [(await stream.next())["ticketUpdated"] for _ in range(3)]
+    assert sorted(e["kind"] for e in seen) == ["ACTIVITY_ADDED", "COMMENT_ADDED", "TICKET_UPDATED"]
+    assert all("difficult" not in repr(e) for e in seen)
+    assert next(e for e in seen if e["kind"] == "COMMENT_ADDED")["comment"] == {
+        "kind": "PUBLIC_REPLY",
+        "text": "We are on it",
+    }
+    await stream.nothing()
+    await stream.close()
+
+
+async def test_a_subscription_ends_when_the_ticket_becomes_invisible(live: Live) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    stream = await live.subscribe(UPDATES, {"id": encode("Ticket", ticket.id)}, world.requester_token)
+    await stream.next()
+    await update(
+        live, world.technician_token, ticket, requesterId=encode("Requester", world.other_requester.id)
+    )
+    error = await stream.error()
+    assert error["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_another_accounts_ticket_cannot_be_followed(live: Live) -> None:
+    world = await make_world()
+    other = await make_world("Globex MSP")
+    theirs = await other.ticket()
+    stream = await live.subscribe(UPDATES, {"id": encode("Ticket", theirs.id)}, world.technician_token)
+    error = await stream.error()
+    assert error["message"] == "The ticket does not exist or is no longer visible to you."
+
+
+async def test_presence_shows_each_technician_once_with_the_strongest_state(live: Live) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    variables = {"id": encode("Ticket", ticket.id)}
+    tom_tab_1 = await live.subscribe(PRESENCE, variables, world.technician_token)
+    roster = (await tom_tab_1.next())["ticketPresence"]
+    assert roster["collaborators"] == [
+        {"technician": {"name": "Tom Tech"}, "state": "VIEWING", "isViewer": True}
+    ]
+    ada = await live.subscribe(PRESENCE, variables, world.admin_token)
+    ada_view = (await ada.next())["ticketPresence"]
+    assert [(c["technician"]["name"], c["isViewer"]) for c in ada_view["collaborators"]] == [
+        ("Ada Admin", True),
+        ("Tom Tech", False),
+    ]
+    assert (await latest(tom_tab_1))["totalCount"] == 2
+    tom_tab_2 = await live.subscribe(PRESENCE, variables, world.technician_token)
+    second = (await tom_tab_2.next())["ticketPresence"]
+    assert second["totalCount"] == 2  # two tabs, one avatar
+    set_state = """mutation($input: SetPresenceStateInput!) { setPresenceState(input: $input) { __typename
+      ... on SetPresenceStateSuccess { presence { collaborators { technician { name } state } } } } }"""
+    result = await live.data(
+        set_state,
+        {"input": {"ticketId": variables["id"], "state": "TYPING_NOTE", "sessionId": second["sessionId"]}},
+        token=world.technician_token,
+    )
+    assert {"technician": {"name": "Tom Tech"}, "state": "TYPING_NOTE"} in result["setPresenceState"][
+        "presence"
+    ]["collaborators"]
+    ada_now = await latest(ada)
+    assert {"technician": {"name": "Tom Tech"}, "state": "TYPING_NOTE", "isViewer": False} in ada_now[
+        "collaborators"
+    ]
+    await tom_tab_2.close()  # the typing tab leaves: Tom is back to VIEWING at once
+    ada_now = await latest(ada)
+    assert {"technician": {"name": "Tom Tech"}, "state": "VIEWING", "isViewer": False} in ada_now[
+        "collaborators"
+    ]
+    await tom_tab_1.close()
+    ada_now = await latest(ada)
+    assert ada_now["collaborators"] == [
+        {"technician": {"name": "Ada Admin"}, "state": "VIEWING", "isViewer": True}
+    ]
+    await ada.close()
+
+
+async def test_end_users_have_no_presence(live: Live) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    stream = await live.subscribe(PRESENCE, {"id": encode("Ticket", ticket.id)}, world.requester_token)
+    assert (await stream.error())["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_notifications_arrive_live(live: Live) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    stream = await live.subscribe(
+        "subscription { notificationAdded { kind ticket { number } comment { text } } }",
+        {},
+        world.technician_token,
+    )
+    await note(
+        live,
+        world.admin_token,
+        ticket,
+        body="Tom, please look",
+        mentionTechnicianIds=[encode("Technician", world.technician.id)],
+    )
+    assert (await stream.next())["notificationAdded"] == {
+        "kind": "MENTION",
+        "ticket": {"number": 1},
+        "comment": {"text": "Tom, please look"},
+    }
+    await note(live, world.admin_token, ticket, body="Not for Ada")
+    assert (await stream.next())["notificationAdded"]["kind"] == "NOTE_ON_FOLLOWED_TICKET"
+    await stream.close()
+
+
+async def test_subscribers_of_one_audience_share_the_reads_and_the_execution_of_an_event(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+    from schema.types.realtime import TicketEvent
+    from tests.sql import recorded_statements
+
+    world = await make_world()
+    ticket = await world.ticket()
+    query = (
+        "subscription($id: ID!) { ticketUpdated(ticketId: $id) { kind ticket { priority status { name } } } }"
+    )
+    executions = 0
+    original = StrawberryGraphQLCoreExecutionContext.execute_operation
+
+    def counting(self: Any, serially: Any = None) -> Any:
+        nonlocal executions
+        executions += isinstance(self.root_value, TicketEvent)
+        return original(self, serially)
+
+    streams = [
+        await live.subscribe(query, {"id": encode("Ticket", ticket.id)}, token)
+        for token in [world.technician_token] * 3 + [world.admin_token] * 3 + [world.requester_token]
+    ]
+    for stream in streams:
+        await stream.next()
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_operation", counting)
+    with recorded_statements() as statements:
+        await live.run(
+            'mutation($id: ID!) { updateTicket(input: {id: $id, title: "Renamed"}) { __typename } }',
+            {"id": encode("Ticket", ticket.id)},
+            token=world.admin_token,
+        )
+        for stream in streams[:6]:
+            kinds = {(await stream.next())["ticketUpdated"]["kind"] for _ in range(2)}
+            assert kinds == {"TICKET_UPDATED", "ACTIVITY_ADDED"}
+        assert (await streams[6].next())["ticketUpdated"][
+            "kind"
+        ] == "TICKET_UPDATED"  # the log row is internal
+    # six technicians (one audience) share one execution per event; the requester has their own
+    assert executions == 3
+    loader_reads = [s for s in statements if re.search(r'FROM "ticket" WHERE .*"id" IN \((\?|\$\d+)\)', s)]
+    assert len(loader_reads) == 3  # once per event and audience: two events for staff, one for the requester
+    for stream in streams:
+        await stream.close()
+
+
+async def test_an_unexpected_failure_ends_a_subscription_with_the_masked_error(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+
+    async def broken(*args: Any) -> Any:
+        raise RuntimeError("connection string postgres://secret@db")
+
+    stream = await live.subscribe(UPDATES, {"id": encode("Ticket", ticket.id)}, world.technician_token)
+    await stream.next()
+    monkeypatch.setattr(ticket_updates, "_event", broken)
+    await update(live, world.admin_token, ticket, priority="LOW")
+    error = await stream.error()
+    assert error["message"] == "Unexpected error. Quote the requestId when reporting it."
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert "secret" not in repr(error)
