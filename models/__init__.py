@@ -11,5 +11,6 @@ MODEL_MODULES = [
     "models.activity",
     "models.notifications",
     "models.settings",
+    "models.timekeeping",
     "models.auth",
 ]

@@ -92,6 +92,9 @@ class ActivityKind(StrEnum):
     RESOLUTION_UNMARKED = "RESOLUTION_UNMARKED"
     CC_ADDED = "CC_ADDED"
     FOLLOWER_ADDED = "FOLLOWER_ADDED"
+    TIME_ENTRY_ADDED = "TIME_ENTRY_ADDED"
+    TIME_ENTRY_UPDATED = "TIME_ENTRY_UPDATED"
+    TIME_ENTRY_DELETED = "TIME_ENTRY_DELETED"
 
 
 class CustomFieldType(StrEnum):
@@ -119,3 +122,8 @@ class NotificationKind(StrEnum):
 class ReplyType(StrEnum):
     PUBLIC_REPLY = "PUBLIC_REPLY"
     INTERNAL_NOTE = "INTERNAL_NOTE"
+
+
+class TimeEntrySource(StrEnum):
+    TIMER = "TIMER"
+    MANUAL = "MANUAL"

@@ -18,6 +18,8 @@ class TicketSettings(Model):
     )
     account_id: int
     default_reply_type = fields.CharEnumField(ReplyType, max_length=20, default=ReplyType.PUBLIC_REPLY)
+    auto_start_timer = fields.BooleanField(default=True, db_default=True)
+    default_time_entry_minutes = fields.SmallIntField(default=15, db_default=15)
 
     class Meta:
         table = "ticket_settings"

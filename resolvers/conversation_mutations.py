@@ -191,7 +191,10 @@ async def update_ticket_settings(
 ) -> TicketSettingsResult:
     return await attempt(
         lambda: ticket_settings.update_settings(
-            info.context.viewer, default_reply_type=given(input.default_reply_type, "defaultReplyType")
+            info.context.viewer,
+            default_reply_type=given(input.default_reply_type, "defaultReplyType"),
+            auto_start_timer=given(input.auto_start_timer, "autoStartTimer"),
+            default_time_entry_minutes=given(input.default_time_entry_minutes, "defaultTimeEntryMinutes"),
         ),
         lambda row: TicketSettingsSuccess(settings=TicketSettings.from_model(row)),
     )

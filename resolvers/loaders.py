@@ -33,6 +33,7 @@ from models.notifications import Notification
 from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
 from models.sla import BusinessCalendar, SlaPause, SlaPolicy
 from models.tickets import Ticket, TicketStatus
+from models.timekeeping import TimeEntry, Timer
 from resolvers.pagination import Ordering, Page, PageRequest, pages_by_parent
 from services import visibility
 from services.viewer import Viewer
@@ -296,6 +297,26 @@ class Loaders:
     def recent_tickets_by_requester(self) -> DataLoader[ConnectionKey, Page[Ticket]]:
         v = self.viewer
         return pages(lambda _: visibility.tickets(v), "requester_id")
+
+    @cached_property
+    def time_entry_by_id(self) -> DataLoader[int, TimeEntry | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.time_entries(v))
+
+    @cached_property
+    def timer_by_id(self) -> DataLoader[int, Timer | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.timers(v))
+
+    @cached_property
+    def time_entries_by_ticket(self) -> DataLoader[int, list[TimeEntry]]:
+        v = self.viewer
+        return grouped_by(lambda: visibility.time_entries(v), "ticket_id", "id")
+
+    @cached_property
+    def time_entries(self) -> DataLoader[ConnectionKey, Page[TimeEntry]]:
+        v = self.viewer
+        return pages(lambda _: visibility.time_entries(v), "ticket_id")
 
     def conversation_query(self, kinds: Hashable) -> QuerySet[Comment]:
         """Comments the viewer may see, of the given kinds (None: all)."""

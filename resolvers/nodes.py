@@ -9,6 +9,7 @@ from strawberry.dataloader import DataLoader
 
 from resolvers.context import BAD_USER_INPUT, ClientError, Info
 from resolvers.loaders import Loaders
+from resolvers.ticket_fields import timer_of
 from schema.ids import InvalidId, decode
 from schema.types.activity import Activity
 from schema.types.common import Node
@@ -29,6 +30,7 @@ from schema.types.people import (
 from schema.types.replies import ReplyTemplate
 from schema.types.sla import BusinessCalendar, SlaPolicy
 from schema.types.tickets import Ticket, TicketStatus
+from schema.types.time import TimeEntry
 
 NodeSource = tuple[Callable[[Loaders], DataLoader[int, Any]], Callable[[Any], Node]]
 
@@ -53,6 +55,8 @@ SOURCES: dict[str, NodeSource] = {
     "BusinessCalendar": (lambda loaders: loaders.calendar_by_id, BusinessCalendar.from_model),
     "Notification": (lambda loaders: loaders.notification_by_id, Notification.from_model),
     "ReplyTemplate": (lambda loaders: loaders.reply_template_by_id, ReplyTemplate.from_model),
+    "TimeEntry": (lambda loaders: loaders.time_entry_by_id, TimeEntry.from_model),
+    "Timer": (lambda loaders: loaders.timer_by_id, timer_of),
 }
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from models import tickets
+from models import tickets, timekeeping
 from models.clock import utcnow
 from resolvers.context import Info
 from schema.types.forms import CustomField, TicketCustomField
 from schema.types.sla import SlaClock, SlaPolicy, TicketSla
-from services import field_values, sla
+from schema.types.time import Timer, TimeTotals
+from services import field_values, sla, time_entries
+from services.timers import clock_of
 
 
 async def custom_fields_of(info: Info, ticket: tickets.Ticket) -> list[TicketCustomField]:
@@ -55,4 +57,20 @@ def _clock(state: sla.ClockState) -> SlaClock:
         breached=state.breached,
         remaining_seconds=state.remaining_seconds,
         paused=state.paused,
+    )
+
+
+def timer_of(row: timekeeping.Timer) -> Timer:
+    return Timer.from_model(row, clock_of(row).seconds(utcnow()))
+
+
+async def time_totals_of(info: Info, ticket: tickets.Ticket) -> TimeTotals | None:
+    if not info.context.viewer.is_technician:
+        return None
+    found = time_entries.totals(await info.context.loaders.time_entries_by_ticket.load(ticket.id))
+    return TimeTotals(
+        total_seconds=found.total_seconds,
+        billable_seconds=found.billable_seconds,
+        non_billable_seconds=found.non_billable_seconds,
+        amount=found.amount,
     )

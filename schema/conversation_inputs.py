@@ -81,3 +81,9 @@ class UpdateTicketSettingsInput:
     default_reply_type: ReplyType | None = strawberry.field(
         default=strawberry.UNSET, description="Which reply box the ticket page preselects."
     )
+    auto_start_timer: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Whether openTicket starts the technician's timer."
+    )
+    default_time_entry_minutes: int | None = strawberry.field(
+        default=strawberry.UNSET, description="Duration of a manual time entry given none (1..1440)."
+    )

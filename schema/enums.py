@@ -20,6 +20,7 @@ from models.enums import (
     StatusCategory,
     TagSource,
     TicketType,
+    TimeEntrySource,
 )
 
 strawberry.enum(Role, description="What a technician may do: ADMIN manages the account.")
@@ -46,6 +47,7 @@ strawberry.enum(
 strawberry.enum(BuiltInField, description="A field every account has, which admins customise.")
 strawberry.enum(NotificationKind, description="Why a technician is notified.")
 strawberry.enum(ReplyType, description="A public reply or an internal note.")
+strawberry.enum(TimeEntrySource, description="Where a time entry came from.")
 strawberry.enum(ActivityKind, description="What an activity-log row records.")
 
 
@@ -100,5 +102,6 @@ __all__ = [
     "TagSource",
     "TicketOrder",
     "TicketType",
+    "TimeEntrySource",
     "Weekday",
 ]

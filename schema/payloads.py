@@ -19,6 +19,7 @@ from schema.types.people import Customer, Requester, Technician
 from schema.types.replies import ReplyTemplate, TicketSettings
 from schema.types.sla import BusinessCalendar, SlaPolicy
 from schema.types.tickets import Ticket, TicketStatus
+from schema.types.time import TimeEntry, Timer, TimerChange
 from schema.types.viewer import Viewer
 
 
@@ -203,6 +204,38 @@ MarkNotificationsReadResult = Annotated[
     strawberry.union("MarkNotificationsReadResult", description="How many, or why not."),
 ]
 TicketSettingsResult = Annotated[
-    TicketSettingsSuccess | PermissionDeniedError,
+    TicketSettingsSuccess | ValidationError | PermissionDeniedError,
     strawberry.union("TicketSettingsResult", description="The settings, or why not."),
+]
+
+
+@strawberry.type(description="The timer change that happened.")
+class TimerSuccess:
+    change: TimerChange = strawberry.field(
+        description="What changed, the timer now, and for a stop the entry."
+    )
+
+
+@strawberry.type(description="The ticket was opened: read, and with autoStartTimer the timer running.")
+class OpenTicketSuccess:
+    ticket: Ticket = strawberry.field(description="The ticket, read.")
+    timer: Timer | None = strawberry.field(description="Your timer on it when it was started.")
+
+
+@strawberry.type(description="The time entry as saved.")
+class TimeEntrySuccess:
+    time_entry: TimeEntry = strawberry.field(description="The entry.")
+
+
+TimerResult = Annotated[
+    TimerSuccess | ValidationError | NotFoundError | PermissionDeniedError,
+    strawberry.union("TimerResult", description="The timer change, or why not."),
+]
+OpenTicketResult = Annotated[
+    OpenTicketSuccess | NotFoundError | PermissionDeniedError,
+    strawberry.union("OpenTicketResult", description="The opened ticket, or why not."),
+]
+TimeEntryResult = Annotated[
+    TimeEntrySuccess | ValidationError | NotFoundError | PermissionDeniedError,
+    strawberry.union("TimeEntryResult", description="The entry, or why not."),
 ]

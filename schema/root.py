@@ -23,6 +23,7 @@ from schema.operations.foundation import FoundationMutations, FoundationQueries
 from schema.operations.realtime import RealtimeMutations, Subscription
 from schema.operations.settings import SettingsMutations, SettingsQueries
 from schema.operations.tickets import TicketMutations, TicketQueries
+from schema.operations.time import TimeMutations
 from schema.types.activity import Activity
 from schema.types.conversation import Attachment, Comment
 from schema.types.people import (
@@ -45,7 +46,12 @@ class Query(FoundationQueries, TicketQueries, ConversationQueries, SettingsQueri
     description="Everything that can be changed. Each takes one `input` and returns a result union."
 )
 class Mutation(
-    FoundationMutations, TicketMutations, ConversationMutations, SettingsMutations, RealtimeMutations
+    FoundationMutations,
+    TicketMutations,
+    ConversationMutations,
+    TimeMutations,
+    SettingsMutations,
+    RealtimeMutations,
 ):
     pass
 

@@ -34,6 +34,7 @@ from models.notifications import Notification
 from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
 from models.sla import BusinessCalendar, SlaPause, SlaPolicy
 from models.tickets import Tag, Ticket, TicketStatus
+from models.timekeeping import TimeEntry, Timer
 from services.viewer import Viewer
 
 ModelT = TypeVar("ModelT", bound=Model)
@@ -233,3 +234,14 @@ def reply_templates(viewer: Viewer) -> QuerySet[ReplyTemplate]:
         Q(owner_id__isnull=True) | Q(owner_id=viewer.technician_id), account_id=viewer.account_id
     )
     return _staff_only(viewer, query)
+
+
+def time_entries(viewer: Viewer) -> QuerySet[TimeEntry]:
+    return _staff_only(viewer, TimeEntry.filter(account_id=viewer.account_id))
+
+
+def timers(viewer: Viewer) -> QuerySet[Timer]:
+    """The viewer's own timers (a technician's clock is theirs alone)."""
+    if not viewer.is_technician:
+        return Timer.filter(id__in=[])
+    return Timer.filter(account_id=viewer.account_id, technician_id=viewer.technician_id)

@@ -21,6 +21,7 @@ from schema.types.activity import Activity
 from schema.types.conversation import Comment
 from schema.types.realtime import TicketEvent, TicketEventKind
 from schema.types.tickets import Ticket
+from schema.types.time import TimeEntry
 from subscriptions import channels
 from subscriptions.stream import guarded, messages, realtime_of
 
@@ -31,6 +32,7 @@ KINDS = {
     "comment.added": TicketEventKind.COMMENT_ADDED,
     "comment.updated": TicketEventKind.COMMENT_UPDATED,
     "activity.added": TicketEventKind.ACTIVITY_ADDED,
+    "time_entry.changed": TicketEventKind.TIME_ENTRY_ADDED,
 }
 
 
@@ -48,6 +50,16 @@ async def _event(info: Info, ticket: Ticket, message: channels.Message) -> Ticke
     loaders = info.context.loaders
     if kind is TicketEventKind.TICKET_UPDATED:
         return TicketEvent(kind=kind, ticket=ticket, changes=list(message.changes))
+    if message.type == "time_entry.changed":
+        kind = TicketEventKind(f"TIME_ENTRY_{message.changes[0].upper()}")
+        if kind is TicketEventKind.TIME_ENTRY_DELETED:
+            return TicketEvent(kind=kind, ticket=ticket, changes=[])
+        entry = await loaders.time_entry_by_id.load(message.ids["timeEntry"])
+        return (
+            None
+            if entry is None
+            else TicketEvent(kind=kind, ticket=ticket, changes=[], time_entry=TimeEntry.from_model(entry))
+        )
     if kind is TicketEventKind.ACTIVITY_ADDED:
         activity = await loaders.activity_by_id.load(message.ids["activity"])
         return (

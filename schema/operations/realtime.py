@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.realtime_payloads import SetPresenceStateResult
-from subscriptions import notification_updates, presence_updates, ticket_updates
+from subscriptions import notification_updates, presence_updates, ticket_updates, timer_updates
 
 
 @strawberry.type(description="Live updates over websockets (graphql-transport-ws or graphql-ws).")
@@ -17,6 +17,10 @@ class Subscription:
     ticket_presence = strawberry.subscription(
         resolver=presence_updates.ticket_presence,
         description="Join the ticket's collaborators and receive the roster on every change (technicians).",
+    )
+    timer_state = strawberry.subscription(
+        resolver=timer_updates.timer_state,
+        description="Every change of your timers (start, pause, resume, adjust, stop, discard), live.",
     )
     notification_added = strawberry.subscription(
         resolver=notification_updates.notification_added, description="Your new notifications as they happen."

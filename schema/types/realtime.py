@@ -13,6 +13,7 @@ from schema.types.activity import Activity
 from schema.types.conversation import Comment
 from schema.types.people import Technician
 from schema.types.tickets import Ticket
+from schema.types.time import TimeEntry
 
 
 @strawberry.enum(description="What a ticketUpdated event is.")
@@ -22,6 +23,9 @@ class TicketEventKind(StrEnum):
     COMMENT_ADDED = "COMMENT_ADDED"
     COMMENT_UPDATED = "COMMENT_UPDATED"
     ACTIVITY_ADDED = "ACTIVITY_ADDED"
+    TIME_ENTRY_ADDED = "TIME_ENTRY_ADDED"
+    TIME_ENTRY_UPDATED = "TIME_ENTRY_UPDATED"
+    TIME_ENTRY_DELETED = "TIME_ENTRY_DELETED"
     RESYNC = "RESYNC"
 
 
@@ -38,6 +42,9 @@ class TicketEvent:
         default=None, description="For COMMENT_ADDED and COMMENT_UPDATED."
     )
     activity: Activity | None = strawberry.field(default=None, description="For ACTIVITY_ADDED.")
+    time_entry: TimeEntry | None = strawberry.field(
+        default=None, description="For TIME_ENTRY_ADDED and TIME_ENTRY_UPDATED (technicians only)."
+    )
     shared_results: strawberry.Private[dict[Any, Any]] = dataclasses.field(default_factory=dict)
     """Results of this event for the subscribers who share it (schema.sharing)."""
 

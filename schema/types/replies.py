@@ -39,7 +39,13 @@ class RenderedReply:
 @strawberry.type(description="How the account's ticket pages behave (admins change them).")
 class TicketSettings:
     default_reply_type: ReplyType = strawberry.field(description="Which reply box the page preselects.")
+    auto_start_timer: bool = strawberry.field(description="openTicket starts the technician's timer.")
+    default_time_entry_minutes: int = strawberry.field(description="Duration of a manual entry given none.")
 
     @classmethod
     def from_model(cls, row: settings.TicketSettings) -> TicketSettings:
-        return cls(default_reply_type=row.default_reply_type)
+        return cls(
+            default_reply_type=row.default_reply_type,
+            auto_start_timer=row.auto_start_timer,
+            default_time_entry_minutes=row.default_time_entry_minutes,
+        )

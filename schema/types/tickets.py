@@ -33,9 +33,11 @@ from schema.types.conversation import CcRecipient, Comment
 from schema.types.forms import FormTemplate, TicketCustomField
 from schema.types.people import Requester, Technician
 from schema.types.sla import TicketSla
+from schema.types.time import TimeEntry, TimeTotals
 
 OLDEST_FIRST = Ordering((("created_at", False), ("id", False)))
 NEWEST_FIRST = Ordering((("created_at", True), ("id", True)))
+LATEST_WORK = Ordering((("started_at", True), ("id", True)))
 CONVERSATION_KINDS = {
     ConversationFilter.ALL: None,
     ConversationFilter.PUBLIC_REPLIES: frozenset({StoredCommentKind.PUBLIC_REPLY}),
@@ -215,6 +217,27 @@ class Ticket(Node):
     @strawberry.field(description="The ticket page in the front end (DESKQL_APP_URL/tickets/number).")
     def link(self, info: Info) -> str:
         return links.ticket_link(info, self.number)
+
+    @strawberry.field(description="Time entries, timer and manual together, latest first (technicians only).")
+    async def time_entries(
+        self,
+        info: Info,
+        first: Annotated[int, strawberry.argument(description="Page size, at most 100.")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="endCursor of the previous page.")
+        ] = None,
+    ) -> Connection[TimeEntry]:
+        key = ConnectionKey(self.pk, LATEST_WORK, page_request(info, LATEST_WORK, first, after))
+        page = await info.context.loaders.time_entries.load(key)
+
+        async def count() -> int:
+            return len(await info.context.loaders.time_entries_by_ticket.load(self.pk))
+
+        return connection(page, TimeEntry.from_model, count)
+
+    @strawberry.field(description="Total, billable and non-billable time and the amount (technicians only).")
+    async def time_totals(self, info: Info) -> TimeTotals | None:
+        return await ticket_fields.time_totals_of(info, self.row)
 
     @strawberry.field(description="The form template whose fields the ticket shows (technicians only).")
     async def form_template(self, info: Info) -> FormTemplate | None:

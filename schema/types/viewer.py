@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
+from resolvers import ticket_fields
 from resolvers.context import Info
+from resolvers.time_queries import visibility_timers
 from schema.types.people import Account, Requester, Technician
+from schema.types.time import Timer
 
 
 @strawberry.type(description="The authenticated caller: a technician or a requester of one account.")
@@ -33,3 +36,10 @@ class Viewer:
             return None
         row = await info.context.loaders.requester_by_id.load(self.requester_pk)
         return Requester.from_model(row) if row else None
+
+    @strawberry.field(
+        description="Your timers, running one first (the timer bar of every page; technicians)."
+    )
+    async def timers(self, info: Info) -> list[Timer]:
+        rows = await visibility_timers(info)
+        return [ticket_fields.timer_of(row) for row in rows]
