@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -73,6 +74,9 @@ Open {url} (GraphiQL) and add this header, with one of the tokens below:
 
 Or log in with the login mutation: technicians' password is "{demo_data.TECHNICIAN_PASSWORD}",
 the end user's is "{demo_data.REQUESTER_PASSWORD}".
+
+Email goes to {settings.smtp_url or str(settings.mail_dir) + "/ (one .eml file per mail; set DESKQL_SMTP_URL)"}.
+Mail to {demo_data.MAILBOX} opens tickets: run `deskql mail-in` (SMTP, port 2525) beside the server.
 
 Example query (the ticket page of ticket #200):
 {EXAMPLE_QUERY}
@@ -144,6 +148,53 @@ def export_schema(args: argparse.Namespace) -> None:
         print(f"deskql: wrote {args.output}")
 
 
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stop.set)
+    await stop.wait()
+
+
+def worker(args: argparse.Namespace) -> None:
+    from app import jobs
+    from app.main import install_services, periodic_jobs
+    from app.requests import configure_logging
+
+    settings = _settings()
+
+    async def work() -> None:
+        configure_logging(settings.log_level)
+        install_services(settings)
+        print("deskql: worker running (mail delivery, SLA breaches, clean-up); Ctrl+C stops it.", flush=True)
+        async with jobs.running(periodic_jobs(settings)):
+            await _until_stopped()
+
+    asyncio.run(_with_database(settings, work))
+
+
+def mail_in(args: argparse.Namespace) -> None:
+    from app.main import install_services
+    from app.requests import configure_logging
+    from integrations import smtp_in
+
+    settings = _settings()
+    host, port = args.host or settings.smtp_in_host, args.port or settings.smtp_in_port or 2525
+
+    async def work() -> None:
+        configure_logging(settings.log_level)
+        install_services(settings)
+        server = await smtp_in.start(host, port, settings.mail_max_bytes)
+        print(f"deskql: taking mail (SMTP) on {host}:{port}; Ctrl+C stops it.", flush=True)
+        try:
+            await _until_stopped()
+        finally:
+            server.close()
+            await server.wait_closed()
+
+    asyncio.run(_with_database(settings, work))
+
+
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -181,6 +232,15 @@ def main(argv: list[str] | None = None) -> None:
     command.set_defaults(run=serve)
 
     commands.add_parser("migrate", help="apply pending database migrations").set_defaults(run=migrate)
+
+    commands.add_parser(
+        "worker", help="run the background jobs (mail delivery, SLA breaches) without serving the API"
+    ).set_defaults(run=worker)
+
+    command = commands.add_parser("mail-in", help="take mail in over SMTP (replies and new tickets)")
+    command.add_argument("--host")
+    command.add_argument("--port", type=int, help="default: DESKQL_SMTP_IN_PORT, else 2525")
+    command.set_defaults(run=mail_in)
 
     command = commands.add_parser("makemigrations", help="write a migration for model changes (development)")
     command.add_argument("--name")

@@ -41,13 +41,14 @@ from models.forms import FormTemplate
 from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
 from models.sla import WEEKDAYS, SlaPause
 from models.tickets import Tag, Ticket, TicketStatus, TicketTag
-from services import people, reply_templates, sla, sla_policies
+from services import mail_settings, people, reply_templates, sla, sla_policies
 from services.accounts import create_account
 from services.authentication import issue_token
 from services.viewer import Viewer
 
 ACCOUNT_NAME = "Northwind IT Services"
 DOMAIN = "northwind.example"
+MAILBOX = "help@deskql.localhost"
 TECHNICIAN_PASSWORD = "demo-technician"
 REQUESTER_PASSWORD = "demo-end-user"
 DEMO_TOKEN_LABEL = "demo"
@@ -108,6 +109,7 @@ async def load(seed: int = 7) -> None:
     await _ticket_history(account, technicians, requesters, rng)
     for name, body in REPLY_TEMPLATES:
         await reply_templates.create(as_admin, name=name, body=body, shared=True)
+    await mail_settings.set_mailbox(as_admin, address=MAILBOX, allow_new_requesters=True)
 
 
 async def _organisations_and_requesters(
@@ -203,7 +205,10 @@ async def _ticket_history(
         requester = requesters[0] if number % 10 == 0 else rng.choice(requesters)
         category = rng.choice(categories)
         status = waiting if category is StatusCategory.PENDING and rng.random() < 0.3 else statuses[category]
-        opened = now - timedelta(days=90 * (TICKETS - number) / TICKETS, minutes=rng.randint(0, 600))
+        # Every ticket's history (at most about 28 hours of replies and a survey) ends before now.
+        opened = now - timedelta(
+            days=90 * (TICKETS - number) / TICKETS, hours=30, minutes=rng.randint(0, 600)
+        )
         assignee = (
             None if category is StatusCategory.OPEN and rng.random() < 0.25 else rng.choice(technicians)
         )

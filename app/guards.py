@@ -2,7 +2,8 @@
 
 - A body larger than the limit is refused with 413 before it is read (Content-Length) or as soon as it
   grows past it (chunked): DESKQL_MAX_BODY_BYTES for ordinary requests, the upload limit (plus room for
-  the form around the file) for multipart requests to /graphql.
+  the form around the file) for multipart requests to /graphql, and a limit of its own for the paths
+  given one (inbound mail).
 - Browsers send multipart/form-data cross-site without asking first, so a multipart POST must carry a
   non-empty ``GraphQL-Preflight`` (or ``Apollo-Require-Preflight``) header, which no plain form can set.
 """
@@ -34,10 +35,18 @@ async def _refuse(send: Send, status: int, message: str) -> None:
 
 
 class RequestGuards:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        max_upload_bytes: int,
+        path_limits: dict[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_upload_bytes = max_upload_bytes + MULTIPART_OVERHEAD
+        self.path_limits = path_limits or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -50,7 +59,9 @@ class RequestGuards:
                 send, 400, "Multipart requests need a non-empty GraphQL-Preflight header (CSRF protection)."
             )
             return
-        limit = self.max_upload_bytes if multipart else self.max_body_bytes
+        limit = self.path_limits.get(scope["path"]) or (
+            self.max_upload_bytes if multipart else self.max_body_bytes
+        )
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await _refuse(send, 413, f"The request body is larger than {limit} bytes.")

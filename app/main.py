@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
-from app import jobs
+from app import jobs, mail
 from app.database import Database
 from app.downloads import download_endpoint
 from app.graphql import DeskqlGraphQL
@@ -23,14 +23,23 @@ from app.requests import RequestIdMiddleware, configure_logging
 from app.settings import Settings, load_settings
 from integrations.storage import LocalDirectoryStorage
 from services import notifications, sla
+from services.mail_config import install_mail_config
 from services.storage import install_storage
 
 
 def periodic_jobs(settings: Settings) -> list[jobs.Job]:
+    """What every server process (and ``deskql worker``) runs in the background."""
     return [
         jobs.Job("sla-breaches", settings.sla_check_seconds, sla.record_breaches),
         jobs.Job("expired-notifications", 3600, notifications.purge_expired),
+        mail.delivery_job(settings, mail.mail_config(settings)),
     ]
+
+
+def install_services(settings: Settings) -> None:
+    """Plug the outside world into the services: file storage and mail."""
+    install_storage(LocalDirectoryStorage(settings.attachments_dir))
+    install_mail_config(mail.mail_config(settings))
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> Starlette:
@@ -40,7 +49,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     db = database or Database(settings.database_url)
     realtime = build_realtime(settings)
     graphql = DeskqlGraphQL(settings, realtime)
-    install_storage(LocalDirectoryStorage(settings.attachments_dir))
+    install_services(settings)
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -58,7 +67,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         await start_realtime(realtime)
         try:
             if owned:
-                async with jobs.running(periodic_jobs(settings)):
+                async with jobs.running(periodic_jobs(settings)), mail.listening(settings):
                     yield
             else:
                 yield
@@ -74,6 +83,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/attachments/{id}/{filename}", download_endpoint(graphql.environment.signer)),
+            Route("/mail/inbound", mail.inbound_endpoint(settings), methods=["POST"]),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
@@ -81,6 +91,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                 RequestGuards,
                 max_body_bytes=settings.max_body_bytes,
                 max_upload_bytes=settings.max_attachment_bytes,
+                path_limits={"/mail/inbound": settings.mail_max_bytes},
             ),
         ],
         lifespan=lifespan,

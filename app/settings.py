@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -56,6 +57,32 @@ class Settings(BaseSettings):
     max_nodes: int = Field(
         10_000, ge=100, le=1_000_000, description="node budget: `first` multiplied through nested connections"
     )
+    smtp_url: str = Field(
+        "",
+        description="smtp://[user:password@]host[:port] (STARTTLS when offered; ?starttls=required insists) "
+        "or smtps://... (TLS); unset: mail is written as .eml files into DESKQL_MAIL_DIR",
+    )
+    mail_dir: Path = Field(Path("var/mail"), description="where mail goes when DESKQL_SMTP_URL is unset")
+    mail_from: str = Field("support@deskql.localhost", description="the From address of every email")
+    mail_inbound_domain: str = Field(
+        "deskql.localhost", description="replies come back to reply+<token>@ this domain"
+    )
+    smtp_in_port: int | None = Field(
+        None, ge=1, le=65535, description="when set, the server also listens for mail (SMTP) on this port"
+    )
+    smtp_in_host: str = Field("127.0.0.1", description="address the SMTP listener binds to")
+    mail_inbound_secret: str = Field(
+        "", description="shared secret of POST /mail/inbound (raw MIME); unset: the endpoint is off"
+    )
+    mail_max_bytes: int = Field(25_000_000, ge=10_000, description="largest email taken in")
+    mail_poll_seconds: float = Field(1.0, gt=0, le=600, description="how often the outbox is looked at")
+    mail_retry_seconds: float = Field(
+        30, gt=0, le=3600, description="first retry delay of a failed mail; doubles each time, at most 1 h"
+    )
+    mail_max_attempts: int = Field(12, ge=1, le=100, description="delivery attempts before a mail is FAILED")
+    mail_lease_seconds: float = Field(
+        120, ge=1, le=3600, description="how long a worker holds a mail it is sending"
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -71,6 +98,27 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: str) -> str:
+        if value and not value.startswith(("smtp://", "smtps://")):
+            raise ValueError("must start with smtp:// or smtps://")
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.?[^@\s<>]*", value):
+            raise ValueError("must be an email address such as support@example.com")
+        return value.lower()
+
+    @field_validator("mail_inbound_domain")
+    @classmethod
+    def _domain(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?", value.lower()):
+            raise ValueError("must be a domain name such as mail.example.com")
+        return value.lower()
+
     @field_validator("broadcast_url")
     @classmethod
     def _known_broadcast(cls, value: str) -> str:
@@ -78,7 +126,7 @@ class Settings(BaseSettings):
             raise ValueError("must start with memory://, redis:// or rediss://")
         return value
 
-    @field_validator("secret_key")
+    @field_validator("secret_key", "mail_inbound_secret")
     @classmethod
     def _long_enough(cls, value: str) -> str:
         if value and len(value) < 32:

@@ -13,4 +13,5 @@ MODEL_MODULES = [
     "models.settings",
     "models.timekeeping",
     "models.auth",
+    "models.mail",
 ]

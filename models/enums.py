@@ -127,3 +127,35 @@ class ReplyType(StrEnum):
 class TimeEntrySource(StrEnum):
     TIMER = "TIMER"
     MANUAL = "MANUAL"
+
+
+class MailKind(StrEnum):
+    """Which template an outgoing email was written from."""
+
+    TICKET_CREATED = "TICKET_CREATED"
+    PUBLIC_REPLY = "PUBLIC_REPLY"
+    INTERNAL_NOTE = "INTERNAL_NOTE"
+    TICKET_RESOLVED = "TICKET_RESOLVED"
+    TICKET_CLOSED = "TICKET_CLOSED"
+
+
+class OutboundStatus(StrEnum):
+    PENDING = "PENDING"
+    SENT = "SENT"
+    FAILED = "FAILED"
+
+
+class InboundOutcome(StrEnum):
+    """What became of a received email."""
+
+    REPLY_POSTED = "REPLY_POSTED"
+    TICKET_CREATED = "TICKET_CREATED"
+    DUPLICATE = "DUPLICATE"
+    AUTO_REPLY = "AUTO_REPLY"
+    LOOP = "LOOP"
+    STORM = "STORM"
+    UNKNOWN_SENDER = "UNKNOWN_SENDER"
+    NO_MAILBOX = "NO_MAILBOX"
+    EMPTY = "EMPTY"
+    MALFORMED = "MALFORMED"
+    FAILED = "FAILED"

@@ -89,5 +89,11 @@ class Context:
             raise ClientError("Only technicians can read this.", FORBIDDEN)
         return viewer
 
+    def require_admin(self) -> Viewer:
+        viewer = self.viewer
+        if not viewer.is_admin:
+            raise ClientError("Only admins can read this.", FORBIDDEN)
+        return viewer
+
 
 Info = strawberry.Info[Context, None]

@@ -22,6 +22,8 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 ModelT = TypeVar("ModelT", bound=Model)
+MAX_INT = 2**31 - 1
+"""Ids and numbers are 32-bit integers in the database."""
 
 
 class InvalidCursor(ValueError):
@@ -80,7 +82,9 @@ def _parse(name: str, value: Any) -> Any:
             return datetime.fromisoformat(value)
         except ValueError as error:
             raise InvalidCursor("not a cursor of this connection") from error
-    if name in {"id", "number"} and (not isinstance(value, int) or isinstance(value, bool)):
+    if name in {"id", "number"} and (
+        not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_INT
+    ):
         raise InvalidCursor("not a cursor of this connection")
     if not isinstance(value, str | int | float | bool | type(None)):
         raise InvalidCursor("not a cursor of this connection")

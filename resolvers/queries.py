@@ -10,7 +10,7 @@ from tortoise.expressions import Q
 
 from models.clock import utcnow
 from resolvers.arguments import object_id, page_request
-from resolvers.context import BAD_USER_INPUT, ClientError, Info
+from resolvers.context import BAD_USER_INPUT, FORBIDDEN, ClientError, Info
 from resolvers.nodes import resolve_node
 from resolvers.pagination import Ordering, page
 from schema.enums import TicketOrder
@@ -101,9 +101,13 @@ async def tickets(
     first: Annotated[int, strawberry.argument(description="Page size, at most 100.")] = 25,
     after: Annotated[str | None, strawberry.argument(description="endCursor of the previous page.")] = None,
 ) -> Connection[Ticket]:
+    filter = filter or TicketFilter()
+    by_sla = order_by is TicketOrder.SLA_DUE or filter.sla_breached is not None
+    if by_sla and not visibility.reads_sla(info.context.viewer):
+        raise ClientError("Sorting or filtering by SLA is for technicians only.", FORBIDDEN)
     ordering = TICKET_ORDERS[order_by]
     request = page_request(info, ordering, first, after)
-    query = visibility.tickets(info.context.viewer).filter(_ticket_conditions(filter or TicketFilter()))
+    query = visibility.tickets(info.context.viewer).filter(_ticket_conditions(filter))
     found = await page(query, ordering, request)
 
     async def count() -> int:

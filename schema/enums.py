@@ -13,7 +13,10 @@ from models.enums import (
     ContractType,
     CustomFieldType,
     Impact,
+    InboundOutcome,
+    MailKind,
     NotificationKind,
+    OutboundStatus,
     Priority,
     ReplyType,
     Role,
@@ -48,6 +51,9 @@ strawberry.enum(BuiltInField, description="A field every account has, which admi
 strawberry.enum(NotificationKind, description="Why a technician is notified.")
 strawberry.enum(ReplyType, description="A public reply or an internal note.")
 strawberry.enum(TimeEntrySource, description="Where a time entry came from.")
+strawberry.enum(MailKind, description="Which template an email is written from.")
+strawberry.enum(OutboundStatus, description="Where an outgoing email stands: PENDING, SENT or FAILED.")
+strawberry.enum(InboundOutcome, description="What became of a received email.")
 strawberry.enum(ActivityKind, description="What an activity-log row records.")
 
 
@@ -94,7 +100,10 @@ __all__ = [
     "ConversationOrder",
     "CustomFieldType",
     "Impact",
+    "InboundOutcome",
+    "MailKind",
     "NotificationKind",
+    "OutboundStatus",
     "Priority",
     "ReplyType",
     "Role",

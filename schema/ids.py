@@ -5,6 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 
+MAX_PK = 2**31 - 1
+"""Primary keys are 32-bit integers; a larger number names nothing and must not reach the database."""
+
 
 class InvalidId(ValueError):
     """The value is not an ID this API issued, or names another type than expected."""
@@ -21,7 +24,7 @@ def decode(value: str) -> tuple[str, int]:
         number = int(pk)
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:
         raise InvalidId(f"{value!r} is not a valid ID.") from error
-    if not type_name.isidentifier() or number < 1 or number > 2**63 - 1 or pk != str(number):
+    if not type_name.isidentifier() or not 1 <= number <= MAX_PK or pk != str(number):
         raise InvalidId(f"{value!r} is not a valid ID.")
     return type_name, number
 

@@ -15,6 +15,7 @@ from schema.errors import (
 )
 from schema.types.conversation import Attachment, Comment
 from schema.types.forms import CustomField, FormTemplate
+from schema.types.mail import Mailbox, MailTemplate, OutboundMail
 from schema.types.people import Customer, Requester, Technician
 from schema.types.replies import ReplyTemplate, TicketSettings
 from schema.types.sla import BusinessCalendar, SlaPolicy
@@ -238,4 +239,33 @@ OpenTicketResult = Annotated[
 TimeEntryResult = Annotated[
     TimeEntrySuccess | ValidationError | NotFoundError | PermissionDeniedError,
     strawberry.union("TimeEntryResult", description="The entry, or why not."),
+]
+
+
+@strawberry.type(description="The mailbox as saved.")
+class MailboxSuccess:
+    mailbox: Mailbox = strawberry.field(description="The mailbox.")
+
+
+@strawberry.type(description="The template as it now is.")
+class MailTemplateSuccess:
+    template: MailTemplate = strawberry.field(description="The template.")
+
+
+@strawberry.type(description="The email is queued again.")
+class OutboundMailSuccess:
+    mail: OutboundMail = strawberry.field(description="The email.")
+
+
+MailboxResult = Annotated[
+    MailboxSuccess | ValidationError | PermissionDeniedError,
+    strawberry.union("MailboxResult", description="The mailbox, or why not."),
+]
+MailTemplateResult = Annotated[
+    MailTemplateSuccess | ValidationError | PermissionDeniedError,
+    strawberry.union("MailTemplateResult", description="The template, or why not."),
+]
+OutboundMailResult = Annotated[
+    OutboundMailSuccess | ValidationError | NotFoundError | PermissionDeniedError,
+    strawberry.union("OutboundMailResult", description="The email, or why not."),
 ]

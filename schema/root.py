@@ -20,6 +20,7 @@ from schema.limits import NodeBudget
 from schema.masking import ErrorCodes
 from schema.operations.conversation import ConversationMutations, ConversationQueries
 from schema.operations.foundation import FoundationMutations, FoundationQueries
+from schema.operations.mail import MailMutations, MailQueries
 from schema.operations.realtime import RealtimeMutations, Subscription
 from schema.operations.settings import SettingsMutations, SettingsQueries
 from schema.operations.tickets import TicketMutations, TicketQueries
@@ -38,7 +39,7 @@ from schema.types.people import (
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(FoundationQueries, TicketQueries, ConversationQueries, SettingsQueries):
+class Query(FoundationQueries, TicketQueries, ConversationQueries, SettingsQueries, MailQueries):
     pass
 
 
@@ -51,6 +52,7 @@ class Mutation(
     ConversationMutations,
     TimeMutations,
     SettingsMutations,
+    MailMutations,
     RealtimeMutations,
 ):
     pass

@@ -85,7 +85,8 @@ async def claim(viewer: Viewer, attachment_ids: list[int], comment_id: int, limi
     if not attachment_ids:
         return
     unique = list(dict.fromkeys(attachment_ids))
-    rows = await Attachment.filter(account_id=viewer.account_id, id__in=unique)
+    # Through visibility: a file the viewer cannot see answers exactly like one that does not exist.
+    rows = await visibility.attachments(viewer).filter(id__in=unique)
     if len(rows) != len(unique):
         raise NotFound("attachmentIds", "attachmentIds: no such upload.")
     for row in rows:

@@ -2,7 +2,8 @@
 
 Tortoise has no on-commit hook. Services open ``unit_of_work()``; a service called from inside another
 joins the outer unit, so that events leave only after the outermost transaction commits, and not at all
-when it rolls back.
+when it rolls back. Before committing, the outermost unit writes the durable side effects of its events
+(the email outbox, services.mail_out) in the same transaction.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from contextvars import ContextVar
 
 from tortoise.transactions import in_transaction
 
+from services import mail_out
 from services.events import Event, publisher
 
 _current: ContextVar[UnitOfWork | None] = ContextVar("deskql_unit_of_work", default=None)
@@ -42,6 +44,8 @@ async def unit_of_work() -> AsyncIterator[UnitOfWork]:
     try:
         async with in_transaction():
             yield work
+            if work.events:
+                await mail_out.compose(work.events)
     finally:
         _current.reset(token)
     # Only reached when the transaction committed.

@@ -3,17 +3,20 @@
 Rules:
 - Everything is scoped to the viewer's account; another account's rows do not exist for the viewer.
 - A technician sees every ticket of the account, with its internal notes and full activity.
-- A requester sees only the tickets they requested, only public replies, only the activity kinds in
-  PUBLIC_ACTIVITY_KINDS, only themselves among requesters, and technicians only as the assignee or
-  author shown on their tickets (never through ``technicians`` or ``node``). Custom fields, form
+- A requester sees only the tickets they requested or are on the cc list of, only public replies, only
+  the activity kinds in PUBLIC_ACTIVITY_KINDS, only themselves and the requesters of those tickets among
+  requesters, and technicians only as the assignee or author shown on their tickets (never through
+  ``technicians`` or ``node``).
+- Email follows the same rule: a requester or cc recipient is mailed public replies only; internal notes
+  are mailed to technicians only (``mailed_comment_kinds``). Custom fields, form
   templates, SLA policies, calendars and SLA clocks are staff-only.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
@@ -30,6 +33,7 @@ from models.conversation import (
 )
 from models.enums import ActivityKind, CommentKind
 from models.forms import CustomField, FormTemplate, FormTemplateField, TicketFieldValue
+from models.mail import InboundMail, Mailbox, MailTemplate, OutboundMail
 from models.notifications import Notification
 from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
 from models.sla import BusinessCalendar, SlaPause, SlaPolicy
@@ -66,20 +70,33 @@ def accounts(viewer: Viewer) -> QuerySet[Account]:
 def tickets(viewer: Viewer) -> QuerySet[Ticket]:
     query = Ticket.filter(account_id=viewer.account_id)
     if not viewer.is_technician:
-        query = query.filter(requester_id=viewer.requester_id)
+        copied_on = CcRecipient.filter(requester_id=viewer.requester_id, comment_id__isnull=True)
+        query = query.filter(
+            Q(requester_id=viewer.requester_id) | Q(id__in=Subquery(copied_on.values("ticket_id")))
+        )
     return query
 
 
-def comment_kinds(viewer: Viewer) -> frozenset[CommentKind]:
-    if viewer.is_technician:
+def _on_visible_ticket(viewer: Viewer, path: str = "ticket_id") -> Q:
+    condition: dict[str, Any] = {f"{path}__in": Subquery(tickets(viewer).values("id"))}
+    return Q(**condition)
+
+
+def mailed_comment_kinds(to_technician: bool) -> frozenset[CommentKind]:
+    """The comments a person may read, in the API or in their mailbox."""
+    if to_technician:
         return frozenset(CommentKind)
     return frozenset({CommentKind.PUBLIC_REPLY})
+
+
+def comment_kinds(viewer: Viewer) -> frozenset[CommentKind]:
+    return mailed_comment_kinds(viewer.is_technician)
 
 
 def comments(viewer: Viewer) -> QuerySet[Comment]:
     query = Comment.filter(account_id=viewer.account_id)
     if not viewer.is_technician:
-        query = query.filter(kind=CommentKind.PUBLIC_REPLY, ticket__requester_id=viewer.requester_id)
+        query = query.filter(_on_visible_ticket(viewer), kind=CommentKind.PUBLIC_REPLY)
     return query
 
 
@@ -93,16 +110,14 @@ def attachments(viewer: Viewer) -> QuerySet[Attachment]:
     if viewer.is_technician:
         attached = Q(comment_id__isnull=False)
     else:
-        attached = Q(
-            comment__kind=CommentKind.PUBLIC_REPLY, comment__ticket__requester_id=viewer.requester_id
-        )
+        attached = Q(_on_visible_ticket(viewer, "comment__ticket_id"), comment__kind=CommentKind.PUBLIC_REPLY)
     return Attachment.filter(Q(attached | Q(uploader, comment_id__isnull=True)), account_id=viewer.account_id)
 
 
 def activity(viewer: Viewer) -> QuerySet[Activity]:
     query = Activity.filter(account_id=viewer.account_id)
     if not viewer.is_technician:
-        query = query.filter(kind__in=list(PUBLIC_ACTIVITY_KINDS), ticket__requester_id=viewer.requester_id)
+        query = query.filter(_on_visible_ticket(viewer), kind__in=list(PUBLIC_ACTIVITY_KINDS))
     return query
 
 
@@ -127,7 +142,9 @@ def technicians_shown_on_tickets(viewer: Viewer) -> QuerySet[Technician]:
 def requesters(viewer: Viewer) -> QuerySet[Requester]:
     query = Requester.filter(account_id=viewer.account_id)
     if not viewer.is_technician:
-        query = query.filter(id=viewer.requester_id)
+        query = query.filter(
+            Q(id=viewer.requester_id) | Q(id__in=Subquery(tickets(viewer).values("requester_id")))
+        )
     return query
 
 
@@ -199,6 +216,11 @@ def calendars(viewer: Viewer) -> QuerySet[BusinessCalendar]:
     return _staff_only(viewer, BusinessCalendar.filter(account_id=viewer.account_id))
 
 
+def reads_sla(viewer: Viewer) -> bool:
+    """SLA clocks (due times, breaches) are staff-only, also as a sort order or a filter."""
+    return viewer.is_technician
+
+
 def sla_pauses(viewer: Viewer) -> QuerySet[SlaPause]:
     return _staff_only(viewer, SlaPause.filter(ticket__account_id=viewer.account_id))
 
@@ -207,7 +229,7 @@ def cc_recipients(viewer: Viewer) -> QuerySet[CcRecipient]:
     """Cc lists of visible tickets and cc of visible (public) replies."""
     query = CcRecipient.filter(ticket__account_id=viewer.account_id)
     if not viewer.is_technician:
-        query = query.filter(ticket__requester_id=viewer.requester_id)
+        query = query.filter(_on_visible_ticket(viewer))
     return query
 
 
@@ -245,3 +267,24 @@ def timers(viewer: Viewer) -> QuerySet[Timer]:
     if not viewer.is_technician:
         return Timer.filter(id__in=[])
     return Timer.filter(account_id=viewer.account_id, technician_id=viewer.technician_id)
+
+
+def _admins_only(viewer: Viewer, query: QuerySet[ModelT]) -> QuerySet[ModelT]:
+    return query if viewer.is_admin else query.filter(id__in=[])
+
+
+def mailboxes(viewer: Viewer) -> QuerySet[Mailbox]:
+    """The account's mail settings, templates and mail logs: admins only."""
+    return _admins_only(viewer, Mailbox.filter(account_id=viewer.account_id))
+
+
+def mail_templates(viewer: Viewer) -> QuerySet[MailTemplate]:
+    return _admins_only(viewer, MailTemplate.filter(account_id=viewer.account_id))
+
+
+def outbound_mails(viewer: Viewer) -> QuerySet[OutboundMail]:
+    return _admins_only(viewer, OutboundMail.filter(account_id=viewer.account_id))
+
+
+def inbound_mails(viewer: Viewer) -> QuerySet[InboundMail]:
+    return _admins_only(viewer, InboundMail.filter(account_id=viewer.account_id))

@@ -80,7 +80,7 @@ async def test_attaching_someone_elses_used_or_too_many_bytes_is_refused(db: Any
     admins = await uploaded(api, world.admin_token, "c.txt", b"c" * 10)
     foreign = await uploaded(api, other.technician_token, "d.txt", b"d" * 10)
     for ids, typename in (
-        ([admins["id"]], "ValidationError"),
+        ([admins["id"]], "NotFoundError"),  # a colleague's upload is theirs alone until attached
         ([foreign["id"]], "NotFoundError"),
         ([mine["id"], second["id"]], "ValidationError"),
     ):

@@ -74,9 +74,16 @@ class CcRecipient:
     def from_model(cls, row: conversation.CcRecipient) -> CcRecipient:
         return cls(technician_pk=row.technician_id, requester_pk=row.requester_id, email=row.email)
 
-    @strawberry.field(description="The technician or requester with this address, if there is one.")
+    @strawberry.field(
+        description="The technician or requester with this address, if there is one (technicians are shown "
+        "to technicians only)."
+    )
     async def person(self, info: Info) -> Author | None:
-        return await author(info, self.technician_pk, self.requester_pk)
+        if self.technician_pk is not None:
+            # Not the assignee or an author: an end user sees a cc'd technician as an address only.
+            technician = await info.context.loaders.technician_by_id.load(self.technician_pk)
+            return Technician.from_model(technician) if technician else None
+        return await author(info, None, self.requester_pk)
 
 
 @strawberry.type(description="One entry of the conversation: a public reply or an internal note.")
