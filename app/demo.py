@@ -41,7 +41,7 @@ from models.forms import FormTemplate
 from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
 from models.sla import WEEKDAYS, SlaPause
 from models.tickets import Tag, Ticket, TicketStatus, TicketTag
-from services import mail_settings, people, reply_templates, sla, sla_policies
+from services import mail_settings, people, reply_templates, sla, sla_policies, ticket_settings
 from services.accounts import create_account
 from services.authentication import issue_token
 from services.viewer import Viewer
@@ -109,7 +109,8 @@ async def load(seed: int = 7) -> None:
     await _ticket_history(account, technicians, requesters, rng)
     for name, body in REPLY_TEMPLATES:
         await reply_templates.create(as_admin, name=name, body=body, shared=True)
-    await mail_settings.set_mailbox(as_admin, address=MAILBOX, allow_new_requesters=True)
+    await mail_settings.set_mailbox(as_admin, address=MAILBOX)
+    await ticket_settings.update_settings(as_admin, open_tickets_from_unknown_senders=True)
 
 
 async def _organisations_and_requesters(

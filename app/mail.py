@@ -3,6 +3,7 @@ the inbound HTTP endpoint."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import os
@@ -86,7 +87,8 @@ def inbound_endpoint(settings: Settings) -> Callable[[Request], Awaitable[Respon
             return JSONResponse(
                 {"error": "The body must be the raw email (message/rfc822)."}, status_code=400
             )
-        row = await mail_in.receive(read(raw, recipients=request.query_params.getlist("to")))
+        mail = await asyncio.to_thread(read, raw, recipients=request.query_params.getlist("to"))
+        row = await mail_in.receive(mail)
         return JSONResponse({"id": row.id, "outcome": row.outcome.value, "detail": row.detail})
 
     return endpoint

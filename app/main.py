@@ -22,7 +22,7 @@ from app.realtime import stop as stop_realtime
 from app.requests import RequestIdMiddleware, configure_logging
 from app.settings import Settings, load_settings
 from integrations.storage import LocalDirectoryStorage
-from services import notifications, sla
+from services import notifications, sla, ticket_lifecycle
 from services.mail_config import install_mail_config
 from services.storage import install_storage
 
@@ -32,6 +32,7 @@ def periodic_jobs(settings: Settings) -> list[jobs.Job]:
     return [
         jobs.Job("sla-breaches", settings.sla_check_seconds, sla.record_breaches),
         jobs.Job("expired-notifications", 3600, notifications.purge_expired),
+        jobs.Job("purge-deleted-tickets", 3600, ticket_lifecycle.purge_deleted),
         mail.delivery_job(settings, mail.mail_config(settings)),
     ]
 

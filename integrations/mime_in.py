@@ -13,6 +13,21 @@ from email.policy import default
 from services.incoming_mail import IncomingFile, IncomingMail
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+MAX_RECIPIENTS = 100
+"""More recipients than this are not looked at (the envelope's first ones, or the headers')."""
+
+
+def _line(value: str) -> str:
+    """One line of text without control characters (names, subjects, ids)."""
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
+def _text(value: str) -> str:
+    """Text without NUL and other control characters, keeping line breaks and tabs."""
+    return _CONTROL.sub("", value)
+
+
 _BROKEN_STRUCTURE = (
     errors.NoBoundaryInMultipartDefect,
     errors.StartBoundaryNotFoundDefect,
@@ -36,8 +51,12 @@ def _text_of(message: EmailMessage, subtype: str) -> str:
     part = message.get_body(preferencelist=(subtype,))
     if part is None:
         return ""
-    content = part.get_content()
-    return content if isinstance(content, str) else content.decode("utf-8", "replace")
+    try:
+        content = part.get_content()
+    except LookupError:  # a charset Python does not know (x-unknown, unknown-8bit): read it as UTF-8
+        payload = part.get_payload(decode=True)
+        content = payload if isinstance(payload, bytes) else b""
+    return _text(content if isinstance(content, str) else content.decode("utf-8", "replace"))
 
 
 def _files(message: EmailMessage) -> list[IncomingFile]:
@@ -45,7 +64,7 @@ def _files(message: EmailMessage) -> list[IncomingFile]:
     for part in message.iter_attachments():
         payload = part.get_payload(decode=True)
         if isinstance(payload, bytes) and (part.get_filename() or payload):
-            files.append(IncomingFile(part.get_filename() or "attachment", payload))
+            files.append(IncomingFile(_line(part.get_filename() or "") or "attachment", payload))
     return files
 
 
@@ -69,17 +88,18 @@ def read(
         name, sender = senders[0] if senders else ("", "")
         if not recipients:
             recipients = [a for _, a in _addresses(message, "To", "Cc", "Delivered-To", "X-Original-To")]
+        recipients = list(dict.fromkeys(address.strip().lower() for address in recipients))[:MAX_RECIPIENTS]
         headers = {key.lower(): str(value) for key, value in reversed(message.items())}
         thread = _ids(message.get("In-Reply-To")) + list(reversed(_ids(message.get("References"))))
         message_ids = _ids(message.get("Message-ID"))
         return IncomingMail(
             raw=raw,
             recipients=tuple(recipients),
-            sender=sender,
-            sender_name=name,
+            sender=_line(sender),
+            sender_name=_line(name),
             envelope_sender=envelope_sender,
-            subject=" ".join(str(message.get("Subject", "")).split()),
-            message_id=message_ids[0] if message_ids else "",
+            subject=_line(str(message.get("Subject", ""))),
+            message_id=_line(message_ids[0]) if message_ids else "",
             thread=tuple(dict.fromkeys(thread)),
             headers=headers,
             text=_text_of(message, "plain"),
@@ -90,7 +110,7 @@ def read(
     except Exception as error:  # the email package raises on some broken headers and encodings
         return IncomingMail(
             raw=raw,
-            recipients=tuple(recipients or ()),
+            recipients=tuple(recipients or ())[:MAX_RECIPIENTS],
             sender="",
             envelope_sender=envelope_sender,
             defects=(f"unreadable: {type(error).__name__}: {error}",),

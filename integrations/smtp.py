@@ -23,14 +23,19 @@ ORIGIN_HEADER = "X-Deskql-Origin"
 TIMEOUT_SECONDS = 60.0
 
 
+def _name(value: str) -> str:
+    """A display name on one line: control characters (line breaks above all) become spaces."""
+    return " ".join("".join(c if c.isprintable() else " " for c in value).split())
+
+
 def mime(mail: OutgoingMail) -> EmailMessage:
     message = EmailMessage(policy=SMTP)
     message["Message-ID"] = mail.message_id
     message["Date"] = email.utils.format_datetime(mail.date)
-    message["From"] = email.utils.formataddr((mail.from_name, mail.from_address))
-    message["To"] = email.utils.formataddr((mail.to_name, mail.to)) if mail.to_name else mail.to
+    message["From"] = email.utils.formataddr((_name(mail.from_name), mail.from_address))
+    message["To"] = email.utils.formataddr((_name(mail.to_name), mail.to)) if mail.to_name else mail.to
     message["Reply-To"] = mail.reply_to
-    message["Subject"] = mail.subject
+    message["Subject"] = _name(mail.subject)
     if mail.references:
         message["In-Reply-To"] = mail.references[-1]
         message["References"] = " ".join(mail.references)

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from integrations.mime_in import read
+from integrations.mime_in import MAX_RECIPIENTS, read
 from services import mail_in
 
 log = logging.getLogger("deskql.mail")
@@ -38,7 +38,10 @@ class InboundHandler:
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
         sender = envelope.mail_from or ""
-        mail = read(raw, recipients=list(envelope.rcpt_tos), envelope_sender="" if sender == "<>" else sender)
+        # Parsing a large message takes a while: off the event loop, so other requests go on.
+        mail = await asyncio.to_thread(
+            read, raw, recipients=list(envelope.rcpt_tos), envelope_sender="" if sender == "<>" else sender
+        )
         try:
             await mail_in.receive(mail)
         except Exception:
@@ -53,6 +56,12 @@ async def start(host: str, port: int, max_bytes: int) -> asyncio.Server:
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP line at INFO
 
     def protocol() -> Any:
-        return SMTP(handler, data_size_limit=max_bytes, enable_SMTPUTF8=True, hostname="deskql")
+        return SMTP(
+            handler,
+            data_size_limit=max_bytes,
+            enable_SMTPUTF8=True,
+            hostname="deskql",
+            command_call_limit={"RCPT": MAX_RECIPIENTS, "*": 200},
+        )
 
     return await asyncio.get_running_loop().create_server(protocol, host, port, reuse_port=True)

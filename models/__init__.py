@@ -14,4 +14,5 @@ MODEL_MODULES = [
     "models.timekeeping",
     "models.auth",
     "models.mail",
+    "models.ticket_actions",
 ]

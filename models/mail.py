@@ -15,7 +15,7 @@ from models.tickets import Ticket
 
 
 class Mailbox(Model):
-    """The address an account receives new tickets on, and whether strangers may open tickets there."""
+    """The address an account receives new tickets on."""
 
     id = fields.IntField(primary_key=True)
     account: fields.OneToOneRelation[Account] = fields.OneToOneField(
@@ -23,11 +23,30 @@ class Mailbox(Model):
     )
     account_id: int
     address = fields.CharField(max_length=254, unique=True)
-    allow_new_requesters = fields.BooleanField(default=False)
     updated_at = fields.DatetimeField(default=utcnow)
 
     class Meta:
         table = "mailbox"
+
+
+class BlockedSender(Model):
+    """An address whose mail is recorded and never posted (set when a ticket is marked as spam)."""
+
+    id = fields.IntField(primary_key=True)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "deskql.Account", related_name="blocked_senders", on_delete=fields.CASCADE
+    )
+    account_id: int
+    email = fields.CharField(max_length=254)
+    ticket: fields.ForeignKeyNullableRelation[Ticket] = fields.ForeignKeyField(
+        "deskql.Ticket", related_name="blocked_senders", null=True, on_delete=fields.SET_NULL
+    )
+    ticket_id: int | None
+    created_at = fields.DatetimeField(default=utcnow)
+
+    class Meta:
+        table = "blocked_sender"
+        unique_together = (("account_id", "email"),)
 
 
 class MailTemplate(Model):

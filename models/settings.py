@@ -20,6 +20,10 @@ class TicketSettings(Model):
     default_reply_type = fields.CharEnumField(ReplyType, max_length=20, default=ReplyType.PUBLIC_REPLY)
     auto_start_timer = fields.BooleanField(default=True, db_default=True)
     default_time_entry_minutes = fields.SmallIntField(default=15, db_default=15)
+    require_time_entry_on_close = fields.BooleanField(default=False, db_default=False)
+    send_survey_on_close = fields.BooleanField(default=False, db_default=False)
+    deleted_retention_days = fields.SmallIntField(default=30, db_default=30)
+    open_tickets_from_unknown_senders = fields.BooleanField(default=False, db_default=False)
 
     class Meta:
         table = "ticket_settings"

@@ -38,7 +38,8 @@ class Ticket(Model):
 
     The SLA columns are kept by services.sla: due times are null while unknown (paused with time left),
     ``next_sla_due_at`` is the nearest due time of a running clock (NO_DUE_TIME when none) for sorting,
-    the ``*_breach_logged`` flags say a breach has its activity row already.
+    the ``*_breach_logged`` flags say a breach has its activity row already. A merged ticket is closed and
+    points at the ticket it was merged into, a deleted one has ``deleted_at`` until it is purged.
     """
 
     id = fields.IntField(primary_key=True)
@@ -81,6 +82,13 @@ class Ticket(Model):
     next_sla_due_at = fields.DatetimeField(default=NO_DUE_TIME, db_default=NO_DUE_TIME)
     first_response_breach_logged = fields.BooleanField(default=False, db_default=False)
     resolution_breach_logged = fields.BooleanField(default=False, db_default=False)
+    is_spam = fields.BooleanField(default=False, db_default=False)
+    merged_into: fields.ForeignKeyNullableRelation[Ticket] = fields.ForeignKeyField(
+        "deskql.Ticket", related_name="merged_tickets", null=True, on_delete=fields.SET_NULL
+    )
+    merged_into_id: int | None
+    merged_at = fields.DatetimeField(null=True)
+    deleted_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(default=utcnow)
     updated_at = fields.DatetimeField(default=utcnow)
     version = fields.IntField(default=1)
@@ -97,6 +105,7 @@ class Ticket(Model):
             ("account_id", "created_at", "id"),
             ("account_id", "updated_at", "id"),
             ("account_id", "next_sla_due_at", "id"),
+            ("account_id", "deleted_at", "id"),
         )
 
 

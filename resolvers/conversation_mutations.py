@@ -195,6 +195,12 @@ async def update_ticket_settings(
             default_reply_type=given(input.default_reply_type, "defaultReplyType"),
             auto_start_timer=given(input.auto_start_timer, "autoStartTimer"),
             default_time_entry_minutes=given(input.default_time_entry_minutes, "defaultTimeEntryMinutes"),
+            require_time_entry_on_close=given(input.require_time_entry_on_close, "requireTimeEntryOnClose"),
+            send_survey_on_close=given(input.send_survey_on_close, "sendSurveyOnClose"),
+            deleted_retention_days=given(input.deleted_retention_days, "deletedRetentionDays"),
+            open_tickets_from_unknown_senders=given(
+                input.open_tickets_from_unknown_senders, "openTicketsFromUnknownSenders"
+            ),
         ),
         lambda row: TicketSettingsSuccess(settings=TicketSettings.from_model(row)),
     )

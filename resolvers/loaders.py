@@ -32,6 +32,7 @@ from models.forms import CustomField, FormTemplate, TicketFieldValue
 from models.notifications import Notification
 from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
 from models.sla import BusinessCalendar, SlaPause, SlaPolicy
+from models.ticket_actions import Chat, TicketItem
 from models.tickets import Ticket, TicketStatus
 from models.timekeeping import TimeEntry, Timer
 from resolvers.pagination import Ordering, Page, PageRequest, pages_by_parent
@@ -307,6 +308,31 @@ class Loaders:
     def timer_by_id(self) -> DataLoader[int, Timer | None]:
         v = self.viewer
         return by_id(lambda: visibility.timers(v))
+
+    @cached_property
+    def items_by_ticket(self) -> DataLoader[int, list[TicketItem]]:
+        v = self.viewer
+        return grouped_by(lambda: visibility.ticket_items(v), "ticket_id", "date", "id")
+
+    @cached_property
+    def chats_by_ticket(self) -> DataLoader[int, list[Chat]]:
+        v = self.viewer
+        return grouped_by(lambda: visibility.chats(v), "ticket_id", "-started_at", "-id")
+
+    @cached_property
+    def merged_tickets_by_target(self) -> DataLoader[int, list[Ticket]]:
+        v = self.viewer
+        return grouped_by(lambda: visibility.tickets(v), "merged_into_id", "number")
+
+    @cached_property
+    def item_by_id(self) -> DataLoader[int, TicketItem | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.ticket_items(v))
+
+    @cached_property
+    def chat_by_id(self) -> DataLoader[int, Chat | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.chats(v))
 
     @cached_property
     def time_entries_by_ticket(self) -> DataLoader[int, list[TimeEntry]]:

@@ -75,9 +75,7 @@ async def inbound_mails(
 
 async def update_mailbox(info: Info, input: Annotated[UpdateMailboxInput, Described]) -> MailboxResult:
     return await attempt(
-        lambda: mail_settings.set_mailbox(
-            info.context.viewer, address=input.address, allow_new_requesters=input.allow_new_requesters
-        ),
+        lambda: mail_settings.set_mailbox(info.context.viewer, address=input.address),
         lambda row: MailboxSuccess(mailbox=Mailbox.from_model(row)),
     )
 

@@ -11,6 +11,7 @@ from resolvers.context import BAD_USER_INPUT, ClientError, Info
 from resolvers.loaders import Loaders
 from resolvers.ticket_fields import timer_of
 from schema.ids import InvalidId, decode
+from schema.types.actions import Chat, TicketItem
 from schema.types.activity import Activity
 from schema.types.common import Node
 from schema.types.conversation import Attachment, Comment
@@ -57,6 +58,8 @@ SOURCES: dict[str, NodeSource] = {
     "ReplyTemplate": (lambda loaders: loaders.reply_template_by_id, ReplyTemplate.from_model),
     "TimeEntry": (lambda loaders: loaders.time_entry_by_id, TimeEntry.from_model),
     "Timer": (lambda loaders: loaders.timer_by_id, timer_of),
+    "TicketItem": (lambda loaders: loaders.item_by_id, TicketItem.from_model),
+    "Chat": (lambda loaders: loaders.chat_by_id, Chat.from_model),
 }
 
 

@@ -84,6 +84,8 @@ def _ticket_conditions(filter: TicketFilter) -> Q:
         conditions["ticket_type__in"] = list(filter.type)
     if filter.priority is not None:
         conditions["priority__in"] = list(filter.priority)
+    if filter.is_spam is not None:
+        conditions["is_spam"] = filter.is_spam
     query = Q(**conditions)
     if filter.sla_breached is not None:
         query &= sla_breached(utcnow(), wanted=filter.sla_breached)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from models import tickets, timekeeping
 from models.clock import utcnow
 from resolvers.context import Info
+from schema.types.actions import ItemTotals
 from schema.types.forms import CustomField, TicketCustomField
 from schema.types.sla import SlaClock, SlaPolicy, TicketSla
 from schema.types.time import Timer, TimeTotals
-from services import field_values, sla, time_entries
+from services import field_values, sla, ticket_items, time_entries
 from services.timers import clock_of
 
 
@@ -73,4 +74,13 @@ async def time_totals_of(info: Info, ticket: tickets.Ticket) -> TimeTotals | Non
         billable_seconds=found.billable_seconds,
         non_billable_seconds=found.non_billable_seconds,
         amount=found.amount,
+    )
+
+
+async def item_totals_of(info: Info, ticket_id: int) -> ItemTotals | None:
+    if not info.context.viewer.is_technician:
+        return None
+    found = ticket_items.totals(await info.context.loaders.items_by_ticket.load(ticket_id))
+    return ItemTotals(
+        products=found.products, expenses=found.expenses, billable=found.billable, total=found.total
     )

@@ -87,3 +87,18 @@ class UpdateTicketSettingsInput:
     default_time_entry_minutes: int | None = strawberry.field(
         default=strawberry.UNSET, description="Duration of a manual time entry given none (1..1440)."
     )
+    require_time_entry_on_close: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Closing a ticket needs at least one time entry on it."
+    )
+    send_survey_on_close: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Email the requester the satisfaction survey when a ticket closes.",
+    )
+    deleted_retention_days: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Days a deleted ticket can be restored before it is purged (1..365).",
+    )
+    open_tickets_from_unknown_senders: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Mail from an address that is no requester of the account opens a ticket (a new requester).",
+    )

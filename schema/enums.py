@@ -14,6 +14,7 @@ from models.enums import (
     CustomFieldType,
     Impact,
     InboundOutcome,
+    ItemKind,
     MailKind,
     NotificationKind,
     OutboundStatus,
@@ -51,6 +52,7 @@ strawberry.enum(BuiltInField, description="A field every account has, which admi
 strawberry.enum(NotificationKind, description="Why a technician is notified.")
 strawberry.enum(ReplyType, description="A public reply or an internal note.")
 strawberry.enum(TimeEntrySource, description="Where a time entry came from.")
+strawberry.enum(ItemKind, description="PRODUCT (hardware, licences) or EXPENSE (travel, purchases).")
 strawberry.enum(MailKind, description="Which template an email is written from.")
 strawberry.enum(OutboundStatus, description="Where an outgoing email stands: PENDING, SENT or FAILED.")
 strawberry.enum(InboundOutcome, description="What became of a received email.")
@@ -101,6 +103,7 @@ __all__ = [
     "CustomFieldType",
     "Impact",
     "InboundOutcome",
+    "ItemKind",
     "MailKind",
     "NotificationKind",
     "OutboundStatus",

@@ -81,3 +81,6 @@ class TicketFilter:
     sla_breached: bool | None = strawberry.field(
         default=None, description="true: a clock met late or running past its due time; false: none."
     )
+    is_spam: bool | None = strawberry.field(
+        default=False, description="false (the default): spam left out; true: spam only; null: both."
+    )

@@ -10,9 +10,6 @@ from schema.enums import MailKind
 @strawberry.input(description="Where new tickets arrive by email.")
 class UpdateMailboxInput:
     address: str = strawberry.field(description="The address, unique across deskql.")
-    allow_new_requesters: bool = strawberry.field(
-        default=False, description="Let strangers open tickets by email."
-    )
 
 
 @strawberry.input(description="Your version of one kind of email.")

@@ -18,6 +18,7 @@ from schema.errors import (
 from schema.execution import DeskqlExecutor
 from schema.limits import NodeBudget
 from schema.masking import ErrorCodes
+from schema.operations.actions import ActionMutations, ActionQueries
 from schema.operations.conversation import ConversationMutations, ConversationQueries
 from schema.operations.foundation import FoundationMutations, FoundationQueries
 from schema.operations.mail import MailMutations, MailQueries
@@ -39,7 +40,9 @@ from schema.types.people import (
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(FoundationQueries, TicketQueries, ConversationQueries, SettingsQueries, MailQueries):
+class Query(
+    FoundationQueries, TicketQueries, ConversationQueries, SettingsQueries, MailQueries, ActionQueries
+):
     pass
 
 
@@ -53,6 +56,7 @@ class Mutation(
     TimeMutations,
     SettingsMutations,
     MailMutations,
+    ActionMutations,
     RealtimeMutations,
 ):
     pass

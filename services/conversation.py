@@ -236,7 +236,9 @@ async def set_resolution(viewer: Viewer, comment_id: int, is_resolution: bool) -
     """
     require_technician(viewer)
     async with unit_of_work() as work:
-        comment = await visibility.comments(viewer).select_for_update().get_or_none(id=comment_id)
+        comment = (
+            await visibility.comments(viewer).select_for_update(of=("comment",)).get_or_none(id=comment_id)
+        )
         if comment is None:
             raise NotFound("commentId")
         if comment.is_resolution != is_resolution:

@@ -90,8 +90,9 @@ async def receive(mail: IncomingMail) -> InboundMail:
         "raw_sha256": raw.sha256,
         "size": raw.size,
     }
-    route = await _route(config, mail.recipients)
+    route = Route(None, None)
     try:
+        route = await _route(config, mail.recipients)
         async with unit_of_work():
             result = await _process(config, mail, route, body_sha256)
             return await _record(record, result)

@@ -4,7 +4,8 @@ Candidates come from the reply token, then In-Reply-To and References (thread id
 sent or received), then ``[#<number>]`` in the subject within the receiving account. The first
 candidate the sender takes part in wins: its requester, someone on its cc list (made a requester of the
 account if they were only an address), or a technician of the account. A technician answering a mailed
-internal note writes a note.
+internal note writes a note. A merged ticket stands for the ticket it was merged into; a deleted one
+for nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +24,18 @@ from services.mail_config import MailConfig
 from services.reply_tokens import ticket_of_thread_id
 from services.viewer import Viewer
 
+MAX_MERGE_HOPS = 10
 _NUMBER = re.compile(r"\[#(\d{1,9})\]")
+
+
+async def _live(ticket_id: int, account_id: int | None) -> Ticket | None:
+    """The ticket, or the ticket it was merged into (followed through merges); None when deleted."""
+    ticket = await Ticket.get_or_none(id=ticket_id, account_id=account_id)
+    for _ in range(MAX_MERGE_HOPS):
+        if ticket is None or ticket.merged_into_id is None:
+            break
+        ticket = await Ticket.get_or_none(id=ticket.merged_into_id, account_id=account_id)
+    return ticket if ticket is not None and ticket.deleted_at is None else None
 
 
 @dataclass(frozen=True)
@@ -93,7 +105,7 @@ async def find(config: MailConfig, mail: IncomingMail, route: Route) -> Match | 
         if numbered is not None:
             candidates.append((numbered.id, False))
     for ticket_id, note in candidates:
-        ticket = await Ticket.get_or_none(id=ticket_id, account_id=route.account_id)
+        ticket = await _live(ticket_id, route.account_id)
         if ticket is None:
             continue
         author = await _participant(ticket, mail.sender, mail.sender_name)

@@ -8,7 +8,8 @@ Rules (per ticket, from the events of one unit of work):
   the author. Whatever the routing, a recipient is mailed only the comments that services.visibility
   lets them read, so no note reaches a requester's or a cc'd person's mailbox.
 - Status moved into a RESOLVED or CLOSED status without a public reply: the requester and the cc list
-  get TICKET_RESOLVED or TICKET_CLOSED.
+  get TICKET_RESOLVED or TICKET_CLOSED; with sendSurveyOnClose the requester also gets
+  SATISFACTION_SURVEY when it closes (not when it is closed by a merge).
 Each recipient gets a mail of their own: their own reply token in the Reply-To, and a Message-ID that
 stays the same through every delivery attempt. Nothing is composed until the application has installed
 a MailConfig.
@@ -26,6 +27,7 @@ from models.conversation import Attachment, CcRecipient, Comment, TicketFollower
 from models.enums import CommentKind, MailKind, StatusCategory
 from models.mail import InboundMail, MailTemplate, OutboundMail
 from models.people import Requester
+from models.settings import TicketSettings
 from models.tickets import Ticket, TicketStatus
 from services import visibility
 from services.events import Event
@@ -206,8 +208,11 @@ async def _ticket_mails(config: MailConfig, ticket_id: int, events: list[Event])
     for comment in await Comment.filter(id__in=comment_ids).order_by("id"):
         replied = await _comment_mails(batch, comment) or replied
     moved = any(event.type == "ticket.updated" and "status" in event.changes for event in events)
-    if moved and not replied and status.category in _FINAL:
+    if moved and not replied and status.category in _FINAL and ticket.merged_into_id is None:
         batch.add(_FINAL[status.category], _unique(about.customers, set()))
+    closed = moved and status.category is StatusCategory.CLOSED and ticket.merged_into_id is None
+    if closed and await TicketSettings.exists(account_id=ticket.account_id, send_survey_on_close=True):
+        batch.add(MailKind.SATISFACTION_SURVEY, about.customers[:1])
     return batch.rows
 
 

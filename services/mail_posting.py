@@ -13,9 +13,8 @@ from mailparser_reply import EmailReplyParser
 
 from models.conversation import Comment
 from models.enums import Channel, InboundOutcome
-from models.mail import Mailbox
 from models.people import Requester
-from services import attachments, conversation, tickets
+from services import attachments, conversation, ticket_settings, tickets
 from services.html import ELLIPSIS, from_text
 from services.incoming_mail import IncomingMail, Outcome, one, plain
 from services.mail_config import MailConfig
@@ -87,8 +86,7 @@ async def post(config: MailConfig, mail: IncomingMail, found: Match) -> Outcome:
 async def open_ticket(config: MailConfig, mail: IncomingMail, account_id: int) -> Outcome:
     requester = await Requester.get_or_none(account_id=account_id, email=mail.sender)
     if requester is None:
-        mailbox = await Mailbox.get_or_none(account_id=account_id)
-        if mailbox is None or not mailbox.allow_new_requesters:
+        if not (await ticket_settings.settings_of(account_id)).open_tickets_from_unknown_senders:
             return Outcome(InboundOutcome.UNKNOWN_SENDER, "not a requester of this account", account_id)
         requester = await Requester.create(
             account_id=account_id,

@@ -54,6 +54,13 @@ DEFAULTS: dict[MailKind, tuple[str, str]] = {
         "your request has been closed ({{ticket.status}}).\n\n"
         "Ticket #{{ticket.number}}: {{ticket.url}}\n",
     ),
+    MailKind.SATISFACTION_SURVEY: (
+        "How did we do? {{ticket.title}}",
+        "Hello {{recipient.firstName}},\n\n"
+        "your request was closed. Three quick ratings tell us how we handled it:\n\n"
+        "{{survey.url}}\n\n"
+        "Thank you!\n",
+    ),
 }
 
 
@@ -84,6 +91,7 @@ PLACEHOLDERS: dict[str, Callable[[Values], str]] = {
     "ticket.description": lambda v: v.ticket_description,
     "ticket.status": lambda v: v.ticket_status,
     "ticket.url": lambda v: v.ticket_url,
+    "survey.url": lambda v: f"{v.ticket_url}/survey",
     "account.name": lambda v: v.account_name,
     "requester.name": lambda v: v.requester_name,
     "requester.firstName": lambda v: _first(v.requester_name),

@@ -2,6 +2,7 @@
 
 - Automatic: a bounce (empty envelope sender), ``Auto-Submitted`` other than ``no``, ``Precedence`` bulk,
   junk or list, ``X-Auto-Response-Suppress``, ``X-Autoreply`` or ``X-Autorespond``.
+- Blocked: the sender's address was blocked when a ticket of theirs was marked as spam.
 - Ours: our origin stamp, our From address, or a Message-ID we sent.
 - Duplicate: a Message-ID that was posted already (a mail server delivering twice).
 - Storm: the same sender and text posted within STORM_WINDOW, or STORM_LIMIT mails from one sender in it.
@@ -13,7 +14,7 @@ from datetime import timedelta
 
 from models.clock import utcnow
 from models.enums import InboundOutcome
-from models.mail import InboundMail, OutboundMail
+from models.mail import BlockedSender, InboundMail, OutboundMail
 from services.incoming_mail import POSTED, IncomingMail, Outcome, Route
 from services.mail_config import MailConfig
 from services.reply_tokens import origin_stamp
@@ -67,6 +68,12 @@ async def screen(config: MailConfig, mail: IncomingMail, route: Route, body_sha2
     automatic = _automatic(mail)
     if automatic:
         return Outcome(InboundOutcome.AUTO_REPLY, automatic, route.account_id)
+    if route.account_id is not None and await BlockedSender.exists(
+        account_id=route.account_id, email=mail.sender
+    ):
+        return Outcome(
+            InboundOutcome.BLOCKED, "the sender is blocked (a ticket of theirs was spam)", route.account_id
+        )
     storm = await _storm(mail, body_sha256)
     if storm:
         return Outcome(InboundOutcome.STORM, storm, route.account_id)

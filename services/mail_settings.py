@@ -1,8 +1,8 @@
 """An account's email settings (admins): the mailbox new tickets arrive at, and the mail templates.
 
 - The mailbox address is unique across deskql (it says which account a new email belongs to) and
-  cannot be a reply address of the inbound domain. ``allow_new_requesters`` lets strangers open tickets
-  by email (each becomes a requester); without it only known requesters can.
+  cannot be a reply address of the inbound domain. Whether strangers may open tickets by email is a
+  ticket setting (services.ticket_settings).
 - A template has a one-line subject (at most 250 characters) and a plain-text body (at most 20,000)
   with placeholders from services.mail_render; an unknown placeholder is refused naming the field.
   Resetting a template returns it to the built-in text.
@@ -30,7 +30,7 @@ async def mailbox_of(viewer: Viewer) -> Mailbox | None:
     return await visibility.mailboxes(viewer).first()
 
 
-async def set_mailbox(viewer: Viewer, *, address: str, allow_new_requesters: bool) -> Mailbox:
+async def set_mailbox(viewer: Viewer, *, address: str) -> Mailbox:
     """Raises PermissionDenied, ValidationFailed (address)."""
     require_admin(viewer)
     problems = Problems()
@@ -46,7 +46,6 @@ async def set_mailbox(viewer: Viewer, *, address: str, allow_new_requesters: boo
             account_id=viewer.account_id,
             defaults={
                 "address": address,
-                "allow_new_requesters": allow_new_requesters,
                 "updated_at": utcnow(),
             },
         )

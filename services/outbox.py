@@ -134,7 +134,10 @@ async def _deliver(config: MailConfig, sender: MailSender, worker: str, row: Out
     mine = OutboundMail.filter(id=row.id, lease_owner=worker, status=OutboundStatus.PENDING)
     try:
         await sender.send(await outgoing(config, row))
-    except DeliveryFailed as error:
+    except Exception as error:  # one mail that cannot even be built must not hold up the others
+        if not isinstance(error, DeliveryFailed):
+            log.exception("mail %s cannot be sent", row.id)
+            error = DeliveryFailed(f"{type(error).__name__}: {error}", permanent=True)
         attempts = row.attempts + 1
         final = error.permanent or attempts >= config.max_attempts
         log.warning("mail %s to %s failed (attempt %s): %s", row.id, row.recipient, attempts, error)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from models.enums import ReplyType
 from models.settings import TicketSettings
 from services.admin import require_admin
-from services.errors import ValidationFailed
+from services.errors import Problems
 from services.unit_of_work import unit_of_work
 from services.unset import UNSET
 from services.viewer import Viewer
@@ -17,24 +19,41 @@ async def settings_of(account_id: int) -> TicketSettings:
     return found or TicketSettings(account_id=account_id)
 
 
+_RANGES = {
+    "default_time_entry_minutes": ("defaultTimeEntryMinutes", 1, 1440, "minutes"),
+    "deleted_retention_days": ("deletedRetentionDays", 1, 365, "days"),
+}
+
+
 async def update_settings(
     viewer: Viewer,
     *,
     default_reply_type: ReplyType = UNSET,
     auto_start_timer: bool = UNSET,
     default_time_entry_minutes: int = UNSET,
+    require_time_entry_on_close: bool = UNSET,
+    send_survey_on_close: bool = UNSET,
+    deleted_retention_days: int = UNSET,
+    open_tickets_from_unknown_senders: bool = UNSET,
 ) -> TicketSettings:
-    """Admins only. Raises PermissionDenied, ValidationFailed (defaultTimeEntryMinutes: 1..1440)."""
+    """Admins only. Raises PermissionDenied, ValidationFailed (defaultTimeEntryMinutes: 1..1440,
+    deletedRetentionDays: 1..365)."""
     require_admin(viewer)
-    changes: dict[str, object] = {}
-    if default_reply_type is not UNSET:
-        changes["default_reply_type"] = default_reply_type
-    if auto_start_timer is not UNSET:
-        changes["auto_start_timer"] = auto_start_timer
-    if default_time_entry_minutes is not UNSET:
-        if not 1 <= default_time_entry_minutes <= 1440:
-            raise ValidationFailed.one("defaultTimeEntryMinutes", "Must be 1 to 1440 minutes.")
-        changes["default_time_entry_minutes"] = default_time_entry_minutes
+    given: dict[str, Any] = {
+        "default_reply_type": default_reply_type,
+        "auto_start_timer": auto_start_timer,
+        "default_time_entry_minutes": default_time_entry_minutes,
+        "require_time_entry_on_close": require_time_entry_on_close,
+        "send_survey_on_close": send_survey_on_close,
+        "deleted_retention_days": deleted_retention_days,
+        "open_tickets_from_unknown_senders": open_tickets_from_unknown_senders,
+    }
+    changes = {column: value for column, value in given.items() if value is not UNSET}
+    problems = Problems()
+    for column, (field, low, high, unit) in _RANGES.items():
+        if column in changes and not low <= changes[column] <= high:
+            problems.add(field, f"Must be {low} to {high} {unit}.")
+    problems.raise_if_any()
     async with unit_of_work():
         settings, _ = await TicketSettings.get_or_create(account_id=viewer.account_id)
         if changes:

@@ -16,11 +16,21 @@ from tortoise.expressions import F
 
 from models.accounts import Technician
 from models.clock import utcnow
-from models.enums import ActivityKind, ActivityStatus, Impact, Priority, TagSource, TicketType
+from models.enums import ActivityKind, ActivityStatus, Impact, Priority, StatusCategory, TagSource, TicketType
 from models.forms import CustomField, FormTemplate, FormTemplateField, TicketFieldValue
 from models.people import Requester
 from models.tickets import Tag, Ticket, TicketStatus, TicketTag
-from services import activity, activity_status, field_values, sla, tags, validation, visibility
+from models.timekeeping import TimeEntry
+from services import (
+    activity,
+    activity_status,
+    field_values,
+    sla,
+    tags,
+    ticket_settings,
+    validation,
+    visibility,
+)
 from services.admin import require_technician
 from services.errors import Conflict, NotFound, Problems, ValidationFailed
 from services.events import Event
@@ -81,6 +91,13 @@ async def _technician_name(technician_id: int | None) -> str | None:
     return (await Technician.get(id=technician_id)).name
 
 
+async def _may_close(ticket: Ticket) -> None:
+    """With requireTimeEntryOnClose, a ticket closes only once time is recorded on it."""
+    settings = await ticket_settings.settings_of(ticket.account_id)
+    if settings.require_time_entry_on_close and not await TimeEntry.exists(ticket_id=ticket.id):
+        raise ValidationFailed.one("statusId", "Record the time spent on this ticket before closing it.")
+
+
 async def _plan_details(viewer: Viewer, ticket: Ticket, changes: TicketChanges, plan: _Plan) -> None:
     if changes.title is not UNSET and changes.title != ticket.title:
         plan.change(
@@ -121,6 +138,8 @@ async def _plan_details(viewer: Viewer, ticket: Ticket, changes: TicketChanges, 
         if status.archived:
             raise ValidationFailed.one("statusId", f"The status {status.name!r} is archived.")
         old = await TicketStatus.get(id=ticket.status_id)
+        if status.category is StatusCategory.CLOSED and old.category is not StatusCategory.CLOSED:
+            await _may_close(ticket)
         plan.change(
             "status",
             "status_id",

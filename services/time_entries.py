@@ -188,7 +188,9 @@ async def add(
 
 async def _editable(viewer: Viewer, entry_id: int) -> TimeEntry:
     require_technician(viewer)
-    entry = await visibility.time_entries(viewer).select_for_update().get_or_none(id=entry_id)
+    entry = (
+        await visibility.time_entries(viewer).select_for_update(of=("time_entry",)).get_or_none(id=entry_id)
+    )
     if entry is None:
         raise NotFound("id")
     if entry.technician_id != viewer.technician_id and not viewer.is_admin:

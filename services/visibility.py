@@ -33,10 +33,11 @@ from models.conversation import (
 )
 from models.enums import ActivityKind, CommentKind
 from models.forms import CustomField, FormTemplate, FormTemplateField, TicketFieldValue
-from models.mail import InboundMail, Mailbox, MailTemplate, OutboundMail
+from models.mail import BlockedSender, InboundMail, Mailbox, MailTemplate, OutboundMail
 from models.notifications import Notification
 from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
 from models.sla import BusinessCalendar, SlaPause, SlaPolicy
+from models.ticket_actions import Chat, TicketItem, TicketMerge
 from models.tickets import Tag, Ticket, TicketStatus
 from models.timekeeping import TimeEntry, Timer
 from services.viewer import Viewer
@@ -48,6 +49,10 @@ PUBLIC_ACTIVITY_KINDS = frozenset(
         ActivityKind.TICKET_CREATED,
         ActivityKind.STATUS_CHANGED,
         ActivityKind.PUBLIC_REPLY_ADDED,
+        ActivityKind.MERGED_INTO,
+        ActivityKind.UNMERGED,
+        ActivityKind.CHAT_STARTED,
+        ActivityKind.CHAT_ENDED,
     }
 )
 
@@ -68,7 +73,8 @@ def accounts(viewer: Viewer) -> QuerySet[Account]:
 
 
 def tickets(viewer: Viewer) -> QuerySet[Ticket]:
-    query = Ticket.filter(account_id=viewer.account_id)
+    """Deleted tickets are gone for everyone (admins list them with ``deleted_tickets``)."""
+    query = Ticket.filter(account_id=viewer.account_id, deleted_at__isnull=True)
     if not viewer.is_technician:
         copied_on = CcRecipient.filter(requester_id=viewer.requester_id, comment_id__isnull=True)
         query = query.filter(
@@ -80,6 +86,19 @@ def tickets(viewer: Viewer) -> QuerySet[Ticket]:
 def _on_visible_ticket(viewer: Viewer, path: str = "ticket_id") -> Q:
     condition: dict[str, Any] = {f"{path}__in": Subquery(tickets(viewer).values("id"))}
     return Q(**condition)
+
+
+def _live(viewer: Viewer, ticket: str = "ticket") -> Q:
+    """Rows of a ticket the viewer sees: any ticket not deleted (technicians), a visible one (requesters)."""
+    if viewer.is_technician:
+        condition: dict[str, Any] = {f"{ticket}__deleted_at__isnull": True}
+        return Q(**condition)
+    return _on_visible_ticket(viewer, f"{ticket}_id")
+
+
+def deleted_tickets(viewer: Viewer) -> QuerySet[Ticket]:
+    """Deleted tickets not purged yet: admins only."""
+    return _admins_only(viewer, Ticket.filter(account_id=viewer.account_id, deleted_at__isnull=False))
 
 
 def mailed_comment_kinds(to_technician: bool) -> frozenset[CommentKind]:
@@ -94,9 +113,9 @@ def comment_kinds(viewer: Viewer) -> frozenset[CommentKind]:
 
 
 def comments(viewer: Viewer) -> QuerySet[Comment]:
-    query = Comment.filter(account_id=viewer.account_id)
+    query = Comment.filter(_live(viewer), account_id=viewer.account_id)
     if not viewer.is_technician:
-        query = query.filter(_on_visible_ticket(viewer), kind=CommentKind.PUBLIC_REPLY)
+        query = query.filter(kind=CommentKind.PUBLIC_REPLY)
     return query
 
 
@@ -107,17 +126,16 @@ def attachments(viewer: Viewer) -> QuerySet[Attachment]:
         if viewer.is_technician
         else Q(uploaded_by_requester_id=viewer.requester_id)
     )
-    if viewer.is_technician:
-        attached = Q(comment_id__isnull=False)
-    else:
-        attached = Q(_on_visible_ticket(viewer, "comment__ticket_id"), comment__kind=CommentKind.PUBLIC_REPLY)
+    attached = Q(_live(viewer, "comment__ticket"), comment_id__isnull=False)
+    if not viewer.is_technician:
+        attached &= Q(comment__kind=CommentKind.PUBLIC_REPLY)
     return Attachment.filter(Q(attached | Q(uploader, comment_id__isnull=True)), account_id=viewer.account_id)
 
 
 def activity(viewer: Viewer) -> QuerySet[Activity]:
-    query = Activity.filter(account_id=viewer.account_id)
+    query = Activity.filter(_live(viewer), account_id=viewer.account_id)
     if not viewer.is_technician:
-        query = query.filter(_on_visible_ticket(viewer), kind__in=list(PUBLIC_ACTIVITY_KINDS))
+        query = query.filter(kind__in=list(PUBLIC_ACTIVITY_KINDS))
     return query
 
 
@@ -205,7 +223,7 @@ def template_fields(viewer: Viewer) -> QuerySet[FormTemplateField]:
 
 
 def field_values(viewer: Viewer) -> QuerySet[TicketFieldValue]:
-    return _staff_only(viewer, TicketFieldValue.filter(ticket__account_id=viewer.account_id))
+    return _staff_only(viewer, TicketFieldValue.filter(_live(viewer), ticket__account_id=viewer.account_id))
 
 
 def sla_policies(viewer: Viewer) -> QuerySet[SlaPolicy]:
@@ -222,23 +240,21 @@ def reads_sla(viewer: Viewer) -> bool:
 
 
 def sla_pauses(viewer: Viewer) -> QuerySet[SlaPause]:
-    return _staff_only(viewer, SlaPause.filter(ticket__account_id=viewer.account_id))
+    return _staff_only(viewer, SlaPause.filter(_live(viewer), ticket__account_id=viewer.account_id))
 
 
 def cc_recipients(viewer: Viewer) -> QuerySet[CcRecipient]:
     """Cc lists of visible tickets and cc of visible (public) replies."""
-    query = CcRecipient.filter(ticket__account_id=viewer.account_id)
-    if not viewer.is_technician:
-        query = query.filter(_on_visible_ticket(viewer))
-    return query
+    return CcRecipient.filter(_live(viewer), ticket__account_id=viewer.account_id)
 
 
 def mentions(viewer: Viewer) -> QuerySet[CommentMention]:
-    return _staff_only(viewer, CommentMention.filter(comment__account_id=viewer.account_id))
+    query = CommentMention.filter(_live(viewer, "comment__ticket"), comment__account_id=viewer.account_id)
+    return _staff_only(viewer, query)
 
 
 def followers(viewer: Viewer) -> QuerySet[TicketFollower]:
-    return _staff_only(viewer, TicketFollower.filter(ticket__account_id=viewer.account_id))
+    return _staff_only(viewer, TicketFollower.filter(_live(viewer), ticket__account_id=viewer.account_id))
 
 
 def notifications(viewer: Viewer) -> QuerySet[Notification]:
@@ -246,7 +262,10 @@ def notifications(viewer: Viewer) -> QuerySet[Notification]:
     if not viewer.is_technician:
         return Notification.filter(id__in=[])
     return Notification.filter(
-        account_id=viewer.account_id, recipient_id=viewer.technician_id, expires_at__gt=utcnow()
+        _live(viewer),
+        account_id=viewer.account_id,
+        recipient_id=viewer.technician_id,
+        expires_at__gt=utcnow(),
     )
 
 
@@ -259,14 +278,14 @@ def reply_templates(viewer: Viewer) -> QuerySet[ReplyTemplate]:
 
 
 def time_entries(viewer: Viewer) -> QuerySet[TimeEntry]:
-    return _staff_only(viewer, TimeEntry.filter(account_id=viewer.account_id))
+    return _staff_only(viewer, TimeEntry.filter(_live(viewer), account_id=viewer.account_id))
 
 
 def timers(viewer: Viewer) -> QuerySet[Timer]:
     """The viewer's own timers (a technician's clock is theirs alone)."""
     if not viewer.is_technician:
         return Timer.filter(id__in=[])
-    return Timer.filter(account_id=viewer.account_id, technician_id=viewer.technician_id)
+    return Timer.filter(_live(viewer), account_id=viewer.account_id, technician_id=viewer.technician_id)
 
 
 def _admins_only(viewer: Viewer, query: QuerySet[ModelT]) -> QuerySet[ModelT]:
@@ -288,3 +307,24 @@ def outbound_mails(viewer: Viewer) -> QuerySet[OutboundMail]:
 
 def inbound_mails(viewer: Viewer) -> QuerySet[InboundMail]:
     return _admins_only(viewer, InboundMail.filter(account_id=viewer.account_id))
+
+
+def ticket_items(viewer: Viewer) -> QuerySet[TicketItem]:
+    """Products and expenses are commercial: staff only."""
+    return _staff_only(viewer, TicketItem.filter(_live(viewer), account_id=viewer.account_id))
+
+
+def chats(viewer: Viewer) -> QuerySet[Chat]:
+    """Chats of visible tickets: the technicians of the account and the ticket's requester."""
+    query = Chat.filter(_live(viewer), account_id=viewer.account_id)
+    if not viewer.is_technician:
+        query = query.filter(ticket__requester_id=viewer.requester_id)
+    return query
+
+
+def merges(viewer: Viewer) -> QuerySet[TicketMerge]:
+    return _staff_only(viewer, TicketMerge.filter(account_id=viewer.account_id))
+
+
+def blocked_senders(viewer: Viewer) -> QuerySet[BlockedSender]:
+    return _staff_only(viewer, BlockedSender.filter(account_id=viewer.account_id))

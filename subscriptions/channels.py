@@ -25,10 +25,16 @@ def technician(technician_id: int) -> str:
     return f"{PREFIX}:technician:{technician_id}"
 
 
+def chat(chat_id: int) -> str:
+    return f"{PREFIX}:chat:{chat_id}"
+
+
 def of(event: Event) -> list[str]:
     """The channels an event goes to."""
     if event.type.startswith("notification.") or event.type.startswith("timer."):
         return [technician(event.ids["technician"])]
+    if event.type.startswith("chat."):
+        return [chat(event.ids["chat"])]
     if event.ticket_id is not None:
         return [ticket(event.ticket_id)]
     return []

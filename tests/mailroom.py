@@ -61,7 +61,7 @@ async def mailroom(db: Database, folder: Path, **settings: Any) -> AsyncIterator
     config = mail_config()
     assert config is not None
     world = await make_world()
-    await Mailbox.create(account_id=world.account.id, address=MAILBOX, allow_new_requesters=False)
+    await Mailbox.create(account_id=world.account.id, address=MAILBOX)
     port = free_port()
     listener = await smtp_in.start("127.0.0.1", port, MAX_MAIL_BYTES)
     try:

@@ -21,8 +21,9 @@ from app.database import Database
 from models.activity import Activity
 from models.conversation import Attachment, Comment, TicketFollower
 from models.enums import ActivityStatus, Channel, CommentKind, InboundOutcome, OutboundStatus
-from models.mail import InboundMail, Mailbox, OutboundMail
+from models.mail import InboundMail, OutboundMail
 from models.people import Requester
+from models.settings import TicketSettings
 from models.tickets import Ticket
 from schema.ids import encode
 from services import visibility
@@ -192,7 +193,7 @@ async def test_a_forged_ticket_number_from_an_outsider_is_not_injected(room: Mai
     assert (record.outcome, record.ticket_id) == (InboundOutcome.UNKNOWN_SENDER, None)
     assert len(await comments(ticket)) == before
     # With strangers allowed, the outsider gets a ticket of their own, never a voice in this one.
-    await Mailbox.filter(account_id=world.account.id).update(allow_new_requesters=True)
+    await TicketSettings.create(account_id=world.account.id, open_tickets_from_unknown_senders=True)
     del forged["Message-ID"]
     forged["Message-ID"] = make_msgid(domain="evil.test")
     record = await room.send_in(forged)
@@ -366,7 +367,7 @@ async def test_new_mail_opens_a_ticket_for_a_known_requester_and_for_strangers_o
     stranger.replace_header("From", "New Person <new@client.test>")
     stranger.replace_header("Message-ID", make_msgid(domain="client.test"))
     assert (await room.send_in(stranger)).outcome is InboundOutcome.UNKNOWN_SENDER
-    await Mailbox.filter(account_id=world.account.id).update(allow_new_requesters=True)
+    await TicketSettings.create(account_id=world.account.id, open_tickets_from_unknown_senders=True)
     stranger.replace_header("Message-ID", make_msgid(domain="client.test"))
     record = await room.send_in(stranger)
     assert record.outcome is InboundOutcome.TICKET_CREATED

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.realtime_payloads import SetPresenceStateResult
-from subscriptions import notification_updates, presence_updates, ticket_updates, timer_updates
+from subscriptions import chat_updates, notification_updates, presence_updates, ticket_updates, timer_updates
 
 
 @strawberry.type(description="Live updates over websockets (graphql-transport-ws or graphql-ws).")
@@ -21,6 +21,10 @@ class Subscription:
     timer_state = strawberry.subscription(
         resolver=timer_updates.timer_state,
         description="Every change of your timers (start, pause, resume, adjust, stop, discard), live.",
+    )
+    chat_messages = strawberry.subscription(
+        resolver=chat_updates.chat_messages,
+        description="A chat's messages so far, then each new one; completes when the chat ends.",
     )
     notification_added = strawberry.subscription(
         resolver=notification_updates.notification_added, description="Your new notifications as they happen."

@@ -23,13 +23,10 @@ class Mailbox:
     address: str = strawberry.field(
         description="Mail to this address opens tickets (point your support address's forwarding at it)."
     )
-    allow_new_requesters: bool = strawberry.field(
-        description="Strangers may open tickets by email (each becomes a requester); else only known ones."
-    )
 
     @classmethod
     def from_model(cls, row: mail.Mailbox) -> Mailbox:
-        return cls(address=row.address, allow_new_requesters=row.allow_new_requesters)
+        return cls(address=row.address)
 
 
 @strawberry.type(description="The subject and plain-text body of one kind of email, with placeholders.")

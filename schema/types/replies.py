@@ -41,6 +41,14 @@ class TicketSettings:
     default_reply_type: ReplyType = strawberry.field(description="Which reply box the page preselects.")
     auto_start_timer: bool = strawberry.field(description="openTicket starts the technician's timer.")
     default_time_entry_minutes: int = strawberry.field(description="Duration of a manual entry given none.")
+    require_time_entry_on_close: bool = strawberry.field(
+        description="Closing needs a time entry on the ticket."
+    )
+    send_survey_on_close: bool = strawberry.field(description="Closing emails the requester the survey.")
+    deleted_retention_days: int = strawberry.field(description="Days a deleted ticket stays restorable.")
+    open_tickets_from_unknown_senders: bool = strawberry.field(
+        description="Mail from strangers opens tickets (each becomes a requester)."
+    )
 
     @classmethod
     def from_model(cls, row: settings.TicketSettings) -> TicketSettings:
@@ -48,4 +56,8 @@ class TicketSettings:
             default_reply_type=row.default_reply_type,
             auto_start_timer=row.auto_start_timer,
             default_time_entry_minutes=row.default_time_entry_minutes,
+            require_time_entry_on_close=row.require_time_entry_on_close,
+            send_survey_on_close=row.send_survey_on_close,
+            deleted_retention_days=row.deleted_retention_days,
+            open_tickets_from_unknown_senders=row.open_tickets_from_unknown_senders,
         )

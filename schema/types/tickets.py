@@ -27,6 +27,7 @@ from schema.enums import (
     TagSource,
     TicketType,
 )
+from schema.types.actions import Chat, ItemTotals, TicketItem
 from schema.types.activity import Activity
 from schema.types.common import Connection, Node, connection
 from schema.types.conversation import CcRecipient, Comment
@@ -101,6 +102,8 @@ class Ticket(Node):
     created_at: datetime = strawberry.field(description="When it was opened.")
     updated_at: datetime = strawberry.field(description="When it last changed.")
     version: int = strawberry.field(description="Grows with every change; pass it back as expectedVersion.")
+    is_spam: bool = strawberry.field(description="Marked as spam (the label under the title).")
+    merged_at: datetime | None = strawberry.field(description="When it was merged into `mergedInto`.")
 
     @classmethod
     def from_model(cls, row: tickets.Ticket) -> Ticket:
@@ -122,6 +125,8 @@ class Ticket(Node):
             created_at=row.created_at,
             updated_at=row.updated_at,
             version=row.version,
+            is_spam=row.is_spam,
+            merged_at=row.merged_at,
         )
 
     @strawberry.field(description="The lifecycle status.")
@@ -251,6 +256,36 @@ class Ticket(Node):
     )
     async def custom_fields(self, info: Info) -> list[TicketCustomField]:
         return await ticket_fields.custom_fields_of(info, self.row)
+
+    @strawberry.field(
+        description="The ticket this one was merged into (open that one instead); null if none."
+    )
+    async def merged_into(self, info: Info) -> Ticket | None:
+        if self.row.merged_into_id is None:
+            return None
+        row = await info.context.loaders.ticket_by_id.load(self.row.merged_into_id)
+        return Ticket.from_model(row) if row else None
+
+    @strawberry.field(description="Tickets merged into this one (that you may see), by number.")
+    async def merged_tickets(self, info: Info) -> list[Ticket]:
+        return [
+            Ticket.from_model(row)
+            for row in await info.context.loaders.merged_tickets_by_target.load(self.pk)
+        ]
+
+    @strawberry.field(description="Products and expenses by date (technicians only; empty for end users).")
+    async def items(self, info: Info) -> list[TicketItem]:
+        return [
+            TicketItem.from_model(row) for row in await info.context.loaders.items_by_ticket.load(self.pk)
+        ]
+
+    @strawberry.field(description="Sums of the products and expenses (technicians only).")
+    async def item_totals(self, info: Info) -> ItemTotals | None:
+        return await ticket_fields.item_totals_of(info, self.pk)
+
+    @strawberry.field(description="Chats on this ticket, the latest first.")
+    async def chats(self, info: Info) -> list[Chat]:
+        return [Chat.from_model(row) for row in await info.context.loaders.chats_by_ticket.load(self.pk)]
 
     @strawberry.field(description="The SLA clocks; null without a policy (and for end users).")
     async def sla(self, info: Info) -> TicketSla | None:
