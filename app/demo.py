@@ -163,9 +163,11 @@ async def _organisations_and_requesters(
                 password=REQUESTER_PASSWORD if not requesters else None,
             )
             requesters.append(requester)
-            for _ in range(rng.randint(1, 2)):
+            for device_number in range(rng.randint(1, 2)):
                 os_name, prefix = rng.choice(DEVICE_KINDS)
-                hostname = f"{prefix}-{customer_name[:3].upper()}-{offset:02d}{rng.randint(0, 9)}"
+                hostname = (
+                    f"{prefix}-{customer_name[:3].upper()}-{offset:02d}{rng.randint(0, 9)}{device_number}"
+                )
                 online = rng.random() < 0.7
                 await Device.create(
                     account_id=account.id,

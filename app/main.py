@@ -12,6 +12,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
 from app import jobs, mail
+from app.ai import build_ai
+from app.calendar import calendar_endpoint
 from app.database import Database
 from app.downloads import download_endpoint
 from app.graphql import DeskqlGraphQL
@@ -23,6 +25,7 @@ from app.requests import RequestIdMiddleware, configure_logging
 from app.settings import Settings, load_settings
 from integrations.storage import LocalDirectoryStorage
 from services import notifications, sla, ticket_lifecycle
+from services.ai_provider import install_ai
 from services.mail_config import install_mail_config
 from services.storage import install_storage
 
@@ -38,9 +41,10 @@ def periodic_jobs(settings: Settings) -> list[jobs.Job]:
 
 
 def install_services(settings: Settings) -> None:
-    """Plug the outside world into the services: file storage and mail."""
+    """Plug the outside world into the services: file storage, mail and AI."""
     install_storage(LocalDirectoryStorage(settings.attachments_dir))
     install_mail_config(mail.mail_config(settings))
+    install_ai(*build_ai(settings))
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> Starlette:
@@ -85,6 +89,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             WebSocketRoute("/graphql", graphql),
             Route("/attachments/{id}/{filename}", download_endpoint(graphql.environment.signer)),
             Route("/mail/inbound", mail.inbound_endpoint(settings), methods=["POST"]),
+            Route("/calendar/{token}.ics", calendar_endpoint(settings.app_url)),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite://var/deskql.sqlite3"
@@ -83,6 +83,21 @@ class Settings(BaseSettings):
     mail_lease_seconds: float = Field(
         120, ge=1, le=3600, description="how long a worker holds a mail it is sending"
     )
+    openai_base_url: str = Field(
+        "",
+        description="an OpenAI-compatible API such as https://api.openai.com/v1 or http://127.0.0.1:11434/v1 "
+        "(Ollama); unset: no language model",
+    )
+    openai_api_key: SecretStr = Field(
+        SecretStr(""), description="bearer key of DESKQL_OPENAI_BASE_URL; unset for servers without keys"
+    )
+    openai_model: str = Field("gpt-4o-mini", min_length=1, description="the chat model to ask")
+    openai_timeout_seconds: float = Field(
+        30, gt=0, le=600, description="longest wait for a language model to begin answering, retries included"
+    )
+    openai_max_retries: int = Field(
+        2, ge=0, le=10, description="retries of a language model call after a timeout, 429 or 5xx"
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -104,6 +119,13 @@ class Settings(BaseSettings):
         if value and not value.startswith(("smtp://", "smtps://")):
             raise ValueError("must start with smtp:// or smtps://")
         return value
+
+    @field_validator("openai_base_url")
+    @classmethod
+    def _openai_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
 
     @field_validator("mail_from")
     @classmethod

@@ -15,4 +15,6 @@ MODEL_MODULES = [
     "models.auth",
     "models.mail",
     "models.ticket_actions",
+    "models.calendar",
+    "models.alerts",
 ]

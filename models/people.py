@@ -145,6 +145,7 @@ class Device(Model):
 
     class Meta:
         table = "device"
+        unique_together = (("account_id", "hostname"),)
         indexes = (("requester_id", "name"),)
 
 

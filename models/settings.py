@@ -22,6 +22,8 @@ class TicketSettings(Model):
     default_time_entry_minutes = fields.SmallIntField(default=15, db_default=15)
     require_time_entry_on_close = fields.BooleanField(default=False, db_default=False)
     send_survey_on_close = fields.BooleanField(default=False, db_default=False)
+    send_survey_on_resolve = fields.BooleanField(default=False, db_default=False)
+    remote_connect_url_template = fields.CharField(max_length=500, default="", db_default="")
     deleted_retention_days = fields.SmallIntField(default=30, db_default=30)
     open_tickets_from_unknown_senders = fields.BooleanField(default=False, db_default=False)
 

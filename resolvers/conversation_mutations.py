@@ -197,6 +197,8 @@ async def update_ticket_settings(
             default_time_entry_minutes=given(input.default_time_entry_minutes, "defaultTimeEntryMinutes"),
             require_time_entry_on_close=given(input.require_time_entry_on_close, "requireTimeEntryOnClose"),
             send_survey_on_close=given(input.send_survey_on_close, "sendSurveyOnClose"),
+            send_survey_on_resolve=given(input.send_survey_on_resolve, "sendSurveyOnResolve"),
+            remote_connect_url_template=given(input.remote_connect_url_template, "remoteConnectUrlTemplate"),
             deleted_retention_days=given(input.deleted_retention_days, "deletedRetentionDays"),
             open_tickets_from_unknown_senders=given(
                 input.open_tickets_from_unknown_senders, "openTicketsFromUnknownSenders"

@@ -13,12 +13,15 @@ from functools import cached_property
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
+from tortoise.expressions import Subquery
 from tortoise.functions import Count, Sum
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from models.accounts import Account, Technician
 from models.activity import Activity
+from models.alerts import Alert
+from models.calendar import CalendarAttendee, CalendarEvent
 from models.conversation import (
     Attachment,
     CcRecipient,
@@ -31,6 +34,7 @@ from models.enums import CommentKind, StatusCategory
 from models.forms import CustomField, FormTemplate, TicketFieldValue
 from models.notifications import Notification
 from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
+from models.settings import TicketSettings
 from models.sla import BusinessCalendar, SlaPause, SlaPolicy
 from models.ticket_actions import Chat, TicketItem
 from models.tickets import Ticket, TicketStatus
@@ -161,6 +165,50 @@ class Loaders:
     def survey_by_id(self) -> DataLoader[int, SatisfactionSurvey | None]:
         v = self.viewer
         return by_id(lambda: visibility.surveys(v))
+
+    @cached_property
+    def survey_by_ticket(self) -> DataLoader[int, list[SatisfactionSurvey]]:
+        v = self.viewer
+        return grouped_by(lambda: visibility.surveys(v), "ticket_id", "id")
+
+    @cached_property
+    def alert_by_id(self) -> DataLoader[int, Alert | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.alerts(v))
+
+    @cached_property
+    def alerts_by_ticket(self) -> DataLoader[int, list[Alert]]:
+        v = self.viewer
+        return grouped_by(lambda: visibility.alerts(v), "ticket_id", "-created_at", "-id")
+
+    @cached_property
+    def calendar_event_by_id(self) -> DataLoader[int, CalendarEvent | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.calendar_events(v))
+
+    @cached_property
+    def calendar_events_by_ticket(self) -> DataLoader[int, list[CalendarEvent]]:
+        v = self.viewer
+        return grouped_by(lambda: visibility.calendar_events(v), "ticket_id", "starts_at", "id")
+
+    @cached_property
+    def attendees_by_event(self) -> DataLoader[int, list[CalendarAttendee]]:
+        v = self.viewer
+        return grouped_by(
+            lambda: CalendarAttendee.filter(
+                event_id__in=Subquery(visibility.calendar_events(v).values("id"))
+            ),
+            "event_id",
+            "id",
+        )
+
+    @cached_property
+    def ticket_settings_by_account(self) -> DataLoader[int, TicketSettings]:
+        async def load(account_ids: list[int]) -> list[TicketSettings]:
+            found = {row.account_id: row for row in await TicketSettings.filter(account_id__in=account_ids)}
+            return [found.get(key) or TicketSettings(account_id=key) for key in account_ids]
+
+        return DataLoader(load_fn=load)
 
     @cached_property
     def comment_by_id(self) -> DataLoader[int, Comment | None]:

@@ -14,6 +14,7 @@ from schema.ids import InvalidId, decode
 from schema.types.actions import Chat, TicketItem
 from schema.types.activity import Activity
 from schema.types.common import Node
+from schema.types.context import Alert, CalendarEvent
 from schema.types.conversation import Attachment, Comment
 from schema.types.forms import CustomField, FormTemplate
 from schema.types.notifications import Notification
@@ -60,6 +61,8 @@ SOURCES: dict[str, NodeSource] = {
     "Timer": (lambda loaders: loaders.timer_by_id, timer_of),
     "TicketItem": (lambda loaders: loaders.item_by_id, TicketItem.from_model),
     "Chat": (lambda loaders: loaders.chat_by_id, Chat.from_model),
+    "Alert": (lambda loaders: loaders.alert_by_id, Alert.from_model),
+    "CalendarEvent": (lambda loaders: loaders.calendar_event_by_id, CalendarEvent.from_model),
 }
 
 

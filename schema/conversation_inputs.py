@@ -94,6 +94,15 @@ class UpdateTicketSettingsInput:
         default=strawberry.UNSET,
         description="Email the requester the satisfaction survey when a ticket closes.",
     )
+    send_survey_on_resolve: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Email the requester the satisfaction survey when a ticket is resolved.",
+    )
+    remote_connect_url_template: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Link to a device, with {device.hostname}, {device.name} or {device.id} "
+        "(e.g. rdp://{device.hostname}); rdp, vnc, ssh, http(s) and remote-tool schemes; empty turns it off.",
+    )
     deleted_retention_days: int | None = strawberry.field(
         default=strawberry.UNSET,
         description="Days a deleted ticket can be restored before it is purged (1..365).",

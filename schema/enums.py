@@ -7,6 +7,8 @@ import strawberry
 from models.enums import (
     ActivityKind,
     ActivityStatus,
+    AlertSeverity,
+    AlertStatus,
     BuiltInField,
     Channel,
     CommentKind,
@@ -52,6 +54,8 @@ strawberry.enum(BuiltInField, description="A field every account has, which admi
 strawberry.enum(NotificationKind, description="Why a technician is notified.")
 strawberry.enum(ReplyType, description="A public reply or an internal note.")
 strawberry.enum(TimeEntrySource, description="Where a time entry came from.")
+strawberry.enum(AlertSeverity, description="How serious a monitoring alert is.")
+strawberry.enum(AlertStatus, description="OPEN until monitoring (or a technician) resolves the alert.")
 strawberry.enum(ItemKind, description="PRODUCT (hardware, licences) or EXPENSE (travel, purchases).")
 strawberry.enum(MailKind, description="Which template an email is written from.")
 strawberry.enum(OutboundStatus, description="Where an outgoing email stands: PENDING, SENT or FAILED.")
@@ -94,6 +98,8 @@ class Weekday(StrEnum):
 __all__ = [
     "ActivityKind",
     "ActivityStatus",
+    "AlertSeverity",
+    "AlertStatus",
     "BuiltInField",
     "Channel",
     "CommentKind",

@@ -19,6 +19,7 @@ from schema.execution import DeskqlExecutor
 from schema.limits import NodeBudget
 from schema.masking import ErrorCodes
 from schema.operations.actions import ActionMutations, ActionQueries
+from schema.operations.context import ContextMutations, ContextQueries
 from schema.operations.conversation import ConversationMutations, ConversationQueries
 from schema.operations.foundation import FoundationMutations, FoundationQueries
 from schema.operations.mail import MailMutations, MailQueries
@@ -27,6 +28,7 @@ from schema.operations.settings import SettingsMutations, SettingsQueries
 from schema.operations.tickets import TicketMutations, TicketQueries
 from schema.operations.time import TimeMutations
 from schema.types.activity import Activity
+from schema.types.context import Alert, CalendarEvent
 from schema.types.conversation import Attachment, Comment
 from schema.types.people import (
     Account,
@@ -41,7 +43,13 @@ from schema.types.people import (
 
 @strawberry.type(description="Everything that can be read.")
 class Query(
-    FoundationQueries, TicketQueries, ConversationQueries, SettingsQueries, MailQueries, ActionQueries
+    FoundationQueries,
+    TicketQueries,
+    ConversationQueries,
+    SettingsQueries,
+    MailQueries,
+    ActionQueries,
+    ContextQueries,
 ):
     pass
 
@@ -57,6 +65,7 @@ class Mutation(
     SettingsMutations,
     MailMutations,
     ActionMutations,
+    ContextMutations,
     RealtimeMutations,
 ):
     pass
@@ -74,6 +83,8 @@ class QueryLimits:
 EXTRA_TYPES = [
     Account,
     Activity,
+    Alert,
+    CalendarEvent,
     Attachment,
     Comment,
     Contract,

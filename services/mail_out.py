@@ -8,8 +8,9 @@ Rules (per ticket, from the events of one unit of work):
   the author. Whatever the routing, a recipient is mailed only the comments that services.visibility
   lets them read, so no note reaches a requester's or a cc'd person's mailbox.
 - Status moved into a RESOLVED or CLOSED status without a public reply: the requester and the cc list
-  get TICKET_RESOLVED or TICKET_CLOSED; with sendSurveyOnClose the requester also gets
-  SATISFACTION_SURVEY when it closes (not when it is closed by a merge).
+  get TICKET_RESOLVED or TICKET_CLOSED. With sendSurveyOnResolve or sendSurveyOnClose the requester
+  also gets SATISFACTION_SURVEY (a signed link, services.survey_links) when it is resolved or closed
+  (not when it is closed by a merge), once per ticket and never after the survey was answered.
 Each recipient gets a mail of their own: their own reply token in the Reply-To, and a Message-ID that
 stays the same through every delivery attempt. Nothing is composed until the application has installed
 a MailConfig.
@@ -26,7 +27,7 @@ from models.accounts import Account, Technician
 from models.conversation import Attachment, CcRecipient, Comment, TicketFollower
 from models.enums import CommentKind, MailKind, StatusCategory
 from models.mail import InboundMail, MailTemplate, OutboundMail
-from models.people import Requester
+from models.people import Requester, SatisfactionSurvey
 from models.settings import TicketSettings
 from models.tickets import Ticket, TicketStatus
 from services import visibility
@@ -34,6 +35,7 @@ from services.events import Event
 from services.mail_config import MailConfig, mail_config
 from services.mail_render import DEFAULTS, Values, render
 from services.reply_tokens import CC, REQUESTER, TECHNICIAN, ReplyToken, thread_id
+from services.survey_links import survey_url
 
 _FINAL = {StatusCategory.RESOLVED: MailKind.TICKET_RESOLVED, StatusCategory.CLOSED: MailKind.TICKET_CLOSED}
 
@@ -91,6 +93,7 @@ class _Ticket:
             ticket_description=ticket.description,
             ticket_status=self.status.name,
             ticket_url=f"{self.config.app_url}/tickets/{ticket.number}",
+            survey_url=survey_url(self.config.app_url, self.config.key, ticket.id),
             account_name=self.account_name,
             requester_name=self.requester_name,
             recipient_name=recipient.name,
@@ -210,10 +213,23 @@ async def _ticket_mails(config: MailConfig, ticket_id: int, events: list[Event])
     moved = any(event.type == "ticket.updated" and "status" in event.changes for event in events)
     if moved and not replied and status.category in _FINAL and ticket.merged_into_id is None:
         batch.add(_FINAL[status.category], _unique(about.customers, set()))
-    closed = moved and status.category is StatusCategory.CLOSED and ticket.merged_into_id is None
-    if closed and await TicketSettings.exists(account_id=ticket.account_id, send_survey_on_close=True):
+    if moved and ticket.merged_into_id is None and await _survey_due(ticket, status.category):
         batch.add(MailKind.SATISFACTION_SURVEY, about.customers[:1])
     return batch.rows
+
+
+async def _survey_due(ticket: Ticket, category: StatusCategory) -> bool:
+    """Whether the ticket's move into ``category`` sends the survey: per ticket settings, once per ticket."""
+    settings = await TicketSettings.get_or_none(account_id=ticket.account_id)
+    wanted = settings is not None and (
+        (category is StatusCategory.RESOLVED and settings.send_survey_on_resolve)
+        or (category is StatusCategory.CLOSED and settings.send_survey_on_close)
+    )
+    return (
+        wanted
+        and not await OutboundMail.exists(ticket_id=ticket.id, kind=MailKind.SATISFACTION_SURVEY)
+        and not await SatisfactionSurvey.exists(ticket_id=ticket.id)
+    )
 
 
 async def compose(events: Sequence[Event]) -> None:

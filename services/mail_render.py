@@ -57,7 +57,8 @@ DEFAULTS: dict[MailKind, tuple[str, str]] = {
     MailKind.SATISFACTION_SURVEY: (
         "How did we do? {{ticket.title}}",
         "Hello {{recipient.firstName}},\n\n"
-        "your request was closed. Three quick ratings tell us how we handled it:\n\n"
+        "we have finished working on your request ({{ticket.status}}). "
+        "Three quick ratings tell us how we handled it:\n\n"
         "{{survey.url}}\n\n"
         "Thank you!\n",
     ),
@@ -73,6 +74,7 @@ class Values:
     ticket_description: str
     ticket_status: str
     ticket_url: str
+    survey_url: str
     account_name: str
     requester_name: str
     recipient_name: str
@@ -91,7 +93,7 @@ PLACEHOLDERS: dict[str, Callable[[Values], str]] = {
     "ticket.description": lambda v: v.ticket_description,
     "ticket.status": lambda v: v.ticket_status,
     "ticket.url": lambda v: v.ticket_url,
-    "survey.url": lambda v: f"{v.ticket_url}/survey",
+    "survey.url": lambda v: v.survey_url,
     "account.name": lambda v: v.account_name,
     "requester.name": lambda v: v.requester_name,
     "requester.firstName": lambda v: _first(v.requester_name),

@@ -6,6 +6,7 @@ from typing import Any
 
 from models.enums import ReplyType
 from models.settings import TicketSettings
+from services import devices
 from services.admin import require_admin
 from services.errors import Problems
 from services.unit_of_work import unit_of_work
@@ -33,11 +34,13 @@ async def update_settings(
     default_time_entry_minutes: int = UNSET,
     require_time_entry_on_close: bool = UNSET,
     send_survey_on_close: bool = UNSET,
+    send_survey_on_resolve: bool = UNSET,
+    remote_connect_url_template: str = UNSET,
     deleted_retention_days: int = UNSET,
     open_tickets_from_unknown_senders: bool = UNSET,
 ) -> TicketSettings:
     """Admins only. Raises PermissionDenied, ValidationFailed (defaultTimeEntryMinutes: 1..1440,
-    deletedRetentionDays: 1..365)."""
+    deletedRetentionDays: 1..365, remoteConnectUrlTemplate: see services.devices.template_problem)."""
     require_admin(viewer)
     given: dict[str, Any] = {
         "default_reply_type": default_reply_type,
@@ -45,6 +48,8 @@ async def update_settings(
         "default_time_entry_minutes": default_time_entry_minutes,
         "require_time_entry_on_close": require_time_entry_on_close,
         "send_survey_on_close": send_survey_on_close,
+        "send_survey_on_resolve": send_survey_on_resolve,
+        "remote_connect_url_template": remote_connect_url_template,
         "deleted_retention_days": deleted_retention_days,
         "open_tickets_from_unknown_senders": open_tickets_from_unknown_senders,
     }
@@ -53,6 +58,11 @@ async def update_settings(
     for column, (field, low, high, unit) in _RANGES.items():
         if column in changes and not low <= changes[column] <= high:
             problems.add(field, f"Must be {low} to {high} {unit}.")
+    if "remote_connect_url_template" in changes:
+        changes["remote_connect_url_template"] = template = changes["remote_connect_url_template"].strip()
+        problem = devices.template_problem(template)
+        if problem:
+            problems.add("remoteConnectUrlTemplate", problem)
     problems.raise_if_any()
     async with unit_of_work():
         settings, _ = await TicketSettings.get_or_create(account_id=viewer.account_id)

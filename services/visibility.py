@@ -9,7 +9,7 @@ Rules:
   ``technicians`` or ``node``).
 - Email follows the same rule: a requester or cc recipient is mailed public replies only; internal notes
   are mailed to technicians only (``mailed_comment_kinds``). Custom fields, form
-  templates, SLA policies, calendars and SLA clocks are staff-only.
+  templates, SLA policies, calendars, SLA clocks, alerts and calendar events are staff-only.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from tortoise.queryset import QuerySet
 
 from models.accounts import Account, Technician
 from models.activity import Activity
+from models.alerts import Alert
+from models.calendar import CalendarEvent
 from models.clock import utcnow
 from models.conversation import (
     Attachment,
@@ -208,6 +210,16 @@ def surveys(viewer: Viewer) -> QuerySet[SatisfactionSurvey]:
 
 def _staff_only(viewer: Viewer, query: QuerySet[ModelT]) -> QuerySet[ModelT]:
     return query if viewer.is_technician else query.filter(id__in=[])
+
+
+def alerts(viewer: Viewer) -> QuerySet[Alert]:
+    """Monitoring alerts: staff-only. An alert related to a deleted ticket stays listed, unrelated."""
+    return _staff_only(viewer, Alert.filter(account_id=viewer.account_id))
+
+
+def calendar_events(viewer: Viewer) -> QuerySet[CalendarEvent]:
+    """Events on tickets: staff-only, and gone with their deleted ticket."""
+    return _staff_only(viewer, CalendarEvent.filter(_live(viewer), account_id=viewer.account_id))
 
 
 def custom_fields(viewer: Viewer) -> QuerySet[CustomField]:

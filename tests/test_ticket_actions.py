@@ -282,4 +282,4 @@ async def test_close_rules_require_time_and_send_the_survey(api: Api) -> None:
     kinds = [row.kind for row in await OutboundMail.filter(ticket_id=ticket.id).order_by("id")]
     assert kinds == [MailKind.TICKET_CREATED, MailKind.TICKET_CLOSED, MailKind.SATISFACTION_SURVEY]
     survey = await OutboundMail.get(ticket_id=ticket.id, kind=MailKind.SATISFACTION_SURVEY)
-    assert f"/tickets/{ticket.number}/survey" in survey.text
+    assert f"/survey/{ticket.id}-" in survey.text

@@ -15,6 +15,7 @@ from schema import ids
 from schema.enums import ContractType, Role
 from schema.types.common import Node
 from schema.types.sla import SlaPolicy
+from services.devices import remote_connect_url
 
 if TYPE_CHECKING:
     from schema.types.tickets import Ticket
@@ -133,6 +134,7 @@ class Department(Node):
 
 @strawberry.type(description="A managed machine running the monitoring agent.")
 class Device(Node):
+    row: strawberry.Private[people.Device]
     name: str = strawberry.field(description="Display name.")
     hostname: str = strawberry.field(description="Network host name.")
     os: str = strawberry.field(description="Operating system and version.")
@@ -143,12 +145,23 @@ class Device(Node):
     def from_model(cls, row: people.Device) -> Device:
         return cls(
             id=strawberry.ID(ids.encode("Device", row.id)),
+            row=row,
             name=row.name,
             hostname=row.hostname,
             os=row.os,
             online=row.online,
             last_seen_at=row.last_seen_at,
         )
+
+    @strawberry.field(
+        description="Link that opens a remote session to the device, from the account's URL template "
+        "(ticketSettings.remoteConnectUrlTemplate); null without a template, and for end users."
+    )
+    async def remote_connect_url(self, info: Info) -> str | None:
+        if not info.context.viewer.is_technician:
+            return None
+        settings = await info.context.loaders.ticket_settings_by_account.load(self.row.account_id)
+        return remote_connect_url(settings.remote_connect_url_template, self.row)
 
 
 @strawberry.type(description="A requester's ratings (1..5) of how a ticket was handled.")

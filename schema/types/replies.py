@@ -45,6 +45,10 @@ class TicketSettings:
         description="Closing needs a time entry on the ticket."
     )
     send_survey_on_close: bool = strawberry.field(description="Closing emails the requester the survey.")
+    send_survey_on_resolve: bool = strawberry.field(description="Resolving emails the requester the survey.")
+    remote_connect_url_template: str = strawberry.field(
+        description="Template of device.remoteConnectUrl, e.g. rdp://{device.hostname}; empty: no link."
+    )
     deleted_retention_days: int = strawberry.field(description="Days a deleted ticket stays restorable.")
     open_tickets_from_unknown_senders: bool = strawberry.field(
         description="Mail from strangers opens tickets (each becomes a requester)."
@@ -58,6 +62,8 @@ class TicketSettings:
             default_time_entry_minutes=row.default_time_entry_minutes,
             require_time_entry_on_close=row.require_time_entry_on_close,
             send_survey_on_close=row.send_survey_on_close,
+            send_survey_on_resolve=row.send_survey_on_resolve,
+            remote_connect_url_template=row.remote_connect_url_template,
             deleted_retention_days=row.deleted_retention_days,
             open_tickets_from_unknown_senders=row.open_tickets_from_unknown_senders,
         )

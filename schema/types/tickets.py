@@ -30,9 +30,10 @@ from schema.enums import (
 from schema.types.actions import Chat, ItemTotals, TicketItem
 from schema.types.activity import Activity
 from schema.types.common import Connection, Node, connection
+from schema.types.context import Alert, CalendarEvent
 from schema.types.conversation import CcRecipient, Comment
 from schema.types.forms import FormTemplate, TicketCustomField
-from schema.types.people import Requester, Technician
+from schema.types.people import Requester, SatisfactionSurvey, Technician
 from schema.types.sla import TicketSla
 from schema.types.time import TimeEntry, TimeTotals
 
@@ -286,6 +287,28 @@ class Ticket(Node):
     @strawberry.field(description="Chats on this ticket, the latest first.")
     async def chats(self, info: Info) -> list[Chat]:
         return [Chat.from_model(row) for row in await info.context.loaders.chats_by_ticket.load(self.pk)]
+
+    @strawberry.field(description="Calendar events, by start (technicians only; empty for end users).")
+    async def calendar_events(
+        self,
+        info: Info,
+        include_cancelled: Annotated[
+            bool, strawberry.argument(description="Also list cancelled events.")
+        ] = False,
+    ) -> list[CalendarEvent]:
+        rows = await info.context.loaders.calendar_events_by_ticket.load(self.pk)
+        return [
+            CalendarEvent.from_model(row) for row in rows if include_cancelled or row.cancelled_at is None
+        ]
+
+    @strawberry.field(description="Alerts handled in this ticket, newest first (technicians only).")
+    async def related_alerts(self, info: Info) -> list[Alert]:
+        return [Alert.from_model(row) for row in await info.context.loaders.alerts_by_ticket.load(self.pk)]
+
+    @strawberry.field(description="The requester's survey of this ticket (technicians and the requester).")
+    async def satisfaction_survey(self, info: Info) -> SatisfactionSurvey | None:
+        rows = await info.context.loaders.survey_by_ticket.load(self.pk)
+        return SatisfactionSurvey.from_model(rows[0]) if rows else None
 
     @strawberry.field(description="The SLA clocks; null without a policy (and for end users).")
     async def sla(self, info: Info) -> TicketSla | None:
