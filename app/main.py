@@ -24,7 +24,7 @@ from app.realtime import stop as stop_realtime
 from app.requests import RequestIdMiddleware, configure_logging
 from app.settings import Settings, load_settings
 from integrations.storage import LocalDirectoryStorage
-from services import notifications, sla, ticket_lifecycle
+from services import ai_analysis, notifications, sla, ticket_lifecycle
 from services.ai_provider import install_ai
 from services.mail_config import install_mail_config
 from services.storage import install_storage
@@ -36,6 +36,7 @@ def periodic_jobs(settings: Settings) -> list[jobs.Job]:
         jobs.Job("sla-breaches", settings.sla_check_seconds, sla.record_breaches),
         jobs.Job("expired-notifications", 3600, notifications.purge_expired),
         jobs.Job("purge-deleted-tickets", 3600, ticket_lifecycle.purge_deleted),
+        jobs.Job("ai-analysis", settings.ai_analysis_seconds, ai_analysis.analyse_due),
         mail.delivery_job(settings, mail.mail_config(settings)),
     ]
 

@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     openai_timeout_seconds: float = Field(
         30, gt=0, le=600, description="longest wait for a language model to begin answering, retries included"
     )
+    ai_analysis_seconds: float = Field(
+        2, gt=0, le=3600, description="how often tickets are looked at for sentiment and suggested tags"
+    )
     openai_max_retries: int = Field(
         2, ge=0, le=10, description="retries of a language model call after a timeout, 429 or 5xx"
     )

@@ -6,6 +6,7 @@ event stays in the feed with STATUS:CANCELLED and a higher SEQUENCE, so subscrib
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -14,11 +15,25 @@ from services.calendar_feeds import Feed, Person
 
 PRODUCT_ID = "-//deskql//ticket calendar//EN"
 REFRESH = timedelta(minutes=15)
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_BREAKS = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]+")
+
+
+def _text(value: str) -> str:
+    """RFC 5545 TEXT has no control characters but line breaks and tabs (which icalendar escapes); one
+    of them in an event would make strict calendar programs drop the whole feed."""
+    return _UNPRINTABLE.sub("", value)
+
+
+def _line(value: str) -> str:
+    """A name on one line: icalendar does not escape line breaks in parameters and X- properties (it
+    refuses them, or with ``python -O`` writes them, starting a new content line)."""
+    return _BREAKS.sub(" ", value)
 
 
 def _address(person: Person, role: str | None = None) -> vCalAddress:
-    address = vCalAddress(f"mailto:{person.email}")
-    address.params["cn"] = vText(person.name)
+    address = vCalAddress(f"mailto:{_line(person.email)}")
+    address.params["cn"] = vText(_line(person.name))
     if role:
         address.params["role"] = vText(role)
     return address
@@ -34,7 +49,7 @@ def render_feed(feed: Feed, now: datetime) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", feed.name)
+    calendar.add("x-wr-calname", _line(feed.name))
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT15M")
     for item in feed.events:
@@ -46,13 +61,13 @@ def render_feed(feed: Feed, now: datetime) -> bytes:
         event.add("created", _utc(item.created_at))
         event.add("last-modified", _utc(item.updated_at))
         event.add("sequence", item.sequence)
-        event.add("summary", item.summary)
+        event.add("summary", _text(item.summary))
         event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
         event.add("url", item.url)
-        description = "\n\n".join(part for part in (item.description, item.url) if part)
+        description = "\n\n".join(_text(part) for part in (item.description, item.url) if part)
         event.add("description", description)
         if item.location:
-            event.add("location", item.location)
+            event.add("location", _text(item.location))
         if item.organizer:
             event.add("organizer", _address(item.organizer))
         for person in item.attendees:

@@ -17,4 +17,5 @@ MODEL_MODULES = [
     "models.ticket_actions",
     "models.calendar",
     "models.alerts",
+    "models.ai",
 ]

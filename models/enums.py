@@ -197,3 +197,45 @@ class AlertSeverity(StrEnum):
 class AlertStatus(StrEnum):
     OPEN = "OPEN"
     RESOLVED = "RESOLVED"
+
+
+class SentimentLabel(StrEnum):
+    POSITIVE = "POSITIVE"
+    NEUTRAL = "NEUTRAL"
+    NEGATIVE = "NEGATIVE"
+
+
+class AiFeature(StrEnum):
+    """What a language-model (or local analysis) call was made for, in the usage record."""
+
+    SENTIMENT = "SENTIMENT"
+    AUTO_TAGS = "AUTO_TAGS"
+    GENERATE_REPLY = "GENERATE_REPLY"
+    REWRITE_TEXT = "REWRITE_TEXT"
+    SUMMARIZE_TICKET = "SUMMARIZE_TICKET"
+    SUGGEST_SOLUTIONS = "SUGGEST_SOLUTIONS"
+    GENERATE_SCRIPT = "GENERATE_SCRIPT"
+    GENERATE_ARTICLE = "GENERATE_ARTICLE"
+
+
+class ScriptLanguage(StrEnum):
+    POWERSHELL = "POWERSHELL"
+    BASH = "BASH"
+    PYTHON = "PYTHON"
+
+
+class RewriteTone(StrEnum):
+    FRIENDLY = "FRIENDLY"
+    FORMAL = "FORMAL"
+    CONCISE = "CONCISE"
+    EMPATHETIC = "EMPATHETIC"
+
+
+class ArticleSource(StrEnum):
+    RESOLUTION = "RESOLUTION"
+    CONVERSATION = "CONVERSATION"
+
+
+class ArticleStatus(StrEnum):
+    DRAFT = "DRAFT"
+    PUBLISHED = "PUBLISHED"

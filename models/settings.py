@@ -24,6 +24,8 @@ class TicketSettings(Model):
     send_survey_on_close = fields.BooleanField(default=False, db_default=False)
     send_survey_on_resolve = fields.BooleanField(default=False, db_default=False)
     remote_connect_url_template = fields.CharField(max_length=500, default="", db_default="")
+    ai_auto_tags = fields.BooleanField(default=True, db_default=True)
+    copilot_enabled = fields.BooleanField(default=False, db_default=False)
     deleted_retention_days = fields.SmallIntField(default=30, db_default=30)
     open_tickets_from_unknown_senders = fields.BooleanField(default=False, db_default=False)
 

@@ -7,7 +7,16 @@ from tortoise.models import Model
 
 from models.accounts import Account, Technician
 from models.clock import NO_DUE_TIME, utcnow
-from models.enums import ActivityStatus, Channel, Impact, Priority, StatusCategory, TagSource, TicketType
+from models.enums import (
+    ActivityStatus,
+    Channel,
+    Impact,
+    Priority,
+    SentimentLabel,
+    StatusCategory,
+    TagSource,
+    TicketType,
+)
 from models.forms import FormTemplate
 from models.people import Requester
 from models.sla import SlaPolicy
@@ -40,6 +49,7 @@ class Ticket(Model):
     ``next_sla_due_at`` is the nearest due time of a running clock (NO_DUE_TIME when none) for sorting,
     the ``*_breach_logged`` flags say a breach has its activity row already. A merged ticket is closed and
     points at the ticket it was merged into, a deleted one has ``deleted_at`` until it is purged.
+    ``sentiment_due_at`` and ``tags_due_at`` ask the AI analysis job (services.ai_analysis) to look at it.
     """
 
     id = fields.IntField(primary_key=True)
@@ -89,6 +99,11 @@ class Ticket(Model):
     merged_into_id: int | None
     merged_at = fields.DatetimeField(null=True)
     deleted_at = fields.DatetimeField(null=True)
+    sentiment = fields.CharEnumField(SentimentLabel, max_length=10, null=True)
+    sentiment_score = fields.FloatField(null=True)
+    sentiment_analyzed_at = fields.DatetimeField(null=True)
+    sentiment_due_at = fields.DatetimeField(null=True)
+    tags_due_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(default=utcnow)
     updated_at = fields.DatetimeField(default=utcnow)
     version = fields.IntField(default=1)
@@ -106,6 +121,8 @@ class Ticket(Model):
             ("account_id", "updated_at", "id"),
             ("account_id", "next_sla_due_at", "id"),
             ("account_id", "deleted_at", "id"),
+            ("sentiment_due_at",),
+            ("tags_due_at",),
         )
 
 

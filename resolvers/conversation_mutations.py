@@ -199,6 +199,8 @@ async def update_ticket_settings(
             send_survey_on_close=given(input.send_survey_on_close, "sendSurveyOnClose"),
             send_survey_on_resolve=given(input.send_survey_on_resolve, "sendSurveyOnResolve"),
             remote_connect_url_template=given(input.remote_connect_url_template, "remoteConnectUrlTemplate"),
+            ai_auto_tags=given(input.ai_auto_tags, "aiAutoTags"),
+            copilot_enabled=given(input.copilot_enabled, "copilotEnabled"),
             deleted_retention_days=given(input.deleted_retention_days, "deletedRetentionDays"),
             open_tickets_from_unknown_senders=given(
                 input.open_tickets_from_unknown_senders, "openTicketsFromUnknownSenders"

@@ -20,6 +20,7 @@ from tortoise.queryset import QuerySet
 
 from models.accounts import Account, Technician
 from models.activity import Activity
+from models.ai import KbArticle
 from models.alerts import Alert
 from models.calendar import CalendarAttendee, CalendarEvent
 from models.conversation import (
@@ -170,6 +171,11 @@ class Loaders:
     def survey_by_ticket(self) -> DataLoader[int, list[SatisfactionSurvey]]:
         v = self.viewer
         return grouped_by(lambda: visibility.surveys(v), "ticket_id", "id")
+
+    @cached_property
+    def kb_article_by_id(self) -> DataLoader[int, KbArticle | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.kb_articles(v))
 
     @cached_property
     def alert_by_id(self) -> DataLoader[int, Alert | None]:

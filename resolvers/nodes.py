@@ -13,6 +13,7 @@ from resolvers.ticket_fields import timer_of
 from schema.ids import InvalidId, decode
 from schema.types.actions import Chat, TicketItem
 from schema.types.activity import Activity
+from schema.types.ai import KbArticle
 from schema.types.common import Node
 from schema.types.context import Alert, CalendarEvent
 from schema.types.conversation import Attachment, Comment
@@ -63,6 +64,7 @@ SOURCES: dict[str, NodeSource] = {
     "Chat": (lambda loaders: loaders.chat_by_id, Chat.from_model),
     "Alert": (lambda loaders: loaders.alert_by_id, Alert.from_model),
     "CalendarEvent": (lambda loaders: loaders.calendar_event_by_id, CalendarEvent.from_model),
+    "KbArticle": (lambda loaders: loaders.kb_article_by_id, KbArticle.from_model),
 }
 
 

@@ -103,6 +103,13 @@ class UpdateTicketSettingsInput:
         description="Link to a device, with {device.hostname}, {device.name} or {device.id} "
         "(e.g. rdp://{device.hostname}); rdp, vnc, ssh, http(s) and remote-tool schemes; empty turns it off.",
     )
+    ai_auto_tags: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Suggest tags for new tickets (source AI)."
+    )
+    copilot_enabled: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Turn the copilot beta (summaries, solutions, scripts) on or off.",
+    )
     deleted_retention_days: int | None = strawberry.field(
         default=strawberry.UNSET,
         description="Days a deleted ticket can be restored before it is purged (1..365).",

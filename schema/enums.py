@@ -7,8 +7,11 @@ import strawberry
 from models.enums import (
     ActivityKind,
     ActivityStatus,
+    AiFeature,
     AlertSeverity,
     AlertStatus,
+    ArticleSource,
+    ArticleStatus,
     BuiltInField,
     Channel,
     CommentKind,
@@ -22,7 +25,10 @@ from models.enums import (
     OutboundStatus,
     Priority,
     ReplyType,
+    RewriteTone,
     Role,
+    ScriptLanguage,
+    SentimentLabel,
     StatusCategory,
     TagSource,
     TicketType,
@@ -54,6 +60,12 @@ strawberry.enum(BuiltInField, description="A field every account has, which admi
 strawberry.enum(NotificationKind, description="Why a technician is notified.")
 strawberry.enum(ReplyType, description="A public reply or an internal note.")
 strawberry.enum(TimeEntrySource, description="Where a time entry came from.")
+strawberry.enum(AiFeature, description="What a language-model call was made for.")
+strawberry.enum(ArticleSource, description="What a knowledge-base article is written from.")
+strawberry.enum(ArticleStatus, description="DRAFT (technicians only) or PUBLISHED (end users read it).")
+strawberry.enum(RewriteTone, description="How rewritten text should read.")
+strawberry.enum(ScriptLanguage, description="The language of a generated script.")
+strawberry.enum(SentimentLabel, description="How a requester's messages sound.")
 strawberry.enum(AlertSeverity, description="How serious a monitoring alert is.")
 strawberry.enum(AlertStatus, description="OPEN until monitoring (or a technician) resolves the alert.")
 strawberry.enum(ItemKind, description="PRODUCT (hardware, licences) or EXPENSE (travel, purchases).")
@@ -98,8 +110,11 @@ class Weekday(StrEnum):
 __all__ = [
     "ActivityKind",
     "ActivityStatus",
+    "AiFeature",
     "AlertSeverity",
     "AlertStatus",
+    "ArticleSource",
+    "ArticleStatus",
     "BuiltInField",
     "Channel",
     "CommentKind",
@@ -115,7 +130,10 @@ __all__ = [
     "OutboundStatus",
     "Priority",
     "ReplyType",
+    "RewriteTone",
     "Role",
+    "ScriptLanguage",
+    "SentimentLabel",
     "StatusCategory",
     "TagSource",
     "TicketOrder",

@@ -7,6 +7,7 @@ from enum import StrEnum
 import strawberry
 
 from schema.types.common import Node
+from services.ai_provider import AiUnavailable
 from services.errors import (
     Conflict,
     DomainError,
@@ -24,6 +25,7 @@ class ErrorCode(StrEnum):
     PERMISSION_DENIED = "PERMISSION_DENIED"
     CONFLICT = "CONFLICT"
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    AI_UNAVAILABLE = "AI_UNAVAILABLE"
 
 
 @strawberry.interface(description="An expected failure of a mutation; nothing was changed.")
@@ -65,6 +67,14 @@ class InvalidCredentialsError(Error):
     pass
 
 
+@strawberry.type(
+    description="The language model cannot answer now (none configured, a timeout, a refusal); "
+    "`message` says why and, without a model, how to configure one. Nothing was changed."
+)
+class AiUnavailableError(Error):
+    pass
+
+
 def from_domain(error: DomainError) -> Error:
     """The typed error for a service's failure."""
     if isinstance(error, ValidationFailed):
@@ -81,4 +91,6 @@ def from_domain(error: DomainError) -> Error:
         return ConflictError(message=error.message, code=ErrorCode.CONFLICT)
     if isinstance(error, InvalidCredentials):
         return InvalidCredentialsError(message=error.message, code=ErrorCode.INVALID_CREDENTIALS)
+    if isinstance(error, AiUnavailable):
+        return AiUnavailableError(message=error.message, code=ErrorCode.AI_UNAVAILABLE)
     raise TypeError(f"no GraphQL error for {type(error).__name__}") from error

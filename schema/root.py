@@ -9,6 +9,7 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter
 
 from schema.errors import (
+    AiUnavailableError,
     ConflictError,
     InvalidCredentialsError,
     NotFoundError,
@@ -19,6 +20,7 @@ from schema.execution import DeskqlExecutor
 from schema.limits import NodeBudget
 from schema.masking import ErrorCodes
 from schema.operations.actions import ActionMutations, ActionQueries
+from schema.operations.ai import AiMutations, AiQueries
 from schema.operations.context import ContextMutations, ContextQueries
 from schema.operations.conversation import ConversationMutations, ConversationQueries
 from schema.operations.foundation import FoundationMutations, FoundationQueries
@@ -28,6 +30,7 @@ from schema.operations.settings import SettingsMutations, SettingsQueries
 from schema.operations.tickets import TicketMutations, TicketQueries
 from schema.operations.time import TimeMutations
 from schema.types.activity import Activity
+from schema.types.ai import KbArticle
 from schema.types.context import Alert, CalendarEvent
 from schema.types.conversation import Attachment, Comment
 from schema.types.people import (
@@ -50,6 +53,7 @@ class Query(
     MailQueries,
     ActionQueries,
     ContextQueries,
+    AiQueries,
 ):
     pass
 
@@ -66,6 +70,7 @@ class Mutation(
     MailMutations,
     ActionMutations,
     ContextMutations,
+    AiMutations,
     RealtimeMutations,
 ):
     pass
@@ -85,6 +90,7 @@ EXTRA_TYPES = [
     Activity,
     Alert,
     CalendarEvent,
+    KbArticle,
     Attachment,
     Comment,
     Contract,
@@ -93,6 +99,7 @@ EXTRA_TYPES = [
     Device,
     SatisfactionSurvey,
     Site,
+    AiUnavailableError,
     ConflictError,
     InvalidCredentialsError,
     NotFoundError,

@@ -11,15 +11,19 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from services.errors import DomainError
+
 NOT_CONFIGURED = (
     "No language model is configured: set DESKQL_OPENAI_BASE_URL (and DESKQL_OPENAI_API_KEY, "
     "DESKQL_OPENAI_MODEL)."
 )
 
 
-class AiUnavailable(Exception):
-    """The language model cannot answer now. ``reason`` is safe to show users: it never holds the API
-    key nor the provider's own error text."""
+class AiUnavailable(DomainError):
+    """The language model cannot answer now. ``reason`` (also the message) is safe to show users: it never
+    holds the API key nor the provider's own error text."""
+
+    code = "AI_UNAVAILABLE"
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)

@@ -1,7 +1,8 @@
 """Calendar events on tickets (technicians): schedule, update, cancel.
 
 - A title of 1..200 characters, a start and an end with time zone offsets (kept in UTC), the end after
-  the start and at most 31 days later, a location of at most 300 characters, notes of at most 2,000.
+  the start and at most 31 days later, a location of at most 300 characters, notes of at most 2,000;
+  control characters other than line breaks and tabs are dropped (iCalendar text cannot carry them).
 - Attendees are active technicians of the account (at most 50); none given means the scheduler. Each
   sees the event in their calendar feed (services.calendar_feeds).
 - Every change raises the event's ``sequence`` (calendar programs then replace their copy); a cancelled

@@ -30,6 +30,7 @@ from models.tickets import Ticket
 from services import (
     activity,
     activity_status,
+    ai_analysis,
     attachments,
     notifications,
     sla,
@@ -215,6 +216,8 @@ async def _add(
             work.emit(Event("ticket.updated", viewer.account_id, ticket.id, changes=("activityStatus",)))
         if kind is CommentKind.PUBLIC_REPLY and viewer.is_technician:
             await sla.first_response_given(viewer, ticket, now)
+        if kind is CommentKind.PUBLIC_REPLY and viewer.is_requester:
+            await ai_analysis.mark_requester_reply(ticket.id)
         if draft.set_status_id is not None:
             await _set_status(viewer, ticket.id, draft.set_status_id)
         work.emit(

@@ -28,7 +28,7 @@ from services.viewer import Viewer
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_-]{1,63})*\.?$")
 URL_PLACEHOLDERS = ("device.hostname", "device.name", "device.id")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE | re.ASCII)  # no KELVIN SIGN for k
 SAFE_SCHEMES = frozenset(
     {"rdp", "vnc", "ssh", "https", "http", "ms-rd", "teamviewer10", "anydesk", "splashtop"}
 )

@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from services.validation import printable
+
 MAX_BODY = 64_000
 ELLIPSIS = "\u2026"
 ATTACHMENT_PATH = "/attachments/"
@@ -52,7 +54,7 @@ _IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 
 def clean(body: str) -> str:
     sanitised = nh3.clean(
-        body,
+        printable(body),
         tags=_TAGS,
         attribute_filter=_keep_attribute,
         link_rel="noopener noreferrer nofollow",

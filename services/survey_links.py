@@ -9,7 +9,8 @@ import re
 
 from services.mail_config import mail_config
 
-_TOKEN = re.compile(r"^(\d{1,10})-([0-9a-f]{32})$")
+_TOKEN = re.compile(r"^([1-9][0-9]{0,9})-([0-9a-f]{32})$")  # one spelling per ticket: ASCII, no leading 0
+MAX_TICKET_ID = 2**31 - 1
 
 
 def _signature(key: bytes, ticket_id: int) -> str:
@@ -23,8 +24,8 @@ def survey_token(key: bytes, ticket_id: int) -> str:
 def survey_ticket_id(token: str) -> int | None:
     """The ticket a survey token is for, when its signature is ours; else None."""
     config = mail_config()
-    match = _TOKEN.match(token.strip().lower())
-    if config is None or match is None:
+    match = _TOKEN.fullmatch(token.strip().lower())
+    if config is None or match is None or int(match.group(1)) > MAX_TICKET_ID:
         return None
     ticket_id = int(match.group(1))
     return ticket_id if hmac.compare_digest(match.group(2), _signature(config.key, ticket_id)) else None

@@ -4,8 +4,9 @@
   names the ticket and is an HMAC with the mail key, so it works without a login and for no other ticket.
 - The requester may also answer with their own end-user token. Nobody else may: not a cc'd requester,
   not a technician.
-- Three ratings of 1..5 and an optional comment of at most 2,000 characters. A second survey, a ticket
-  that is not resolved or closed yet, or a rating out of range is refused, naming the field.
+- Three ratings of 1..5 and an optional comment of at most 2,000 characters (control characters other
+  than line breaks and tabs dropped). A second survey, a ticket that is not resolved or closed yet or was
+  merged into another, or a rating out of range is refused, naming the field.
 Writes a SURVEY_SUBMITTED activity row (staff-only) and emits ``ticket.updated`` (satisfactionSurvey).
 """
 
@@ -83,6 +84,8 @@ async def submit_survey(
     try:
         async with unit_of_work() as work:
             locked = await Ticket.filter(id=ticket.id).select_for_update().get()
+            if locked.merged_into_id is not None:  # closed by the merge: the work went on in the target
+                raise ValidationFailed.one("ticketId", "The ticket was merged into another one.")
             status = await TicketStatus.get(id=locked.status_id)
             if status.category not in (StatusCategory.RESOLVED, StatusCategory.CLOSED):
                 raise ValidationFailed.one("ticketId", "The ticket is not resolved or closed yet.")

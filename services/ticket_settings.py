@@ -36,6 +36,8 @@ async def update_settings(
     send_survey_on_close: bool = UNSET,
     send_survey_on_resolve: bool = UNSET,
     remote_connect_url_template: str = UNSET,
+    ai_auto_tags: bool = UNSET,
+    copilot_enabled: bool = UNSET,
     deleted_retention_days: int = UNSET,
     open_tickets_from_unknown_senders: bool = UNSET,
 ) -> TicketSettings:
@@ -50,6 +52,8 @@ async def update_settings(
         "send_survey_on_close": send_survey_on_close,
         "send_survey_on_resolve": send_survey_on_resolve,
         "remote_connect_url_template": remote_connect_url_template,
+        "ai_auto_tags": ai_auto_tags,
+        "copilot_enabled": copilot_enabled,
         "deleted_retention_days": deleted_retention_days,
         "open_tickets_from_unknown_senders": open_tickets_from_unknown_senders,
     }

@@ -9,7 +9,7 @@ from models.enums import ActivityKind, Impact, Priority, StatusCategory, TicketT
 from models.forms import FormTemplate
 from models.people import Requester
 from models.tickets import Ticket, TicketStatus
-from services import activity, activity_status, sla, validation
+from services import activity, activity_status, ai_analysis, sla, validation
 from services.errors import NotFound, Problems
 from services.events import Event
 from services.unit_of_work import unit_of_work
@@ -92,5 +92,6 @@ async def create_ticket(
         )
         await sla.assign_policy(ticket, ticket.created_at)
         await activity.record(viewer, ticket.id, ActivityKind.TICKET_CREATED, new=str(ticket.number))
+        await ai_analysis.mark_new_ticket(ticket, by_requester=viewer.is_requester)
         work.emit(Event("ticket.created", viewer.account_id, ticket.id))
     return ticket

@@ -11,9 +11,18 @@ MAX_PASSWORD = 1000
 MIN_PASSWORD = 10
 
 
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def printable(value: str) -> str:
+    """Without control characters other than line breaks and tabs, and without lone surrogates: PostgreSQL
+    refuses NUL, no encoder takes a surrogate, and iCalendar and email headers cannot carry the rest."""
+    return _UNPRINTABLE.sub("", value)
+
+
 def text(problems: Problems, field: str, value: str, *, max_length: int, required: bool = True) -> str:
-    """The value stripped; an empty required value or one longer than max_length is a problem."""
-    cleaned = value.strip()
+    """The value printable and stripped; an empty required value or one longer than max_length is a problem."""
+    cleaned = printable(value).strip()
     if required and not cleaned:
         problems.add(field, "Must not be empty.")
     elif len(cleaned) > max_length:

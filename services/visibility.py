@@ -9,7 +9,9 @@ Rules:
   ``technicians`` or ``node``).
 - Email follows the same rule: a requester or cc recipient is mailed public replies only; internal notes
   are mailed to technicians only (``mailed_comment_kinds``). Custom fields, form
-  templates, SLA policies, calendars, SLA clocks, alerts and calendar events are staff-only.
+  templates, SLA policies, calendars, SLA clocks, alerts, calendar events, ticket
+  sentiment and the copilot's answers are staff-only; end users read published knowledge-base articles only.
+- AI prompts are built from these rules: whatever an end user may be shown is made from public_comments.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from tortoise.queryset import QuerySet
 
 from models.accounts import Account, Technician
 from models.activity import Activity
+from models.ai import AiUsage, KbArticle
 from models.alerts import Alert
 from models.calendar import CalendarEvent
 from models.clock import utcnow
@@ -33,7 +36,7 @@ from models.conversation import (
     ReplyTemplate,
     TicketFollower,
 )
-from models.enums import ActivityKind, CommentKind
+from models.enums import ActivityKind, ArticleStatus, CommentKind
 from models.forms import CustomField, FormTemplate, FormTemplateField, TicketFieldValue
 from models.mail import BlockedSender, InboundMail, Mailbox, MailTemplate, OutboundMail
 from models.notifications import Notification
@@ -119,6 +122,24 @@ def comments(viewer: Viewer) -> QuerySet[Comment]:
     if not viewer.is_technician:
         query = query.filter(kind=CommentKind.PUBLIC_REPLY)
     return query
+
+
+def public_comments(account_id: int) -> QuerySet[Comment]:
+    """What every reader of a ticket may see: its public replies. Anything end users may be shown that is
+    made from a conversation (AI reply drafts, knowledge-base articles) reads only these."""
+    return Comment.filter(account_id=account_id, kind__in=mailed_comment_kinds(False))
+
+
+def kb_articles(viewer: Viewer) -> QuerySet[KbArticle]:
+    """Technicians see every article of the account, end users the published ones."""
+    query = KbArticle.filter(account_id=viewer.account_id)
+    if not viewer.is_technician:
+        query = query.filter(status=ArticleStatus.PUBLISHED)
+    return query
+
+
+def ai_usage(viewer: Viewer) -> QuerySet[AiUsage]:
+    return _admins_only(viewer, AiUsage.filter(account_id=viewer.account_id))
 
 
 def attachments(viewer: Viewer) -> QuerySet[Attachment]:

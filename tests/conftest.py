@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -18,6 +18,7 @@ from tortoise.context import get_current_context
 from app.database import Database, migrate
 from models import APP_LABEL
 from tests.api import Api
+from tests.openai_server import OpenAIServer
 
 POSTGRES_URL = os.environ.get("DESKQL_TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("DESKQL_TEST_REDIS_URL", "")
@@ -137,3 +138,18 @@ def backend(database: Database) -> str:
 @pytest.fixture(scope="session")
 def repository_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def openai_process() -> Iterator[OpenAIServer]:
+    """A real OpenAI-compatible server on loopback (tests.openai_server), one per test run."""
+    with OpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
+def openai_server(openai_process: OpenAIServer) -> Iterator[OpenAIServer]:
+    """The server with an empty script and record; a scripted reply nobody asked for fails the test."""
+    openai_process.reset()
+    yield openai_process
+    assert openai_process.unused == 0, "a scripted reply was never asked for"

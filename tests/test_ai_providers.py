@@ -37,19 +37,6 @@ ANSWER = "Start Outlook in safe mode, then disable the add-ins one by one."
 SENT_PARAMETERS = {"model", "messages", "max_tokens", "temperature", "stream"}
 
 
-@pytest.fixture(scope="module")
-def openai_process() -> Iterator[OpenAIServer]:
-    with OpenAIServer() as server:
-        yield server
-
-
-@pytest.fixture
-def openai_server(openai_process: OpenAIServer) -> Iterator[OpenAIServer]:
-    openai_process.reset()
-    yield openai_process
-    assert openai_process.unused == 0, "a scripted reply was never asked for"
-
-
 @pytest.fixture
 async def chat(openai_server: OpenAIServer) -> AsyncIterator[OpenAIChat]:
     model = OpenAIChat(openai_server.url, KEY, MODEL, timeout_seconds=5, max_retries=0)

@@ -577,3 +577,38 @@ async def test_new_notifications_reach_only_their_recipient(live: Live) -> None:
     await foreigner.nothing()
     for stream in (recipient, colleague, foreigner, requester):
         await stream.close()
+
+
+async def _escaped(api: Api, query: str, variables: dict[str, Any], token: str) -> dict[str, Any]:
+    """Posted as JSON with \\u escapes, the only way a lone surrogate travels."""
+    body = json.dumps({"query": query, "variables": variables}, ensure_ascii=True)
+    async with api.client() as client:
+        response = await client.post(
+            "/graphql",
+            content=body,
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        )
+    answer: dict[str, Any] = response.json()
+    assert "errors" not in answer, answer
+    return answer["data"]  # type: ignore[no-any-return]
+
+
+async def test_control_characters_and_lone_surrogates_are_dropped_not_a_server_error(api: Api) -> None:
+    world = await make_world()
+    created = await _escaped(
+        api,
+        """mutation($input: CreateTicketInput!) { createTicket(input: $input) { __typename
+          ... on CreateTicketSuccess { ticket { id title } } } }""",
+        {"input": {"title": "VPN\u0000 \ud800down\u001b", "description": "a\u0000b\nc"}},
+        world.requester_token,
+    )
+    ticket = created["createTicket"]["ticket"]
+    assert ticket["title"] == "VPN down"
+    replied = await _escaped(
+        api,
+        """mutation($input: AddPublicReplyInput!) { addPublicReply(input: $input) { __typename
+          ... on AddCommentSuccess { comment { text } } } }""",
+        {"input": {"ticketId": ticket["id"], "body": "still\u0000 down\ud800"}},
+        world.requester_token,
+    )
+    assert replied["addPublicReply"]["comment"]["text"] == "still down"

@@ -1,7 +1,7 @@
 """Sentiment (VADER) and keywords (YAKE) computed in process: no network, no model download.
 
 VADER's lexicon is tuned for helpdesk text: politeness ("please", "kindly", "help", "support"), urgency
-and "shared" (mailboxes, drives) carry no sentiment (stock VADER rates "Please reset the password of the
+"shared" (mailboxes, drives) and "Excel" (the product) carry no sentiment (stock VADER rates "Please reset the password of the
 shared mailbox" positive), and the words of breakdowns ("crashes", "frozen", "unusable", "outage") are
 negative. Labels follow VADER's usual cut: compound >= 0.05 POSITIVE, <= -0.05 NEGATIVE, NEUTRAL between.
 
@@ -28,6 +28,7 @@ HELPDESK_LEXICON = {
     "urgent": 0.0,
     "share": 0.0,
     "shared": 0.0,
+    "excel": 0.0,
     "crashes": -1.7,
     "crashed": -1.7,
     "crashing": -1.7,

@@ -5,7 +5,14 @@ from __future__ import annotations
 import strawberry
 
 from schema.realtime_payloads import SetPresenceStateResult
-from subscriptions import chat_updates, notification_updates, presence_updates, ticket_updates, timer_updates
+from subscriptions import (
+    ai_drafts,
+    chat_updates,
+    notification_updates,
+    presence_updates,
+    ticket_updates,
+    timer_updates,
+)
 
 
 @strawberry.type(description="Live updates over websockets (graphql-transport-ws or graphql-ws).")
@@ -25,6 +32,10 @@ class Subscription:
     chat_messages = strawberry.subscription(
         resolver=chat_updates.chat_messages,
         description="A chat's messages so far, then each new one; completes when the chat ends.",
+    )
+    ai_draft = strawberry.subscription(
+        resolver=ai_drafts.ai_draft,
+        description="A reply draft or a rewrite as the language model writes it, then a last chunk (technicians).",
     )
     notification_added = strawberry.subscription(
         resolver=notification_updates.notification_added, description="Your new notifications as they happen."

@@ -49,6 +49,10 @@ class TicketSettings:
     remote_connect_url_template: str = strawberry.field(
         description="Template of device.remoteConnectUrl, e.g. rdp://{device.hostname}; empty: no link."
     )
+    ai_auto_tags: bool = strawberry.field(description="New tickets get suggested tags (source AI).")
+    copilot_enabled: bool = strawberry.field(
+        description="The copilot beta (summaries, solutions, scripts) is on."
+    )
     deleted_retention_days: int = strawberry.field(description="Days a deleted ticket stays restorable.")
     open_tickets_from_unknown_senders: bool = strawberry.field(
         description="Mail from strangers opens tickets (each becomes a requester)."
@@ -64,6 +68,8 @@ class TicketSettings:
             send_survey_on_close=row.send_survey_on_close,
             send_survey_on_resolve=row.send_survey_on_resolve,
             remote_connect_url_template=row.remote_connect_url_template,
+            ai_auto_tags=row.ai_auto_tags,
+            copilot_enabled=row.copilot_enabled,
             deleted_retention_days=row.deleted_retention_days,
             open_tickets_from_unknown_senders=row.open_tickets_from_unknown_senders,
         )

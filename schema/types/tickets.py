@@ -29,6 +29,7 @@ from schema.enums import (
 )
 from schema.types.actions import Chat, ItemTotals, TicketItem
 from schema.types.activity import Activity
+from schema.types.ai import TicketSentiment
 from schema.types.common import Connection, Node, connection
 from schema.types.context import Alert, CalendarEvent
 from schema.types.conversation import CcRecipient, Comment
@@ -148,6 +149,22 @@ class Ticket(Node):
         row = await info.context.loaders.requester_by_id.load(self.requester_pk)
         assert row is not None, "a visible ticket's requester is visible"
         return Requester.from_model(row)
+
+    @strawberry.field(
+        description="How the requester's latest messages sound, worked out after each of their replies "
+        "(technicians only; null for end users and until analysed)."
+    )
+    def sentiment(self, info: Info) -> TicketSentiment | None:
+        row = self.row
+        if (
+            not info.context.viewer.is_technician
+            or row.sentiment is None
+            or row.sentiment_analyzed_at is None
+        ):
+            return None
+        return TicketSentiment(
+            label=row.sentiment, score=row.sentiment_score or 0.0, analyzed_at=row.sentiment_analyzed_at
+        )
 
     @strawberry.field(description="Tags, by name.")
     async def tags(self, info: Info) -> list[TicketTag]:
