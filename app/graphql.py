@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
@@ -91,6 +93,22 @@ class DeskqlGraphQL(GraphQL[Context, None]):
             multipart_uploads_enabled=True,
         )
         self.environment = environment_of(settings, realtime)
+
+    def encode_json(self, data: object) -> str:
+        """Websocket messages: text frames, encoded with orjson."""
+        return orjson.dumps(data).decode()
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        """HTTP answers encoded with orjson straight to bytes; status and headers the resolvers set kept."""
+        response = Response(orjson.dumps(response_data), status_code=200, media_type="application/json")
+        response.headers.raw.extend(sub_response.headers.raw)
+        if sub_response.background:
+            response.background = sub_response.background
+        if sub_response.status_code:
+            response.status_code = sub_response.status_code
+        return response
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         viewer, auth_error = await viewer_from_header(request.headers.get("authorization"))

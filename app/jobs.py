@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 
+from services.availability import database_unavailable
+
 log = logging.getLogger("deskql.jobs")
 
 
@@ -27,8 +29,13 @@ async def _loop(job: Job) -> None:
         await asyncio.sleep(job.every_seconds)
         try:
             await job.run()
-        except Exception:
-            log.exception("job %s failed; it runs again in %ss", job.name, job.every_seconds)
+        except Exception as error:
+            if database_unavailable(error):
+                log.warning(
+                    "job %s: the database is out of reach; it runs again in %ss", job.name, job.every_seconds
+                )
+            else:
+                log.exception("job %s failed; it runs again in %ss", job.name, job.every_seconds)
 
 
 @asynccontextmanager

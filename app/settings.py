@@ -95,6 +95,18 @@ class Settings(BaseSettings):
     openai_timeout_seconds: float = Field(
         30, gt=0, le=600, description="longest wait for a language model to begin answering, retries included"
     )
+    rate_limit_mutations_per_minute: int = Field(
+        300,
+        ge=1,
+        le=1_000_000,
+        description="mutations one token (or one address without a token) may send a minute",
+    )
+    rate_limit_failed_logins: int = Field(
+        10,
+        ge=1,
+        le=10_000,
+        description="failed sign-ins per email address in 15 minutes before it is refused",
+    )
     ai_analysis_seconds: float = Field(
         2, gt=0, le=3600, description="how often tickets are looked at for sentiment and suggested tags"
     )

@@ -15,6 +15,7 @@ from schema.enums import ArticleStatus
 from schema.types.ai import AiFeatureUsage, AiStatus, AiUsage, KbArticle
 from services import ticket_settings, visibility
 from services.ai_provider import ai_configured, chat_model
+from services.validation import printable
 
 MAX_LISTED = 100
 
@@ -28,8 +29,8 @@ async def kb_articles(
     query = visibility.kb_articles(info.context.viewer)
     if status is not None:
         query = query.filter(status=status)
-    if search and search.strip():
-        query = query.filter(Q(title__icontains=search.strip()) | Q(text__icontains=search.strip()))
+    if search := printable(search or "").strip():
+        query = query.filter(Q(title__icontains=search) | Q(text__icontains=search))
     rows = await query.order_by("-updated_at", "-id").limit(max(0, min(first, MAX_LISTED)))
     return [KbArticle.from_model(row) for row in rows]
 

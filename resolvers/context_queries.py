@@ -12,6 +12,7 @@ from schema.enums import AlertStatus
 from schema.types.context import Alert, CalendarFeed
 from schema.types.people import Device
 from services import calendar_feeds, visibility
+from services.validation import printable
 
 MAX_LISTED = 100
 
@@ -27,8 +28,8 @@ async def devices(
     first: Annotated[int, strawberry.argument(description="At most this many (100).")] = 20,
 ) -> list[Device]:
     query = visibility.devices(info.context.require_technician())
-    if search:
-        query = query.filter(Q(name__icontains=search.strip()) | Q(hostname__icontains=search.strip()))
+    if search := printable(search or "").strip():
+        query = query.filter(Q(name__icontains=search) | Q(hostname__icontains=search))
     if unassigned:
         query = query.filter(requester_id__isnull=True)
     return [Device.from_model(row) for row in await query.order_by("name", "id").limit(_first(first))]

@@ -123,15 +123,19 @@ async def upload_attachment(
     info: Info,
     file: Annotated[Upload, strawberry.argument(description="The file (GraphQL multipart request).")],
 ) -> UploadAttachmentResult:
-    return await attempt(
-        lambda: attachments.upload(
-            info.context.viewer,
+    viewer = info.context.viewer
+
+    async def call() -> Any:
+        if not callable(getattr(file, "read", None)):  # a value in JSON, not a file of a multipart request
+            raise ValidationFailed.one("file", "Send a file, in a GraphQL multipart request.")
+        return await attachments.upload(
+            viewer,
             getattr(file, "filename", None) or "attachment",
             _chunks(file),
             info.context.environment.attachment_limits,
-        ),
-        lambda row: UploadAttachmentSuccess(attachment=Attachment.from_model(row)),
-    )
+        )
+
+    return await attempt(call, lambda row: UploadAttachmentSuccess(attachment=Attachment.from_model(row)))
 
 
 def _template(row: Any) -> ReplyTemplateSuccess:

@@ -18,6 +18,7 @@ from schema.types.people import Requester, Technician
 from schema.types.replies import RenderedReply, ReplyTemplate, TicketSettings
 from services import reply_templates, ticket_settings, visibility
 from services.errors import DomainError
+from services.validation import printable
 
 NEWEST_FIRST = Ordering((("created_at", True), ("id", True)))
 
@@ -30,7 +31,7 @@ async def cc_suggestions(
     viewer = info.context.require_technician()
     if not 1 <= first <= 50:
         raise ClientError(f"`first` must be between 1 and 50 (got {first}).", BAD_USER_INPUT)
-    text = query.strip()
+    text = printable(query).strip()
     if not text:
         return []
     matches = Q(name__icontains=text) | Q(email__icontains=text)

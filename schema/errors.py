@@ -16,6 +16,7 @@ from services.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from services.rate_limits import RateLimited
 
 
 @strawberry.enum(description="Machine-readable kind of a mutation error.")
@@ -26,6 +27,7 @@ class ErrorCode(StrEnum):
     CONFLICT = "CONFLICT"
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     AI_UNAVAILABLE = "AI_UNAVAILABLE"
+    RATE_LIMITED = "RATE_LIMITED"
 
 
 @strawberry.interface(description="An expected failure of a mutation; nothing was changed.")
@@ -75,6 +77,13 @@ class AiUnavailableError(Error):
     pass
 
 
+@strawberry.type(
+    description="Too many attempts; `retryAfterSeconds` says when to try again. Nothing was changed."
+)
+class RateLimitedError(Error):
+    retry_after_seconds: int = strawberry.field(description="Seconds to wait.")
+
+
 def from_domain(error: DomainError) -> Error:
     """The typed error for a service's failure."""
     if isinstance(error, ValidationFailed):
@@ -91,6 +100,10 @@ def from_domain(error: DomainError) -> Error:
         return ConflictError(message=error.message, code=ErrorCode.CONFLICT)
     if isinstance(error, InvalidCredentials):
         return InvalidCredentialsError(message=error.message, code=ErrorCode.INVALID_CREDENTIALS)
+    if isinstance(error, RateLimited):
+        return RateLimitedError(
+            message=error.message, code=ErrorCode.RATE_LIMITED, retry_after_seconds=error.retry_after
+        )
     if isinstance(error, AiUnavailable):
         return AiUnavailableError(message=error.message, code=ErrorCode.AI_UNAVAILABLE)
     raise TypeError(f"no GraphQL error for {type(error).__name__}") from error

@@ -8,10 +8,13 @@ document with its variables, before anything is executed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
 from graphql import (
+    DocumentNode,
+    ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -30,6 +33,9 @@ from graphql import (
     value_from_ast,
 )
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
+
+from services import rate_limits
 
 
 class _Walk:
@@ -131,30 +137,102 @@ class NodeBudget(SchemaExtension):
         yield
 
 
+def budget_errors(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Mapping[str, Any],
+    operation_name: str | None,
+    max_page: int,
+    max_nodes: int,
+) -> list[GraphQLError]:
+    """The page-size and node-budget errors of the operation to run, with its variables."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    if len(operations) != 1:
+        return []
+    total, errors = count_nodes(schema, operations[0], fragments, variables, max_page)
+    if total > max_nodes:
+        errors.append(
+            f"This query could return {total} nodes; the limit is {max_nodes}. "
+            "Ask for smaller pages (`first`) or fewer nested connections."
+        )
+    return [GraphQLError(message, extensions={"code": "QUERY_TOO_LARGE"}) for message in errors]
+
+
 def _rule(
     variables: Mapping[str, Any], operation_name: str | None, max_page: int, max_nodes: int
 ) -> type[ValidationRule]:
+    def errors_for(schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
+        return budget_errors(schema, document, variables, operation_name, max_page, max_nodes)
+
     class NodeBudgetRule(ValidationRule):
+        per_operation = staticmethod(errors_for)
+        """It depends on the variables: ValidationCache runs it for every operation."""
+
         def __init__(self, validation_context: ValidationContext) -> None:
             super().__init__(validation_context)
-            document = validation_context.document
-            fragments = {
-                d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-            }
-            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-            if operation_name:
-                operations = [o for o in operations if o.name and o.name.value == operation_name]
-            if len(operations) != 1:
-                return
-            total, errors = count_nodes(
-                validation_context.schema, operations[0], fragments, variables, max_page
-            )
-            if total > max_nodes:
-                errors.append(
-                    f"This query could return {total} nodes; the limit is {max_nodes}. "
-                    "Ask for smaller pages (`first`) or fewer nested connections."
-                )
-            for message in errors:
-                validation_context.report_error(GraphQLError(message, extensions={"code": "QUERY_TOO_LARGE"}))
+            for error in errors_for(validation_context.schema, validation_context.document):
+                validation_context.report_error(error)
 
     return NodeBudgetRule
+
+
+class MutationRateLimit(SchemaExtension):
+    """At most ``rate_limits.Limits.mutations_per_minute`` mutations per token (per client address without
+    one). Beyond it the operation is not run: a ``RATE_LIMITED`` error with ``retryAfter``, HTTP 429 and a
+    ``Retry-After`` header."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        if context.operation_type is OperationType.MUTATION:
+            wait = await rate_limits.count_mutation(_caller(context.context))
+            if wait is not None:
+                context.result = ExecutionResult(
+                    data=None,
+                    errors=[
+                        GraphQLError(
+                            f"Too many changes from this token; retry in {wait} seconds.",
+                            extensions={"code": "RATE_LIMITED", "retryAfter": wait},
+                        )
+                    ],
+                )
+                response = getattr(context.context, "response", None)
+                if response is not None and hasattr(response, "status_code"):
+                    response.status_code = 429
+                    response.headers["Retry-After"] = str(wait)
+        yield
+
+
+def _caller(context: Any) -> str:
+    viewer = getattr(context, "viewer_or_none", None)
+    if viewer is not None and viewer.token_id is not None:
+        return f"token:{viewer.token_id}"
+    request = getattr(context, "request", None)
+    client = getattr(request, "client", None)
+    return f"address:{client.host if client else 'unknown'}"
+
+
+class ValidationCache(SchemaExtension):
+    """Validates a document once: later operations of a document that passed run only the rules that depend
+    on their variables (the node budget). Strawberry's own ValidationCache caches every rule, which would
+    skip the node budget, hence this one. Keeps ``maxsize`` documents, least recently used go first."""
+
+    def __init__(self, *, valid: OrderedDict[str, None], maxsize: int = 1000) -> None:
+        self.valid = valid
+        self.maxsize = maxsize
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        query = context.query
+        if query is not None and query in self.valid and context.graphql_document is not None:
+            self.valid.move_to_end(query)
+            schema, document = context.schema._schema, context.graphql_document
+            checks = [getattr(rule, "per_operation", None) for rule in context.validation_rules]
+            context.pre_execution_errors = [e for check in checks if check for e in check(schema, document)]
+        yield
+        if query is not None and context.pre_execution_errors == [] and query not in self.valid:
+            self.valid[query] = None
+            if len(self.valid) > self.maxsize:
+                self.valid.popitem(last=False)

@@ -4,6 +4,9 @@
   ``extensions.code = INTERNAL_SERVER_ERROR`` and a ``requestId``; the log line carries the same id and the
   stack trace. Masking happens where every operation (query, mutation, subscription event) is executed,
   see schema.execution.
+- A database that cannot be reached (services.availability) is not a bug: those errors reach the client
+  as ``extensions.code = SERVICE_UNAVAILABLE`` with ``retryAfter``, and the HTTP answer is 503 with a
+  ``Retry-After`` header, so that clients retry.
 - Parse and validation errors keep their message and get ``extensions.code = GRAPHQL_VALIDATION_FAILED``
   (the ErrorCodes extension).
 """
@@ -15,12 +18,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from graphql import ExecutionResult
-from graphql.error import GraphQLError
+from graphql.error import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
+
+from services import availability
 
 log = logging.getLogger("deskql.errors")
 MASKED_MESSAGE = "Unexpected error. Quote the requestId when reporting it."
 INTERNAL = "INTERNAL_SERVER_ERROR"
+UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -45,10 +51,35 @@ def request_id_of(context: Any) -> str:
     return str(getattr(context, "request_id", "unknown"))
 
 
+def unavailable(error: GraphQLError) -> GraphQLError:
+    return GraphQLError(
+        message=availability.MESSAGE,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": UNAVAILABLE, "retryAfter": availability.RETRY_AFTER_SECONDS},
+    )
+
+
+def _client_error(error: GraphQLError, request_id: str) -> GraphQLError:
+    if availability.database_unavailable(error.original_error):
+        log.warning(
+            "database unreachable request_id=%s path=%s: %s", request_id, error.path, error.original_error
+        )
+        return unavailable(error)
+    return masked(error, request_id)
+
+
 def mask_result(result: ExecutionResult, context: Any) -> ExecutionResult:
     if result.errors and any(is_unexpected(error) for error in result.errors):
         request_id = request_id_of(context)
-        result.errors = [masked(e, request_id) if is_unexpected(e) else e for e in result.errors]
+        result.errors = [_client_error(e, request_id) if is_unexpected(e) else e for e in result.errors]
+        if any((e.extensions or {}).get("code") == UNAVAILABLE for e in result.errors):
+            response = getattr(context, "response", None)
+            if response is not None and hasattr(response, "status_code"):
+                response.status_code = 503
+                response.headers["Retry-After"] = str(availability.RETRY_AFTER_SECONDS)
     return result
 
 
@@ -63,6 +94,14 @@ class ErrorCodes(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         yield
         self._label()
+
+    def on_operation(self) -> Iterator[None]:
+        # ParserCache parses in its own on_parse: a syntax error leaves through the operation, past on_parse.
+        try:
+            yield
+        except GraphQLSyntaxError as error:
+            error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_VALIDATION_FAILED"}
+            raise
 
     def on_validate(self) -> Iterator[None]:
         yield

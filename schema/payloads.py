@@ -12,6 +12,7 @@ from schema.errors import (
     InvalidCredentialsError,
     NotFoundError,
     PermissionDeniedError,
+    RateLimitedError,
     ValidationError,
 )
 from schema.types.actions import Chat, ChatMessage, TicketItem
@@ -55,7 +56,7 @@ class CreateRequesterSuccess:
 
 
 LoginResult = Annotated[
-    LoginSuccess | ValidationError | InvalidCredentialsError,
+    LoginSuccess | ValidationError | InvalidCredentialsError | RateLimitedError,
     strawberry.union("LoginResult", description="A token, or why not."),
 ]
 CreateTicketResult = Annotated[
@@ -193,7 +194,7 @@ AddCommentResult = Annotated[
     strawberry.union("AddCommentResult", description="The new comment, or why nothing was saved."),
 ]
 CommentResult = Annotated[
-    CommentSuccess | NotFoundError | PermissionDeniedError,
+    CommentSuccess | ValidationError | NotFoundError | PermissionDeniedError,
     strawberry.union("CommentResult", description="The comment, or why not."),
 ]
 UploadAttachmentResult = Annotated[
@@ -237,7 +238,7 @@ TimerResult = Annotated[
     strawberry.union("TimerResult", description="The timer change, or why not."),
 ]
 OpenTicketResult = Annotated[
-    OpenTicketSuccess | NotFoundError | PermissionDeniedError,
+    OpenTicketSuccess | ValidationError | NotFoundError | PermissionDeniedError,
     strawberry.union("OpenTicketResult", description="The opened ticket, or why not."),
 ]
 TimeEntryResult = Annotated[

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import partial
 
@@ -17,7 +18,7 @@ from schema.errors import (
     ValidationError,
 )
 from schema.execution import DeskqlExecutor
-from schema.limits import NodeBudget
+from schema.limits import MutationRateLimit, NodeBudget, ValidationCache
 from schema.masking import ErrorCodes
 from schema.operations.actions import ActionMutations, ActionQueries
 from schema.operations.ai import AiMutations, AiQueries
@@ -121,6 +122,8 @@ def build_schema(limits: QueryLimits = QueryLimits()) -> strawberry.Schema:
             partial(QueryDepthLimiter, max_depth=limits.max_depth),
             partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
             partial(NodeBudget, max_page=limits.max_page_size, max_nodes=limits.max_nodes),
+            partial(ValidationCache, valid=OrderedDict(), maxsize=1000),
             ErrorCodes,
+            MutationRateLimit,
         ],
     )

@@ -18,14 +18,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from models.clock import utcnow
 from models.enums import ActivityKind, AiFeature, Channel, SentimentLabel, TagSource
 from models.settings import TicketSettings
 from models.tickets import Tag, Ticket, TicketTag
 from services import activity, ai_calls, ai_prompts, tags, visibility
-from services.ai_provider import AiUnavailable, Sentiment, ai_configured, text_analyzer
+from services.ai_provider import AiUnavailable, ChatMessage, Sentiment, ai_configured, text_analyzer
 from services.errors import Problems
 from services.events import Event
 from services.unit_of_work import unit_of_work
@@ -35,6 +37,7 @@ log = logging.getLogger("deskql.ai")
 RECENT_REPLIES = 5
 MAX_TAGS = 5
 BATCH = 20
+Answer = TypeVar("Answer")
 
 
 async def mark_new_ticket(ticket: Ticket, *, by_requester: bool) -> None:
@@ -89,20 +92,34 @@ def _parsed_sentiment(answer: str) -> Sentiment | None:
     return Sentiment(label, score)  # type: ignore[arg-type]
 
 
-async def _sentiment_of(ticket: Ticket, text: str) -> Sentiment:
+async def _model_or_local(
+    ticket: Ticket,
+    feature: AiFeature,
+    prompt: list[ChatMessage],
+    parse: Callable[[str], Answer | None],
+    local: Callable[[], Answer],
+) -> Answer:
+    """The language model's answer when one is configured and makes sense, else the local model's."""
     if ai_configured():
-        prompt = ai_prompts.messages(SENTIMENT_TASK, ai_prompts.data("requester messages", text, 4000))
         try:
-            answer = await ai_calls.ask(
-                _system(ticket.account_id), AiFeature.SENTIMENT, prompt, max_tokens=60
-            )
+            answer = await ai_calls.ask(_system(ticket.account_id), feature, prompt, max_tokens=80)
         except AiUnavailable as error:
-            log.warning("sentiment of ticket %s falls back to the local model: %s", ticket.id, error.reason)
+            log.warning(
+                "%s of ticket %s falls back to the local model: %s", feature.value, ticket.id, error.reason
+            )
         else:
-            parsed = _parsed_sentiment(answer.text)
+            parsed = parse(answer.text)
             if parsed is not None:
                 return parsed
-    return await asyncio.to_thread(text_analyzer().sentiment, text)
+    return await asyncio.to_thread(local)
+
+
+async def _sentiment_of(ticket: Ticket, text: str) -> Sentiment:
+    prompt = ai_prompts.messages(SENTIMENT_TASK, ai_prompts.data("requester messages", text, 4000))
+    analyzer = text_analyzer()
+    return await _model_or_local(
+        ticket, AiFeature.SENTIMENT, prompt, _parsed_sentiment, lambda: analyzer.sentiment(text)
+    )
 
 
 async def _analyse_sentiment(ticket: Ticket) -> None:
@@ -138,19 +155,11 @@ def _parsed_tags(answer: str) -> list[str] | None:
 
 
 async def _suggested_tags(ticket: Ticket, text: str) -> list[str]:
-    if ai_configured():
-        prompt = ai_prompts.messages(TAGS_TASK, ai_prompts.data("ticket", text, 4000))
-        try:
-            answer = await ai_calls.ask(
-                _system(ticket.account_id), AiFeature.AUTO_TAGS, prompt, max_tokens=80
-            )
-        except AiUnavailable as error:
-            log.warning("tags of ticket %s fall back to local keywords: %s", ticket.id, error.reason)
-        else:
-            parsed = _parsed_tags(answer.text)
-            if parsed is not None:
-                return parsed
-    return await asyncio.to_thread(text_analyzer().keywords, text, MAX_TAGS)
+    prompt = ai_prompts.messages(TAGS_TASK, ai_prompts.data("ticket", text, 4000))
+    analyzer = text_analyzer()
+    return await _model_or_local(
+        ticket, AiFeature.AUTO_TAGS, prompt, _parsed_tags, lambda: analyzer.keywords(text, MAX_TAGS)
+    )
 
 
 async def _analyse_tags(ticket: Ticket) -> None:

@@ -21,6 +21,7 @@ from models.auth import ApiToken
 from models.clock import utcnow
 from models.enums import Channel
 from models.people import Requester
+from services import rate_limits, validation
 from services.errors import InvalidCredentials, Unauthenticated, ValidationFailed
 from services.viewer import Viewer
 
@@ -107,22 +108,28 @@ async def _viewer_of(row: ApiToken) -> Viewer:
 async def login(email: str, password: str) -> str:
     """An interactive token for the technician (or else the requester) with this email and password.
 
-    Wrong email and wrong password are indistinguishable, in the answer and in the time taken.
+    Wrong email and wrong password are indistinguishable, in the answer and in the time taken. Raises
+    ValidationFailed (email, password), InvalidCredentials, RateLimited (too many failures for the address).
     """
     problems: dict[str, str] = {}
     if not email.strip():
         problems["email"] = "Enter your email address."
+    elif len(email.strip()) > 254:  # as validation.email; the lookup of a longer one fails (max_length)
+        problems["email"] = "Must be an email address such as name@example.com."
     if not password:
         problems["password"] = "Enter your password."  # noqa: S105 - a message
     if problems:
         raise ValidationFailed(problems)
-    address = email.strip().lower()
+    address = validation.printable(email).strip().lower()  # as validation.email keeps it (no NUL)
+    await rate_limits.check_login(address)
     owner: Technician | Requester | None = await Technician.get_or_none(email=address, active=True)
     if owner is None:
         candidates = await Requester.filter(email=address, password_hash__not_isnull=True).limit(2)
         owner = candidates[0] if len(candidates) == 1 else None
     if not await _password_matches(owner.password_hash if owner else None, password) or owner is None:
+        await rate_limits.login_failed(address)
         raise InvalidCredentials()
+    await rate_limits.login_succeeded(address)
     return await issue_token(owner, label="login", interactive=True)
 
 

@@ -64,7 +64,7 @@ def _checked(fields: EventFields, current: CalendarEvent | None) -> dict[str, An
             continue
         if value.tzinfo is None:
             problems.add(field, "Must carry a time zone offset, e.g. 2026-12-01T09:00:00+01:00.")
-        else:
+        elif validation.moment(problems, field, value) is not None:
             columns[name] = value.astimezone(UTC)
     starts = columns.get("starts_at", current.starts_at if current else None)
     ends = columns.get("ends_at", current.ends_at if current else None)

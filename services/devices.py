@@ -78,6 +78,8 @@ async def register_device(
     os = validation.text(problems, "os", os, max_length=200, required=False)
     if last_seen_at is not None and last_seen_at.tzinfo is None:
         problems.add("lastSeenAt", "Must carry a time zone offset.")
+    elif last_seen_at is not None:
+        validation.moment(problems, "lastSeenAt", last_seen_at)
     problems.raise_if_any()
     seen = last_seen_at or (utcnow() if online else None)
     async with unit_of_work():

@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from models.enums import CustomFieldType
+from services import validation
 
 MAX_TEXT = 500
 MAX_TEXTAREA = 10_000
@@ -46,7 +47,7 @@ def is_empty(value: Any) -> bool:
 def _text(value: Any, limit: int) -> str:
     if not isinstance(value, str):
         raise InvalidValue("Must be text.")
-    cleaned = value.strip()
+    cleaned = validation.printable(value).strip()
     if len(cleaned) > limit:
         raise InvalidValue(f"Must be at most {limit} characters (got {len(cleaned)}).")
     return cleaned
@@ -96,6 +97,8 @@ def _datetime(value: Any) -> str:
         ) from error
     if moment.tzinfo is None:
         raise InvalidValue("Must carry a UTC offset, e.g. 2026-03-01T09:30:00+01:00.")
+    if not validation.EARLIEST <= moment < validation.LATEST:  # astimezone would overflow near year 1 or 9999
+        raise InvalidValue(validation.OUT_OF_RANGE)
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
@@ -177,7 +180,7 @@ def display(value: Any) -> str | None:
 def check_options(field_type: CustomFieldType, options: list[str]) -> list[str]:
     """The cleaned option list of a field definition. Raises InvalidValue."""
     takes_options = field_type in (CustomFieldType.DROPDOWN, CustomFieldType.MULTI_SELECT)
-    cleaned = [option.strip() for option in options]
+    cleaned = [validation.printable(option).strip() for option in options]  # jsonb refuses NUL
     if not takes_options:
         if cleaned:
             raise InvalidValue(f"{field_type.value} fields take no options.")

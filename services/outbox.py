@@ -27,6 +27,7 @@ from models.enums import OutboundStatus
 from models.mail import OutboundMail
 from services import visibility
 from services.admin import require_admin
+from services.availability import database_unavailable
 from services.errors import NotFound, ValidationFailed
 from services.mail_config import MailConfig
 from services.reply_tokens import origin_stamp
@@ -135,6 +136,8 @@ async def _deliver(config: MailConfig, sender: MailSender, worker: str, row: Out
     try:
         await sender.send(await outgoing(config, row))
     except Exception as error:  # one mail that cannot even be built must not hold up the others
+        if not isinstance(error, DeliveryFailed) and database_unavailable(error):
+            raise  # not the mail's fault: its lease runs out and it is sent later
         if not isinstance(error, DeliveryFailed):
             log.exception("mail %s cannot be sent", row.id)
             error = DeliveryFailed(f"{type(error).__name__}: {error}", permanent=True)

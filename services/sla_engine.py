@@ -63,7 +63,7 @@ def validate(calendar: Calendar) -> None:
     """Raise ValueError if the calendar is not usable."""
     try:
         ZoneInfo(calendar.timezone)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         raise ValueError(f"unknown time zone {calendar.timezone!r}") from None
     if len(calendar.weekly) != 7:
         raise ValueError(f"weekly must have 7 entries (Monday first), got {len(calendar.weekly)}")

@@ -73,7 +73,7 @@ def _calendar_fields(
 ) -> dict[str, Any]:
     try:
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder, a long name no file
         problems.add("timezone", "Must be an IANA time zone such as Europe/Rome.")
     weekly = _weekly(problems, hours)
     if len(holidays) > MAX_HOLIDAYS:

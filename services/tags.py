@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from services.errors import Problems
+from services.validation import printable
 
 MAX_TAG = 60
 
 
 def normalize(name: str) -> str:
-    return " ".join(name.split()).lower()
+    return " ".join(printable(name).split()).lower()
 
 
 def clean(problems: Problems, field: str, names: list[str]) -> list[str]:

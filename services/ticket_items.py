@@ -37,8 +37,9 @@ def _decimal(problems: Problems, field: str, value: Any, places: str, low: Decim
     except (InvalidOperation, TypeError, ValueError):
         problems.add(field, "Must be a decimal number such as 12.50.")
         return Decimal(0)
-    exact = number.is_finite() and number == number.quantize(Decimal(places))
-    if not exact or not low <= number <= high or (field == "quantity" and number == 0):
+    # In range before quantize: quantizing 1E+999999 to cents overflows the context (InvalidOperation).
+    in_range = number.is_finite() and low <= number <= high
+    if not in_range or number != number.quantize(Decimal(places)) or (field == "quantity" and number == 0):
         bound = "more than 0" if field == "quantity" else "0 or more"
         decimals = len(places.split(".")[1])
         problems.add(field, f"Must be {bound} and at most {high} with at most {decimals} decimals.")

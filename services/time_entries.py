@@ -62,7 +62,7 @@ def _moment(problems: Problems, field: str, value: datetime | None) -> datetime 
     if value is not None and value.tzinfo is None:
         problems.add(field, "Must carry a UTC offset, e.g. 2026-03-01T09:30:00Z.")
         return None
-    return value
+    return None if value is None else validation.moment(problems, field, value)
 
 
 def _span(
@@ -75,6 +75,7 @@ def _span(
     """The start and end an entry gets from what was given (see the module's rules)."""
     if minutes is not None and not 1 <= minutes <= MAX_SECONDS // 60:
         problems.add("durationMinutes", "Must be 1 to 1440 minutes (24 hours).")
+        minutes = None  # reported; a span of -2**31 minutes would leave the calendar (OverflowError)
     if started is not None and ended is not None:
         if ended <= started:
             problems.add("endedAt", "Must be after startedAt.")

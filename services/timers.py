@@ -26,9 +26,9 @@ from models.clock import utcnow
 from models.enums import TimeEntrySource
 from models.tickets import Ticket
 from models.timekeeping import TimeEntry, Timer
-from services import ticket_settings, ticket_update, time_entries, visibility
+from services import ticket_settings, ticket_update, time_entries, validation, visibility
 from services.admin import require_technician
-from services.errors import NotFound, ValidationFailed
+from services.errors import NotFound, Problems, ValidationFailed
 from services.events import Event
 from services.timer_clock import MAX_SECONDS, TimerClock, TimerStateError
 from services.unit_of_work import UnitOfWork, unit_of_work
@@ -102,6 +102,9 @@ async def _pause_running(work: UnitOfWork, viewer: Viewer, except_ticket: int) -
         _emit(work, viewer, TimerChange("PAUSED", running.ticket_id, running))
 
 
+START_ATTEMPTS = 10
+
+
 async def start(viewer: Viewer, ticket_id: int) -> TimerChange:
     """Start (or resume) the viewer's timer on the ticket, pausing the one that runs elsewhere.
 
@@ -109,13 +112,14 @@ async def start(viewer: Viewer, ticket_id: int) -> TimerChange:
     """
     require_technician(viewer)
     await _ticket(viewer, ticket_id)
-    for attempt in range(3):
+    for attempt in range(START_ATTEMPTS):
         try:
             return await _start(viewer, ticket_id)
         except IntegrityError:
             # Another request of this technician started a timer at the same moment and the constraint
-            # kept one running; try again against what it committed.
-            if attempt == 2:
+            # kept one running; try again against what it committed. Each lost race means another request
+            # won, so a burst of tabs settles within as many attempts as there are requests.
+            if attempt == START_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
 
@@ -203,6 +207,9 @@ async def stop(viewer: Viewer, ticket_id: int, description: str = "", billable: 
     Raises PermissionDenied, NotFound (ticketId), ValidationFailed (ticketId: over 24 hours, description).
     """
     require_technician(viewer)
+    problems = Problems()
+    description = validation.text(problems, "description", description, max_length=2000, required=False)
+    problems.raise_if_any()
     async with unit_of_work() as work:
         timer = await _mine(viewer, ticket_id)
         now = utcnow()

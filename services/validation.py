@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from services.errors import Problems
 
@@ -30,8 +31,22 @@ def text(problems: Problems, field: str, value: str, *, max_length: int, require
     return cleaned
 
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+OUT_OF_RANGE = "Must be between the years 1970 and 2999."
+
+
+def moment(problems: Problems, field: str, value: datetime) -> datetime | None:
+    """The (aware) value when it lies in 1970..2999, else None and a problem: near the ends of the calendar,
+    moving a time to UTC or adding a duration to it leaves what datetime can hold (OverflowError)."""
+    if not EARLIEST <= value < LATEST:
+        problems.add(field, OUT_OF_RANGE)
+        return None
+    return value
+
+
 def email(problems: Problems, field: str, value: str) -> str:
-    cleaned = value.strip().lower()
+    cleaned = printable(value).strip().lower()
     if not _EMAIL.match(cleaned) or len(cleaned) > 254:
         problems.add(field, "Must be an email address such as name@example.com.")
     return cleaned

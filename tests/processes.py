@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -138,3 +140,45 @@ def cluster(
         yield running
     finally:
         running.stop()
+
+
+class PostgresServer:
+    """A PostgreSQL cluster of the test's own on a free port, which a test may stop and start again.
+
+    PostgreSQL refuses to run as root, so the cluster belongs to the ``postgres`` user when the tests run
+    as root (CI), in a folder of its own under the system's temporary directory.
+    """
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="deskql-pg-"))
+        self.data = self.folder / "data"
+        self._as_owner: list[str] = []
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres")
+            self._as_owner = ["runuser", "-u", "postgres", "--"]
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, tool: str, *args: str) -> None:
+        binary = shutil.which(tool)
+        assert binary, f"{tool} is needed for the database fault tests"
+        subprocess.run([*self._as_owner, binary, *args], check=True, capture_output=True, timeout=60)
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w", "start"
+        )
+
+    def stop(self) -> None:
+        """An immediate shutdown: every connection is cut, like a crash."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -10,7 +10,7 @@ from models.conversation import Attachment, Comment
 from models.enums import CommentKind
 from schema.ids import encode
 from services.authentication import revoke
-from tests.api import Api, upload, uploaded
+from tests.api import UPLOAD, Api, upload, uploaded
 from tests.clock import frozen_at
 from tests.factories import make_world
 from tests.test_conversation import note, reply
@@ -53,6 +53,18 @@ async def test_uploads_need_the_preflight_header(api: Api) -> None:
     response = await upload(api, world.technician_token, "a.txt", b"hello", preflight=False)
     assert response.status_code == 400
     assert "GraphQL-Preflight" in response.json()["errors"][0]["message"]
+    assert await Attachment.all().count() == 0
+
+
+async def test_a_file_sent_as_a_json_value_gets_a_validation_error(api: Api) -> None:
+    """Found by tests/test_fuzz.py: a string where the multipart file belongs was a masked crash."""
+    world = await make_world()
+    for value in ("report.pdf", 42, {"name": "report.pdf"}):
+        result = await api.data(UPLOAD, {"file": value}, token=world.technician_token)
+        assert result["uploadAttachment"] == {
+            "__typename": "ValidationError",
+            "fields": [{"field": "file", "message": "Send a file, in a GraphQL multipart request."}],
+        }
     assert await Attachment.all().count() == 0
 
 

@@ -117,6 +117,13 @@ async def test_login_with_empty_fields_names_them(api: Api) -> None:
     assert {f["field"] for f in data["login"]["fields"]} == {"email", "password"}
 
 
+async def test_login_with_an_address_longer_than_any_account_gets_a_validation_error(api: Api) -> None:
+    """Found by tests/test_fuzz.py: the lookup refused it (max_length), a masked INTERNAL_SERVER_ERROR."""
+    data = await api.data(LOGIN, {"input": {"email": "x" * 250 + "@a.io", "password": "correct horse"}})
+    assert data["login"]["__typename"] == "ValidationError"
+    assert [f["field"] for f in data["login"]["fields"]] == ["email"]
+
+
 async def test_logout_of_all_sessions_revokes_every_interactive_token(api: Api) -> None:
     from services.authentication import issue_token
 

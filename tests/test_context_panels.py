@@ -425,6 +425,27 @@ async def live(db: Database) -> AsyncIterator[Live]:
         yield running
 
 
+async def test_times_at_the_ends_of_the_calendar_get_a_validation_error(api: Api) -> None:
+    """Found by tests/test_fuzz.py: moving these to UTC overflowed datetime (a masked INTERNAL_SERVER_ERROR)."""
+    world = await make_world()
+    ticket = await world.ticket()
+    out_of_range = "Must be between the years 1970 and 2999."
+    for moment in ("0001-01-01T00:00:00+05:00", "9999-12-31T20:00:00-05:00"):
+        event = {
+            "ticketId": gid(ticket),
+            "title": "Visit",
+            "startsAt": moment,
+            "endsAt": "2026-12-01T10:00:00Z",
+        }
+        refused = await api.data(SCHEDULE, {"input": event}, token=world.technician_token)
+        assert refused["scheduleTicketEvent"]["fields"] == [{"field": "startsAt", "message": out_of_range}]
+        device = {"name": "PC 1", "hostname": "pc-1", "lastSeenAt": moment}
+        refused = await api.data(REGISTER, {"input": device}, token=world.technician_token)
+        assert refused["registerDevice"]["fields"] == [{"field": "lastSeenAt", "message": out_of_range}]
+    assert not await CalendarEvent.exists(ticket_id=ticket.id)
+    assert not await Device.exists(hostname="pc-1")
+
+
 async def test_alerts_are_related_to_tickets_and_technicians_see_it_live(live: Live) -> None:
     world, other = await make_world(), await make_world("Globex IT")
     device = await _device(live, world, "srv-01")

@@ -297,6 +297,19 @@ async def test_set_comment_resolution_marks_and_unmarks(api: Api) -> None:
     assert denied["setCommentResolution"]["__typename"] == "PermissionDeniedError"
 
 
+async def test_a_malformed_comment_id_gets_a_validation_error(api: Api) -> None:
+    """Found by tests/test_fuzz.py: the result union had no ValidationError, so this was a masked crash."""
+    world = await make_world()
+    query = """mutation($id: ID!) { setCommentResolution(input: {commentId: $id, isResolution: true}) {
+      __typename ... on ValidationError { fields { field } } } }"""
+    for bad in ("nope", encode("Ticket", 1)):
+        result = await api.data(query, {"id": bad}, token=world.technician_token)
+        assert result["setCommentResolution"] == {
+            "__typename": "ValidationError",
+            "fields": [{"field": "commentId"}],
+        }
+
+
 async def test_cc_suggestions_match_names_and_emails_of_technicians_and_requesters(api: Api) -> None:
     world = await make_world()
     data = await api.data(

@@ -149,7 +149,8 @@ async def _field(api: Api, world: World, name: str, type: str, **extra: Any) -> 
             [],
             "2026-03-01T10:30:00+01:00",
             "2026-03-01T09:30:00Z",
-            ["2026-03-01T10:30:00", "yesterday"],
+            # the last two overflowed datetime when moved to UTC (found by tests/test_fuzz.py)
+            ["2026-03-01T10:30:00", "yesterday", "0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00"],
         ),
         ("DROPDOWN", ["Dell", "HP"], "HP", "HP", ["Lenovo", ["HP"]]),
         ("MULTI_SELECT", ["VPN", "Wi-Fi", "LAN"], ["LAN", "VPN", "LAN"], ["LAN", "VPN"], [["Modem"], "VPN"]),
@@ -172,6 +173,12 @@ def test_each_field_type_accepts_its_values_and_refuses_others(
         with pytest.raises(field_values.InvalidValue):
             field_values.parse(field_type, options, value)
     assert field_values.parse(field_type, options, None) is None
+
+
+def test_text_values_and_options_lose_nul_which_postgresql_refuses() -> None:
+    """Found by tests/test_fuzz.py: a NUL in an option was a crash on PostgreSQL (jsonb)."""
+    assert field_values.check_options(CustomFieldType.DROPDOWN, ["Dell\x00", " HP"]) == ["Dell", "HP"]
+    assert field_values.parse(CustomFieldType.TEXT, [], "De\x00ll") == "Dell"
 
 
 async def test_tickets_hold_custom_field_values_validated_and_logged(api: Api) -> None:

@@ -310,6 +310,9 @@ async def test_bad_calendars_and_policies_are_refused(api: Api) -> None:
     calendar = "... on BusinessCalendarSuccess { calendar { id } }"
     cases = [
         ({"name": "X", "timezone": "Mars/Olympus", "weeklyHours": OFFICE_HOURS}, "timezone"),
+        # a folder of the zone database, and a name too long for a file: OSError (found by tests/test_fuzz.py)
+        ({"name": "X", "timezone": "Europe", "weeklyHours": OFFICE_HOURS}, "timezone"),
+        ({"name": "X", "timezone": "x" * 300, "weeklyHours": OFFICE_HOURS}, "timezone"),
         (
             {
                 "name": "X",

@@ -198,6 +198,9 @@ async def test_products_and_expenses_add_up_exactly_and_bad_values_save_nothing(
         ("quantity", "0", "Must be more than 0 and at most 999999999.999 with at most 3 decimals."),
         ("unitPrice", "-0.01", "Must be 0 or more and at most 9999999999.99 with at most 2 decimals."),
         ("unitPrice", "1.005", "Must be 0 or more and at most 9999999999.99 with at most 2 decimals."),
+        ("unitPrice", "1e999999", "Must be 0 or more and at most 9999999999.99 with at most 2 decimals."),
+        ("quantity", "1E+30", "Must be more than 0 and at most 999999999.999 with at most 3 decimals."),
+        ("quantity", "NaN", "Must be more than 0 and at most 999999999.999 with at most 3 decimals."),
         ("name", "  ", "Must not be empty."),
     ):
         refused = await api.data(ADD_ITEM, {"input": {**base, field: bad}}, token=token)

@@ -135,6 +135,16 @@ async def test_open_ticket_marks_it_read_and_starts_the_timer_unless_the_account
     assert (await Ticket.get(id=other.id)).activity_status == ActivityStatus.READ
 
 
+async def test_open_ticket_with_a_malformed_id_gets_a_validation_error(api: Api) -> None:
+    """Found by tests/test_fuzz.py: the result union had no ValidationError, so this was a masked crash."""
+    world = await make_world()
+    query = """mutation($id: ID!) { openTicket(input: {ticketId: $id}) { __typename
+      ... on ValidationError { fields { field } } } }"""
+    for bad in ("nope", encode("Comment", 1)):
+        result = await api.data(query, {"id": bad}, token=world.technician_token)
+        assert result["openTicket"] == {"__typename": "ValidationError", "fields": [{"field": "ticketId"}]}
+
+
 async def test_bad_timer_operations_get_a_typed_error_and_change_nothing(api: Api) -> None:
     world = await make_world()
     ticket = await world.ticket()
@@ -178,6 +188,20 @@ async def test_bad_timer_operations_get_a_typed_error_and_change_nothing(api: Ap
         {"state": "PAUSED", "elapsedSeconds": 1800, "ticket": {"title": "Printer on floor 2 jams"}}
     ]
     assert await TimeEntry.all().count() == 0
+
+
+async def test_the_description_given_at_stop_is_checked_like_a_manual_entrys(api: Api) -> None:
+    """Found by tests/test_fuzz.py: it reached the database unchecked (NUL: a crash on PostgreSQL)."""
+    world = await make_world()
+    ticket = await world.ticket()
+    token = world.technician_token
+    with frozen_at(MONDAY) as clock:
+        await timer(api, token, "startTimer", ticket)
+        clock.advance(minutes=5)
+        refused = await timer(api, token, "stopTimer", ticket, description="x" * 2001)
+        assert [f["field"] for f in refused["fields"]] == ["description"]
+        stopped = await timer(api, token, "stopTimer", ticket, description=" Reseated\x00 the toner ")
+    assert stopped["change"]["timeEntry"]["description"] == "Reseated the toner"
 
 
 async def test_adjusting_corrects_a_forgotten_timer_before_it_is_stopped(api: Api) -> None:
@@ -310,6 +334,16 @@ async def test_bad_entries_get_a_typed_error_naming_the_field_and_save_nothing(a
         ({"durationMinutes": -5}, None, "ValidationError", "durationMinutes"),
         ({"durationMinutes": 0}, None, "ValidationError", "durationMinutes"),
         ({"durationMinutes": 1441}, None, "ValidationError", "durationMinutes"),
+        # found by tests/test_fuzz.py: these overflowed datetime (a masked INTERNAL_SERVER_ERROR)
+        (
+            {"durationMinutes": -(2**31), "startedAt": "2026-11-27T10:00:00Z"},
+            None,
+            "ValidationError",
+            "durationMinutes",
+        ),
+        ({"startedAt": "9999-12-31T23:30:00Z"}, None, "ValidationError", "startedAt"),
+        ({"startedAt": "0001-01-01T00:00:00+05:00"}, None, "ValidationError", "startedAt"),
+        ({"endedAt": "0001-01-01T00:10:00Z"}, None, "ValidationError", "endedAt"),
         (
             {"startedAt": "2026-11-27T10:00:00Z", "endedAt": "2026-11-27T11:00:00Z", "durationMinutes": 30},
             None,

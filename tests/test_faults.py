@@ -1,0 +1,198 @@
+"""Faults under load, with real processes: PostgreSQL restarted under a stream of mutations, and a worker
+killed in the middle of one. (A Redis restart is in test_realtime_workers: mutations keep working and
+subscribers get RESYNC.)
+
+What must hold: every answer is a success or a clean, retryable ``SERVICE_UNAVAILABLE`` (HTTP 503 with
+``Retry-After``), never an internal error; the service recovers by itself; every change that was
+acknowledged is stored, and none is stored in part.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from models.enums import ActivityKind
+from tests.conftest import POSTGRES_URL, PostgresDatabases, require
+from tests.processes import PostgresServer, cluster
+from tests.servers import deskql, environment, free_port, serving
+
+CREATE = """mutation($input: CreateTicketInput!) { createTicket(input: $input) { __typename
+  ... on CreateTicketSuccess { ticket { title } } } }"""
+CLIENTS = 6
+
+
+@dataclass
+class Load:
+    """What the clients were told: titles acknowledged, and every answer that was not a success."""
+
+    acknowledged: set[str] = field(default_factory=set)
+    unavailable: list[float] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    transport_errors: int = 0
+    attempted: set[str] = field(default_factory=set)
+    successes_at: list[float] = field(default_factory=list)
+
+
+async def _client(
+    base: Callable[[int], str], token: str, requester: str, name: int, load: Load, until: float
+) -> None:
+    serial = 0
+    async with httpx.AsyncClient(timeout=20) as client:
+        while time.monotonic() < until:
+            serial += 1
+            title = f"load {name}-{serial}"
+            load.attempted.add(title)
+            variables = {"input": {"title": title, "requesterId": requester}}
+            try:
+                response = await client.post(
+                    f"{base(serial)}/graphql",
+                    json={"query": CREATE, "variables": variables},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+            except httpx.TransportError:
+                load.transport_errors += 1
+                await asyncio.sleep(0.05)
+                continue
+            body = response.json()
+            if response.status_code == 200 and "errors" not in body:
+                assert body["data"]["createTicket"]["ticket"]["title"] == title
+                load.acknowledged.add(title)
+                load.successes_at.append(time.monotonic())
+            elif (
+                response.status_code == 503
+                and body["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+            ):
+                assert response.headers["retry-after"] == "1"
+                load.unavailable.append(time.monotonic())
+                await asyncio.sleep(0.1)
+            else:
+                load.refused.append(f"{response.status_code} {response.text[:300]}")
+
+
+async def _stored(database_url: str) -> dict[str, int]:
+    """Each load ticket stored, with the number of TICKET_CREATED rows it has."""
+    import asyncpg
+
+    connection = await asyncpg.connect(database_url.replace("postgres://", "postgresql://"))
+    try:
+        rows = await connection.fetch(
+            "SELECT t.title, count(a.id) AS created FROM ticket t LEFT JOIN activity a "
+            "ON a.ticket_id = t.id AND a.kind = $1 WHERE t.title LIKE 'load %' GROUP BY t.title",
+            ActivityKind.TICKET_CREATED.value,
+        )
+    finally:
+        await connection.close()
+    return {row["title"]: row["created"] for row in rows}
+
+
+def _people(base: str, env: dict[str, str], folder: Path) -> tuple[str, str]:
+    created = deskql(
+        "create-account",
+        "--name",
+        "Acme",
+        "--admin-email",
+        "ada@acme.test",
+        "--admin-name",
+        "Ada",
+        env=env,
+        cwd=folder,
+    )
+    assert created.returncode == 0, created.stderr
+    admin = created.stdout.strip().splitlines()[-1]
+    answer = httpx.post(
+        f"{base}/graphql",
+        json={
+            "query": """mutation { createRequester(input: {name: "Rita", email: "rita@client.test"}) {
+              ... on CreateRequesterSuccess { requester { id } } } }"""
+        },
+        headers={"Authorization": f"Bearer {admin}"},
+        timeout=30,
+    ).json()
+    return admin, answer["data"]["createRequester"]["requester"]["id"]
+
+
+@pytest.fixture
+def postgres_server() -> Iterator[PostgresServer]:
+    server = PostgresServer()
+    server.start()
+    yield server
+    server.remove()
+
+
+async def test_a_postgresql_restart_under_load_fails_requests_cleanly_and_loses_nothing_acknowledged(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    env = environment(
+        database_url=postgres_server.url,
+        secret_key="f" * 40,
+        log_level="warning",
+        rate_limit_mutations_per_minute="1000000",
+    )
+    assert deskql("migrate", env=env, cwd=tmp_path).returncode == 0
+    with serving(env, tmp_path, free_port()) as base:
+        admin, requester = _people(base, env, tmp_path)
+        load = Load()
+        until = time.monotonic() + 7
+        clients = [
+            asyncio.create_task(_client(lambda _: base, admin, requester, n, load, until))
+            for n in range(CLIENTS)
+        ]
+        await asyncio.sleep(1.5)
+        await asyncio.to_thread(postgres_server.stop)
+        stopped_at = time.monotonic()
+        await asyncio.sleep(1.5)
+        await asyncio.to_thread(postgres_server.start)
+        restarted_at = time.monotonic()
+        await asyncio.gather(*clients)
+    log = "".join(path.read_text() for path in tmp_path.glob("server-*.log"))  # noqa: ASYNC240 (after the load)
+    assert load.refused == [], load.refused[:3]
+    assert load.transport_errors == 0
+    assert load.unavailable, "requests during the outage were answered SERVICE_UNAVAILABLE"
+    assert any(stopped_at <= at <= restarted_at + 1 for at in load.unavailable)
+    assert any(at > restarted_at + 0.5 for at in load.successes_at), "the service recovered by itself"
+    assert "INTERNAL_SERVER_ERROR" not in log
+    assert not re.search(r" ERROR deskql", log), "an outage is logged as warnings, not as failures"
+    stored = await _stored(postgres_server.url)
+    assert load.acknowledged <= set(stored), "every acknowledged ticket is stored"
+    assert set(stored) <= load.attempted
+    assert set(stored.values()) == {1}, "no ticket is stored without its activity row"
+
+
+async def test_a_worker_killed_under_load_loses_no_acknowledged_change(
+    postgres_databases: PostgresDatabases | None, redis_url: str, tmp_path: Path
+) -> None:
+    require(POSTGRES_URL, "DESKQL_TEST_DATABASE_URL")
+    assert postgres_databases is not None
+    database_url = await postgres_databases.create()
+    with cluster(database_url, redis_url, tmp_path, 2, rate_limit_mutations_per_minute="1000000") as running:
+        env = running.env
+        assert deskql("migrate", env=env, cwd=tmp_path).returncode == 0
+        first, second = running.servers
+        admin, requester = _people(first.http, env, tmp_path)
+        load = Load()
+        until = time.monotonic() + 5
+
+        def spread(serial: int) -> str:
+            return (first if serial % 2 else second).http
+
+        clients = [
+            asyncio.create_task(_client(spread, admin, requester, n, load, until)) for n in range(CLIENTS)
+        ]
+        await asyncio.sleep(2)
+        await asyncio.to_thread(second.kill)
+        killed_at = time.monotonic()
+        await asyncio.gather(*clients)
+    assert load.refused == [], load.refused[:3]
+    assert load.transport_errors > 0, "requests to the killed worker fail at the transport"
+    assert any(at > killed_at + 0.5 for at in load.successes_at), "the other worker goes on serving"
+    stored = await _stored(database_url)
+    assert load.acknowledged <= set(stored), "every acknowledged ticket is stored"
+    assert set(stored.values()) == {1}, "no ticket is stored without its activity row"

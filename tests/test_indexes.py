@@ -1,0 +1,93 @@
+"""Every filter and sort of the ticket list, and the pages of a ticket, are served by an index.
+
+Each statement the API sends for them is EXPLAINed on PostgreSQL with sequential scans priced out
+(``enable_seqscan = off``): a plan that still reads the table from start to end has no index to use.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+from typing import Any
+
+import pytest
+from tortoise import connections
+from tortoise.transactions import in_transaction
+
+from models.enums import CommentKind
+from schema.ids import encode
+from tests.api import Api
+from tests.factories import add_comment, make_world
+from tests.sql import recorded_statements
+
+TABLES = ("ticket", "comment", "activity", "time_entry", "ticket_tag", "attachment")
+LISTS = [
+    "{ tickets(first: 20) { nodes { id } } }",
+    "{ tickets(first: 20, orderBy: OLDEST_FIRST) { nodes { id } } }",
+    "{ tickets(first: 20, orderBy: RECENTLY_UPDATED) { nodes { id } } }",
+    "{ tickets(first: 20, orderBy: SLA_DUE) { nodes { id } } }",
+    "{ tickets(first: 20, filter: {statusCategory: [OPEN, PENDING]}) { nodes { id } } }",
+    "{ tickets(first: 20, filter: {priority: [HIGH]}) { nodes { id } } }",
+    "{ tickets(first: 20, filter: {type: [INCIDENT]}) { nodes { id } } }",
+    "{ tickets(first: 20, filter: {unassigned: true}) { nodes { id } } }",
+    "{ tickets(first: 20, filter: {isSpam: true}) { nodes { id } } }",
+    "{ tickets(first: 20, filter: {slaBreached: true}) { nodes { id } } }",
+]
+
+
+def _statement(logged: str) -> tuple[str, list[Any]]:
+    sql, _, params = logged.rpartition(": [")
+    values = eval("[" + params, {"datetime": datetime, "UUID": uuid.UUID})  # noqa: S307 - our own log lines
+    return sql, values
+
+
+EXPLAINED: list[str] = []
+
+
+async def _sequential_scans(logged: list[str]) -> list[str]:
+    found = []
+    for line in logged:
+        if not line.startswith("SELECT") or not any(f'FROM "{table}"' in line for table in TABLES):
+            continue
+        sql, values = _statement(line)
+        EXPLAINED.append(sql)
+        async with in_transaction() as connection:
+            await connection.execute_script("SET LOCAL enable_seqscan = off")
+            plan = await connection.execute_query_dict(f"EXPLAIN {sql}", values)
+        text = "\n".join(row["QUERY PLAN"] for row in plan)
+        found += [
+            f"{table}: {sql[:200]}" for table in re.findall(r"Seq Scan on (\w+)", text) if table in TABLES
+        ]
+    return found
+
+
+async def test_lists_and_pages_use_indexes(api: Api, backend: str) -> None:
+    if backend != "postgres":
+        pytest.skip("plans are checked on PostgreSQL")
+    world = await make_world()
+    ticket = await world.ticket()
+    for _ in range(3):
+        await add_comment(ticket, world.requester)
+        await add_comment(ticket, world.technician, kind=CommentKind.INTERNAL_NOTE)
+    tid = encode("Ticket", ticket.id)
+    pages = [
+        f'{{ ticket(id: "{tid}") {{ conversation(first: 2) {{ pageInfo {{ endCursor }} nodes {{ id }} }} }} }}',
+        f'{{ ticket(id: "{tid}") {{ activity(first: 20) {{ nodes {{ kind }} }} }} }}',
+        f'{{ ticket(id: "{tid}") {{ timeEntries(first: 20) {{ nodes {{ id }} }} tags {{ name }} }} }}',
+    ]
+    scans = []
+    for query in LISTS + pages:
+        with recorded_statements() as logged:
+            await api.data(query, token=world.technician_token)
+        scans += await _sequential_scans(logged)
+    cursor = (await api.data(pages[0], token=world.technician_token))["ticket"]["conversation"]["pageInfo"]
+    deep = f'{{ ticket(id: "{tid}") {{ conversation(first: 2, after: "{cursor["endCursor"]}") {{ nodes {{ id }} }} }} }}'
+    with recorded_statements() as logged:
+        await api.data(deep, token=world.technician_token)
+    scans += await _sequential_scans(logged)
+    assert connections.get("default").capabilities.dialect == "postgres"
+    assert len(EXPLAINED) >= len(LISTS) + len(pages) + 1, EXPLAINED
+    probe = await _sequential_scans(['SELECT "id" FROM "ticket" WHERE "title"=$1: [\'x\']'])
+    assert probe, "the check finds a table read from start to end"
+    assert scans == []

@@ -1,0 +1,41 @@
+"""Automatic persisted queries: a client sends the hash of a document, the document only when asked."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from tests.api import Api
+from tests.factories import make_world
+
+QUERY = "query Me { viewer { technician { name } } }"
+HASH = hashlib.sha256(QUERY.encode()).hexdigest()
+PERSISTED = {"persistedQuery": {"version": 1, "sha256Hash": HASH}}
+
+
+async def test_a_hash_replaces_the_document_once_the_server_has_seen_it(api: Api) -> None:
+    world = await make_world()
+    headers = {"Authorization": f"Bearer {world.technician_token}"}
+    async with api.client() as client:
+        unknown = await client.post("/graphql", json={"extensions": PERSISTED}, headers=headers)
+        assert unknown.status_code == 200
+        assert unknown.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+        first = await client.post("/graphql", json={"query": QUERY, "extensions": PERSISTED}, headers=headers)
+        assert first.json() == {"data": {"viewer": {"technician": {"name": "Tom Tech"}}}}
+        by_hash = await client.post("/graphql", json={"extensions": PERSISTED}, headers=headers)
+        assert by_hash.json() == first.json()
+        by_get = await client.get(
+            "/graphql", params={"extensions": json.dumps(PERSISTED), "operationName": "Me"}, headers=headers
+        )
+        assert by_get.json() == first.json()
+        wrong = await client.post(
+            "/graphql", json={"query": "{ __typename }", "extensions": PERSISTED}, headers=headers
+        )
+        assert wrong.status_code == 400
+        assert wrong.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_HASH_MISMATCH"
+        bad_version = {"persistedQuery": {"version": 2, "sha256Hash": HASH}}
+        refused = await client.post("/graphql", json={"extensions": bad_version}, headers=headers)
+        assert refused.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_SUPPORTED"
+        plain = await client.post("/graphql", json={"query": "{ __typename }"}, headers=headers)
+        assert plain.json() == {"data": {"__typename": "Query"}}
+        assert plain.headers["content-type"] == "application/json"
