@@ -35,16 +35,21 @@ def is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
-def masked(error: GraphQLError, request_id: str) -> GraphQLError:
-    log.error("unexpected error request_id=%s path=%s", request_id, error.path, exc_info=error.original_error)
+def _replaced(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
+    """The client's version of an error: same place in the document and the result, our message."""
     return GraphQLError(
-        message=MASKED_MESSAGE,
+        message=message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
         path=error.path,
-        extensions={"code": INTERNAL, "requestId": request_id},
+        extensions=extensions,
     )
+
+
+def masked(error: GraphQLError, request_id: str) -> GraphQLError:
+    log.error("unexpected error request_id=%s path=%s", request_id, error.path, exc_info=error.original_error)
+    return _replaced(error, MASKED_MESSAGE, {"code": INTERNAL, "requestId": request_id})
 
 
 def request_id_of(context: Any) -> str:
@@ -52,14 +57,8 @@ def request_id_of(context: Any) -> str:
 
 
 def unavailable(error: GraphQLError) -> GraphQLError:
-    return GraphQLError(
-        message=availability.MESSAGE,
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        extensions={"code": UNAVAILABLE, "retryAfter": availability.RETRY_AFTER_SECONDS},
-    )
+    extensions = {"code": UNAVAILABLE, "retryAfter": availability.RETRY_AFTER_SECONDS}
+    return _replaced(error, availability.MESSAGE, extensions)
 
 
 def _client_error(error: GraphQLError, request_id: str) -> GraphQLError:
