@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 from tortoise.expressions import Q
+from tortoise.functions import Count, Sum
 
 from models.clock import utcnow
 from models.enums import AiFeature as StoredFeature
@@ -42,12 +43,19 @@ async def ai_usage(
     viewer = info.context.require_admin()
     since = utcnow() - timedelta(days=max(1, min(days, 366)))
     totals: dict[StoredFeature, list[int]] = {}
-    for row in await visibility.ai_usage(viewer).filter(created_at__gte=since):
-        counts = totals.setdefault(row.feature, [0, 0, 0, 0])
-        counts[0] += 1
-        counts[1] += 0 if row.succeeded else 1
-        counts[2] += row.prompt_tokens
-        counts[3] += row.completion_tokens
+    grouped = (
+        await visibility.ai_usage(viewer)
+        .filter(created_at__gte=since)
+        .annotate(calls=Count("id"), sent=Sum("prompt_tokens"), received=Sum("completion_tokens"))
+        .group_by("feature", "succeeded")
+        .values("feature", "succeeded", "calls", "sent", "received")
+    )
+    for row in grouped:
+        counts = totals.setdefault(StoredFeature(row["feature"]), [0, 0, 0, 0])
+        counts[0] += row["calls"]
+        counts[1] += 0 if row["succeeded"] else row["calls"]
+        counts[2] += row["sent"] or 0
+        counts[3] += row["received"] or 0
     by_feature = [
         AiFeatureUsage(
             feature=feature, requests=c[0], failed_requests=c[1], prompt_tokens=c[2], completion_tokens=c[3]

@@ -127,6 +127,15 @@ async def test_a_failing_model_is_a_typed_error(
     assert KEY not in failed["message"]
     usage = await AiUsage.get(account_id=world.account.id)
     assert (usage.feature, usage.succeeded) == ("REWRITE_TEXT", False)
+    report = await api.data(
+        "{ aiUsage { requests failedRequests byFeature { feature failedRequests } } }",
+        token=world.admin_token,
+    )
+    assert report["aiUsage"] == {
+        "requests": 1,
+        "failedRequests": 1,
+        "byFeature": [{"feature": "REWRITE_TEXT", "failedRequests": 1}],
+    }
 
 
 async def test_without_a_model_generative_features_say_how_to_configure_one(api: Api) -> None:
