@@ -12,17 +12,17 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from services.calendar_feeds import Feed, Person
+from services.validation import printable
 
 PRODUCT_ID = "-//deskql//ticket calendar//EN"
 REFRESH = timedelta(minutes=15)
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _BREAKS = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]+")
 
 
 def _text(value: str) -> str:
     """RFC 5545 TEXT has no control characters but line breaks and tabs (which icalendar escapes); one
     of them in an event would make strict calendar programs drop the whole feed."""
-    return _UNPRINTABLE.sub("", value)
+    return printable(value)
 
 
 def _line(value: str) -> str:
