@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as run_migrations
@@ -14,11 +15,26 @@ from models import APP_LABEL, MODEL_MODULES
 MIGRATIONS_MODULE = "migrations"
 
 
-def tortoise_config(database_url: str) -> dict[str, Any]:
+async def keep_session(connection: object) -> None:
+    """The pool's reset on release: nothing beyond asyncpg's own (roll back an open transaction, drop
+    listeners). Its default also sends ``RESET ALL; UNLISTEN *; CLOSE ALL; pg_advisory_unlock_all()``, a
+    second round trip for every statement, and deskql keeps no session state (no session ``SET``, ``LISTEN``,
+    cursors held across statements or session advisory locks; transaction-scoped ones end with it)."""
+
+
+def connection_config(database_url: str) -> str | dict[str, Any]:
     if database_url.startswith("postgresql://"):
         database_url = "postgres://" + database_url.removeprefix("postgresql://")
+    if not database_url.startswith("postgres://"):
+        return database_url
+    config = expand_db_url(database_url)
+    config["credentials"].setdefault("reset", keep_session)
+    return config
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection_config(database_url)},
         "apps": {
             APP_LABEL: {
                 "models": MODEL_MODULES,

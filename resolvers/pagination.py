@@ -57,13 +57,18 @@ class Ordering:
         return tuple(decoded)
 
     def after(self, values: tuple[Any, ...]) -> Q:
-        """Rows strictly after ``values`` in this ordering: (a > x) or (a = x and b > y) ..."""
+        """Rows strictly after ``values`` in this ordering: a >= x and ((a > x) or (a = x and b > y) ...).
+
+        The leading ``a >= x`` is implied by the rest; it is there for PostgreSQL, which does not start an
+        index range from an OR and would otherwise walk and filter every row before the cursor."""
         alternatives: list[Q] = []
         for index, (name, descending) in enumerate(self.fields):
             equal = {field: values[i] for i, (field, _) in enumerate(self.fields[:index])}
             beyond = {f"{name}__{'lt' if descending else 'gt'}": values[index]}
             alternatives.append(Q(**equal, **beyond))
-        return Q(*alternatives, join_type="OR")
+        first, descending = self.fields[0]
+        start = Q(**{f"{first}__{'lte' if descending else 'gte'}": values[0]})
+        return start & Q(*alternatives, join_type="OR")
 
 
 def _jsonable(value: Any) -> Any:

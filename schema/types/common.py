@@ -6,8 +6,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 from tortoise.models import Model
 
+from resolvers.context import Info
 from resolvers.pagination import Page
 
 NodeT = TypeVar("NodeT")
@@ -66,6 +68,23 @@ def connection(
         ),
         count=count,
     )
+
+
+def asks_for(info: Info, *paths: tuple[str, ...]) -> bool:
+    """Whether the query selects one of ``paths`` (GraphQL field names) below the field being resolved,
+    through fragments. ``@skip``/``@include`` are not evaluated: a skipped field counts as asked for."""
+
+    def found(selections: Sequence[Selection], path: tuple[str, ...]) -> bool:
+        for selection in selections:
+            if isinstance(selection, SelectedField):
+                if selection.name == path[0] and (len(path) == 1 or found(selection.selections, path[1:])):
+                    return True
+            elif found(selection.selections, path):
+                return True
+        return False
+
+    selected = info.selected_fields
+    return any(found(selected[0].selections, path) for path in paths)
 
 
 def converted(rows: Sequence[ModelT], convert: Callable[[ModelT], NodeT]) -> list[NodeT]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any, cast
 
 import strawberry
 
@@ -12,7 +15,7 @@ from resolvers import links
 from resolvers.context import Info
 from schema import ids
 from schema.enums import Channel, CommentKind
-from schema.types.common import Node
+from schema.types.common import Node, asks_for
 from schema.types.people import Requester, Technician
 
 Author = Annotated[
@@ -21,6 +24,10 @@ Author = Annotated[
         "Author", description="Who wrote a comment or made a change: a technician or a requester."
     ),
 ]
+
+
+NOT_READ: Any = object()
+"""A preloaded value that was not read: the field's resolver reads it through its loader."""
 
 
 async def author(
@@ -35,6 +42,29 @@ async def author(
         requester = await loaders.requester_by_id.load(requester_pk)
         return Requester.from_model(requester) if requester else None
     return None
+
+
+async def authors(
+    info: Info, pks: Sequence[tuple[int | None, int | None]]
+) -> list[Technician | Requester | None]:
+    """``author`` of each (technician pk, requester pk), read in one batch per kind of person."""
+    loaders = info.context.loaders
+    technicians, requesters = await asyncio.gather(
+        loaders.technician_shown_by_id.load_many([t for t, _ in pks if t is not None]),
+        loaders.requester_by_id.load_many([r for t, r in pks if t is None and r is not None]),
+    )
+    by_technician = {t.id: Technician.from_model(t) for t in technicians if t is not None}
+    by_requester = {r.id: Requester.from_model(r) for r in requesters if r is not None}
+    return [
+        by_technician.get(t) if t is not None else by_requester.get(r) if r is not None else None
+        for t, r in pks
+    ]
+
+
+def preloaded(value: Any, read: Callable[[], Awaitable[Any]]) -> Any:
+    """A field's value when its page read it up front, else the awaitable that reads it. A page of rows
+    whose people and files are values costs GraphQL execution far less than an awaitable per row."""
+    return read() if value is NOT_READ else value
 
 
 @strawberry.type(description="A file attached to a comment (or uploaded, waiting for one).")
@@ -98,6 +128,8 @@ class Comment(Node):
     is_resolution: bool = strawberry.field(description="Marked as (part of) the ticket's resolution.")
     truncated: bool = strawberry.field(description="The body was cut to 64,000 characters.")
     created_at: datetime = strawberry.field(description="When it was written.")
+    read_author: strawberry.Private[Technician | Requester | None] = NOT_READ
+    read_attachments: strawberry.Private[list[Attachment]] = NOT_READ
 
     @classmethod
     def from_model(cls, row: conversation.Comment) -> Comment:
@@ -116,14 +148,14 @@ class Comment(Node):
         )
 
     @strawberry.field(description="Who wrote it; null when the author was deleted.")
-    async def author(self, info: Info) -> Author | None:
-        return await author(info, self.author_technician_pk, self.author_requester_pk)
+    def author(self, info: Info) -> Author | None:
+        read = partial(author, info, self.author_technician_pk, self.author_requester_pk)
+        return cast(Author | None, preloaded(self.read_author, read))
 
     @strawberry.field(description="Attached files, in upload order.")
-    async def attachments(self, info: Info) -> list[Attachment]:
-        return [
-            Attachment.from_model(a) for a in await info.context.loaders.attachments_by_comment.load(self.pk)
-        ]
+    def attachments(self, info: Info) -> list[Attachment]:
+        read = partial(attachments, info, self.pk)
+        return cast(list[Attachment], preloaded(self.read_attachments, read))
 
     @strawberry.field(description="Who a public reply was copied to.")
     async def cc(self, info: Info) -> list[CcRecipient]:
@@ -135,3 +167,34 @@ class Comment(Node):
         rows = await loaders.mentions_by_comment.load(self.pk)
         found = await loaders.technician_shown_by_id.load_many([row.technician_id for row in rows])
         return [Technician.from_model(technician) for technician in found if technician is not None]
+
+
+async def attachments(info: Info, comment_pk: int) -> list[Attachment]:
+    return [
+        Attachment.from_model(a) for a in await info.context.loaders.attachments_by_comment.load(comment_pk)
+    ]
+
+
+async def comments(
+    info: Info, rows: Sequence[conversation.Comment]
+) -> Callable[[conversation.Comment], Comment]:
+    """The converter of a page of comments, with the authors and attachments the query asks for read up
+    front for the whole page (both batches sent together)."""
+    pks = [row.id for row in rows]
+    files = None
+    if asks_for(info, ("edges", "node", "attachments"), ("nodes", "attachments")):
+        files = info.context.loaders.attachments_by_comment.load_many(pks)
+    people: dict[int, Technician | Requester | None] = {}
+    if asks_for(info, ("edges", "node", "author"), ("nodes", "author")):
+        pairs = [(row.author_technician_id, row.author_requester_id) for row in rows]
+        people = dict(zip(pks, await authors(info, pairs), strict=True))
+    attached = dict(zip(pks, await files, strict=True)) if files is not None else {}
+
+    def convert(row: conversation.Comment) -> Comment:
+        comment = Comment.from_model(row)
+        comment.read_author = people.get(row.id, NOT_READ)
+        if row.id in attached:
+            comment.read_attachments = [Attachment.from_model(a) for a in attached[row.id]]
+        return comment
+
+    return convert

@@ -28,11 +28,11 @@ from schema.enums import (
     TicketType,
 )
 from schema.types.actions import Chat, ItemTotals, TicketItem
-from schema.types.activity import Activity
+from schema.types.activity import Activity, activities
 from schema.types.ai import TicketSentiment
 from schema.types.common import Connection, Node, connection
 from schema.types.context import Alert, CalendarEvent
-from schema.types.conversation import CcRecipient, Comment
+from schema.types.conversation import CcRecipient, Comment, comments
 from schema.types.forms import FormTemplate, TicketCustomField
 from schema.types.people import Requester, SatisfactionSurvey, Technician
 from schema.types.sla import TicketSla
@@ -195,7 +195,7 @@ class Ticket(Node):
             query = info.context.loaders.conversation_query(kinds)
             return await query.filter(ticket_id=self.pk).count()
 
-        return connection(page, Comment.from_model, count)
+        return connection(page, await comments(info, page.rows), count)
 
     @strawberry.field(description="The comments marked as the resolution, oldest first; empty when none.")
     async def resolution(self, info: Info) -> list[Comment]:
@@ -222,7 +222,7 @@ class Ticket(Node):
         async def count() -> int:
             return await info.context.loaders.activity_query(kinds).filter(ticket_id=self.pk).count()
 
-        return connection(page, Activity.from_model, count)
+        return connection(page, await activities(info, page.rows), count)
 
     @strawberry.field(description="Who is copied on every public update (the requester always is).")
     async def cc_recipients(self, info: Info) -> list[CcRecipient]:
