@@ -169,9 +169,10 @@ async def update_event(viewer: Viewer, event_id: int, fields: EventFields) -> Ca
         columns = _checked(fields, event)
         changed = {name: value for name, value in columns.items() if getattr(event, name) != value}
         if fields.attendee_ids is not UNSET:
+            attendees = fields.attendee_ids or [viewer.technician_id or 0]  # none: the technician alone
             before = {row.technician_id for row in await CalendarAttendee.filter(event_id=event.id)}
-            if before != set(fields.attendee_ids):
-                await _attendees(viewer, event, fields.attendee_ids or [viewer.technician_id or 0])
+            if before != set(attendees):
+                await _attendees(viewer, event, attendees)
                 changed["attendees"] = True
         if changed:
             columns = {name: value for name, value in changed.items() if name != "attendees"}

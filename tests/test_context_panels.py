@@ -14,7 +14,7 @@ from ical.calendar_stream import IcsCalendarStream
 from app.database import Database
 from models.activity import Activity
 from models.alerts import Alert
-from models.calendar import CalendarEvent
+from models.calendar import CalendarAttendee, CalendarEvent
 from models.enums import ActivityKind, MailKind, StatusCategory
 from models.mail import OutboundMail
 from models.people import Device, SatisfactionSurvey
@@ -423,6 +423,39 @@ RELATED = """query($id: ID!) { ticket(id: $id) { relatedAlerts { name severity }
 async def live(db: Database) -> AsyncIterator[Live]:
     async with Live(db) as running:
         yield running
+
+
+async def test_an_event_changes_sequence_only_when_its_attendees_change(api: Api) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    alone = {
+        "ticketId": gid(ticket),
+        "title": "Call",
+        "startsAt": "2026-12-01T09:00:00Z",
+        "endsAt": "2026-12-01T09:30:00Z",
+    }
+    made = await api.data(SCHEDULE, {"input": alone}, token=world.technician_token)
+    event = made["scheduleTicketEvent"]["event"]
+    assert [a["name"] for a in event["attendees"]] == ["Tom Tech"]
+
+    # No attendees means the technician alone, which the event already has: nothing changes.
+    same = await api.data(
+        UPDATE_EVENT, {"input": {"id": event["id"], "attendeeIds": []}}, token=world.technician_token
+    )
+    assert same["updateTicketEvent"]["event"]["sequence"] == 0
+    both = [encode("Technician", world.technician.id), encode("Technician", world.admin.id)]
+    more = await api.data(
+        UPDATE_EVENT, {"input": {"id": event["id"], "attendeeIds": both}}, token=world.technician_token
+    )
+    assert more["updateTicketEvent"]["event"]["sequence"] == 1
+    back = await api.data(
+        UPDATE_EVENT, {"input": {"id": event["id"], "attendeeIds": []}}, token=world.technician_token
+    )
+    assert back["updateTicketEvent"]["event"]["sequence"] == 2
+    stored = await CalendarEvent.get(ticket_id=ticket.id)
+    assert [row.technician_id for row in await CalendarAttendee.filter(event_id=stored.id)] == [
+        world.technician.id
+    ]
 
 
 async def test_times_at_the_ends_of_the_calendar_get_a_validation_error(api: Api) -> None:
