@@ -41,6 +41,7 @@ from models.ticket_actions import Chat, TicketItem
 from models.tickets import Ticket, TicketStatus
 from models.timekeeping import TimeEntry, Timer
 from resolvers.pagination import Ordering, Page, PageRequest, pages_by_parent
+from resolvers.statements import rows_where_in
 from services import visibility
 from services.viewer import Viewer
 
@@ -50,7 +51,7 @@ RECENT_TICKETS = 5
 
 def by_id(query: Callable[[], QuerySet[ModelT]]) -> DataLoader[int, ModelT | None]:
     async def load(ids: list[int]) -> list[ModelT | None]:
-        found = {row.pk: row for row in await query().filter(id__in=ids)}
+        found = {row.pk: row for row in await rows_where_in(query, "id", ids)}
         return [found.get(key) for key in ids]
 
     return DataLoader(load_fn=load)
@@ -61,7 +62,7 @@ def grouped_by(
 ) -> DataLoader[int, list[ModelT]]:
     async def load(keys: list[int]) -> list[list[ModelT]]:
         groups: dict[int, list[ModelT]] = defaultdict(list)
-        for row in await query().filter(**{f"{key_field}__in": keys}).order_by(*order):
+        for row in await rows_where_in(query, key_field, keys, order):
             groups[getattr(row, key_field)].append(row)
         return [groups.get(key, []) for key in keys]
 

@@ -1,0 +1,125 @@
+"""Loader statements kept per process: the same rows as the query built every time, per viewer, inside
+transactions, and never kept for what they cannot stand for."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tortoise import connections
+from tortoise.transactions import in_transaction
+
+from app.database import Database
+from models.clock import utcnow
+from models.conversation import Comment
+from models.people import Requester
+from models.tickets import Ticket
+from resolvers import statements
+from resolvers.statements import rows_where_in
+from services import visibility
+from services.viewer import Viewer
+from tests.factories import add_comment, as_viewer, make_world
+
+
+def _kept_for(code: object) -> list[statements.Statement | None]:
+    """What is kept for the factory with this code, on the database of this test."""
+    dialect = connections.get("default").capabilities.dialect
+    return [kept for key, kept in statements._kept.items() if key[0][0] is code and key[-1] == dialect]
+
+
+async def test_kept_statements_read_the_rows_the_built_query_reads_for_any_number_of_keys(
+    db: Database,
+) -> None:
+    world = await make_world()
+    tickets = [await world.ticket(f"Ticket {n}") for n in range(5)]
+    for ticket in tickets:
+        await add_comment(ticket, world.technician)
+        await add_comment(ticket, world.requester)
+    viewer = as_viewer(world.technician)
+
+    def query():  # type: ignore[no-untyped-def]
+        return visibility.comments(viewer)
+
+    for count in (1, 2, 3, 5):
+        keys = [t.id for t in tickets[:count]]
+        for _ in range(2):  # built, then kept
+            kept = await rows_where_in(query, "ticket_id", keys, ("-created_at", "id"))
+            built = await query().filter(ticket_id__in=keys).order_by("-created_at", "id")
+            assert [row.id for row in kept] == [row.id for row in built]
+            assert len(kept) == 2 * count
+            assert all(isinstance(row, Comment) and row.text for row in kept)
+    # 1 key, 2 keys, 3 and then 5 keys padded to 4 and 8: one statement each
+    assert len(_kept_for(query.__code__)) == 4
+    assert all(kept is not None for kept in _kept_for(query.__code__))
+
+
+async def test_each_viewer_gets_the_statement_of_its_own_visibility(db: Database) -> None:
+    world = await make_world()
+    technician, requester = as_viewer(world.technician), as_viewer(world.requester)
+    everyone = [world.requester.id, world.other_requester.id]
+
+    def requesters_for(viewer: Viewer):  # type: ignore[no-untyped-def]
+        return lambda: visibility.requesters(viewer)
+
+    seen_by_technician = await rows_where_in(requesters_for(technician), "id", everyone)
+    assert {row.id for row in seen_by_technician} == set(everyone)
+    # Same code, same number of keys, another viewer: the end user still sees only themselves.
+    seen_by_requester = await rows_where_in(requesters_for(requester), "id", everyone)
+    assert [row.id for row in seen_by_requester] == [world.requester.id]
+    seen_again_by_technician = await rows_where_in(requesters_for(technician), "id", everyone)
+    assert {row.id for row in seen_again_by_technician} == set(everyone)
+
+
+async def test_a_kept_statement_reads_inside_the_callers_transaction(db: Database) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    viewer = as_viewer(world.technician)
+
+    def query():  # type: ignore[no-untyped-def]
+        return visibility.tickets(viewer)
+
+    assert [row.title for row in await rows_where_in(query, "id", [ticket.id])] == [ticket.title]
+    async with in_transaction():
+        await Ticket.filter(id=ticket.id).update(title="Renamed, not committed yet")
+        inside = await rows_where_in(query, "id", [ticket.id])
+        assert [row.title for row in inside] == ["Renamed, not committed yet"]
+        await Ticket.filter(id=ticket.id).update(title=ticket.title)
+
+
+async def test_queries_that_capture_more_than_the_viewer_or_compare_with_a_time_are_built_every_time(
+    db: Database,
+) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    viewer = as_viewer(world.technician)
+    recent = utcnow() - timedelta(hours=1)
+
+    def since():  # type: ignore[no-untyped-def]
+        return visibility.tickets(viewer).filter(created_at__gte=recent)
+
+    assert [row.id for row in await rows_where_in(since, "id", [ticket.id])] == [ticket.id]
+    assert _kept_for(since.__code__) == []  # it captured a time
+
+    def last_hour():  # type: ignore[no-untyped-def]
+        return visibility.tickets(viewer).filter(created_at__gte=utcnow() - timedelta(hours=1))
+
+    assert [row.id for row in await rows_where_in(last_hour, "id", [ticket.id])] == [ticket.id]
+    assert _kept_for(last_hour.__code__) == [None]  # it compares with a time: built every time
+
+    holder = {"viewer": viewer}
+
+    def mutable():  # type: ignore[no-untyped-def]
+        return visibility.requesters(holder["viewer"])
+
+    assert len(await rows_where_in(mutable, "id", [world.requester.id, world.other_requester.id])) == 2
+    holder["viewer"] = as_viewer(world.requester)
+    assert [
+        row.id for row in await rows_where_in(mutable, "id", [world.requester.id, world.other_requester.id])
+    ] == [world.requester.id]
+    assert _kept_for(mutable.__code__) == []
+
+    def annotated():  # type: ignore[no-untyped-def]
+        return visibility.requesters(viewer).select_related("site")
+
+    assert len(await rows_where_in(annotated, "id", [world.requester.id])) == 1
+    assert _kept_for(annotated.__code__) == [None]
+    assert await Requester.filter(id=world.requester.id).exists()
