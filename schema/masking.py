@@ -61,7 +61,9 @@ def unavailable(error: GraphQLError) -> GraphQLError:
     return _replaced(error, availability.MESSAGE, extensions)
 
 
-def _client_error(error: GraphQLError, request_id: str) -> GraphQLError:
+def client_error(error: GraphQLError, request_id: str) -> GraphQLError:
+    """The client's version of an unexpected error: SERVICE_UNAVAILABLE when the database is out of
+    reach, else the masked error."""
     if availability.database_unavailable(error.original_error):
         log.warning(
             "database unreachable request_id=%s path=%s: %s", request_id, error.path, error.original_error
@@ -73,7 +75,7 @@ def _client_error(error: GraphQLError, request_id: str) -> GraphQLError:
 def mask_result(result: ExecutionResult, context: Any) -> ExecutionResult:
     if result.errors and any(is_unexpected(error) for error in result.errors):
         request_id = request_id_of(context)
-        result.errors = [_client_error(e, request_id) if is_unexpected(e) else e for e in result.errors]
+        result.errors = [client_error(e, request_id) if is_unexpected(e) else e for e in result.errors]
         if any((e.extensions or {}).get("code") == UNAVAILABLE for e in result.errors):
             response = getattr(context, "response", None)
             if response is not None and hasattr(response, "status_code"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any, TypeVar
@@ -11,7 +10,7 @@ from typing import Any, TypeVar
 from graphql import GraphQLError
 
 from resolvers.context import UNAUTHENTICATED, ClientError, Info
-from schema.masking import INTERNAL, MASKED_MESSAGE, request_id_of
+from schema.masking import client_error, request_id_of
 from services.authentication import viewer_for_token
 from services.errors import Unauthenticated
 from subscriptions import channels
@@ -19,12 +18,12 @@ from subscriptions.broadcast import Realtime
 from subscriptions.hub import Subscriber, SubscriberTooSlow
 
 TOO_SLOW = "TOO_SLOW"
-log = logging.getLogger("deskql.errors")
 SubscribeFunction = TypeVar("SubscribeFunction", bound=Callable[..., AsyncGenerator[Any, None]])
 
 
 def guarded(subscribe: SubscribeFunction) -> SubscribeFunction:
-    """An unexpected failure inside a subscription ends it with the masked error (schema.masking), never
+    """An unexpected failure inside a subscription ends it with the client's version of it
+    (schema.masking: SERVICE_UNAVAILABLE when the database is out of reach, else the masked error), never
     with the exception's own message; errors meant for the client pass unchanged."""
 
     @functools.wraps(subscribe)
@@ -36,11 +35,8 @@ def guarded(subscribe: SubscribeFunction) -> SubscribeFunction:
         except GraphQLError:
             raise
         except Exception as error:
-            request_id = request_id_of(info.context)
-            log.error("unexpected error in a subscription request_id=%s", request_id, exc_info=error)
-            raise GraphQLError(
-                MASKED_MESSAGE, extensions={"code": INTERNAL, "requestId": request_id}
-            ) from None
+            unexpected = GraphQLError(str(error), original_error=error)
+            raise client_error(unexpected, request_id_of(info.context)) from None
         finally:
             await source.aclose()
 

@@ -23,10 +23,12 @@ from models.enums import ActivityKind
 from tests.conftest import POSTGRES_URL, PostgresDatabases, require
 from tests.processes import PostgresServer, cluster
 from tests.servers import deskql, environment, free_port, serving
+from tests.ws import WSClient
 
 CREATE = """mutation($input: CreateTicketInput!) { createTicket(input: $input) { __typename
   ... on CreateTicketSuccess { ticket { title } } } }"""
 CLIENTS = 6
+SUBSCRIBE = "subscription($id: ID!) { ticketUpdated(ticketId: $id) { kind ticket { title } } }"
 
 
 @dataclass
@@ -119,6 +121,21 @@ def _people(base: str, env: dict[str, str], folder: Path) -> tuple[str, str]:
     return admin, answer["data"]["createRequester"]["requester"]["id"]
 
 
+def _ticket_id(base: str, token: str, requester: str) -> str:
+    answer = httpx.post(
+        f"{base}/graphql",
+        json={
+            "query": """mutation($input: CreateTicketInput!) { createTicket(input: $input) {
+              ... on CreateTicketSuccess { ticket { id } } } }""",
+            "variables": {"input": {"title": "Watched", "requesterId": requester}},
+        },
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    ).json()
+    ticket_id: str = answer["data"]["createTicket"]["ticket"]["id"]
+    return ticket_id
+
+
 @pytest.fixture
 def postgres_server() -> Iterator[PostgresServer]:
     server = PostgresServer()
@@ -145,16 +162,26 @@ async def test_a_postgresql_restart_under_load_fails_requests_cleanly_and_loses_
             asyncio.create_task(_client(lambda _: base, admin, requester, n, load, until))
             for n in range(CLIENTS)
         ]
+        socket = await WSClient.open(base.replace("http://", "ws://") + "/graphql", admin)
+        ticket = _ticket_id(base, admin, requester)
         await asyncio.sleep(1.5)
         await asyncio.to_thread(postgres_server.stop)
         stopped_at = time.monotonic()
-        await asyncio.sleep(1.5)
+        await asyncio.sleep(0.5)
+        await socket.subscribe(SUBSCRIBE, {"id": ticket})
+        ended = await socket.receive()
+        await socket.close()
+        await asyncio.sleep(1.0)
         await asyncio.to_thread(postgres_server.start)
         restarted_at = time.monotonic()
         await asyncio.gather(*clients)
     log = "".join(path.read_text() for path in tmp_path.glob("server-*.log"))  # noqa: ASYNC240 (after the load)
     assert load.refused == [], load.refused[:3]
     assert load.transport_errors == 0
+    # A subscription that meets the outage ends with the same retryable error, not an internal one.
+    assert ended["type"] in {"next", "error"}, ended
+    errors = ended["payload"]["errors"] if ended["type"] == "next" else ended["payload"]
+    assert [error["extensions"]["code"] for error in errors] == ["SERVICE_UNAVAILABLE"], ended
     assert load.unavailable, "requests during the outage were answered SERVICE_UNAVAILABLE"
     assert any(stopped_at <= at <= restarted_at + 1 for at in load.unavailable)
     assert any(at > restarted_at + 0.5 for at in load.successes_at), "the service recovered by itself"
