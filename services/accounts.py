@@ -28,9 +28,9 @@ async def create_account(
     email is already a technician's.
     """
     problems = Problems()
-    name = validation.text(problems, "name", name, max_length=200)
+    name = validation.text(problems, "name", name, max_length=200, one_line=True)
     admin_email = validation.email(problems, "adminEmail", admin_email)
-    admin_name = validation.text(problems, "adminName", admin_name, max_length=200)
+    admin_name = validation.text(problems, "adminName", admin_name, max_length=200, one_line=True)
     validation.password(problems, "adminPassword", admin_password)
     problems.raise_if_any()
     if await Technician.exists(email=admin_email):

@@ -28,7 +28,7 @@ async def create_technician(
     """
     require_admin(viewer)
     problems = Problems()
-    name = validation.text(problems, "name", name, max_length=200)
+    name = validation.text(problems, "name", name, max_length=200, one_line=True)
     email = validation.email(problems, "email", email)
     if avatar_url is not None:
         avatar_url = (
@@ -72,11 +72,13 @@ async def create_requester(
     """
     require_admin(viewer)
     problems = Problems()
-    name = validation.text(problems, "name", name, max_length=200)
+    name = validation.text(problems, "name", name, max_length=200, one_line=True)
     email = validation.email(problems, "email", email)
-    job_title = validation.text(problems, "jobTitle", job_title, max_length=200, required=False)
-    phone = validation.text(problems, "phone", phone, max_length=50, required=False)
-    mobile = validation.text(problems, "mobile", mobile, max_length=50, required=False)
+    job_title = validation.text(
+        problems, "jobTitle", job_title, max_length=200, required=False, one_line=True
+    )
+    phone = validation.text(problems, "phone", phone, max_length=50, required=False, one_line=True)
+    mobile = validation.text(problems, "mobile", mobile, max_length=50, required=False, one_line=True)
     validation.password(problems, "password", password)
     problems.raise_if_any()
     account_id = viewer.account_id

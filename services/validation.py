@@ -21,13 +21,28 @@ def printable(value: str) -> str:
     return _UNPRINTABLE.sub("", value)
 
 
-def text(problems: Problems, field: str, value: str, *, max_length: int, required: bool = True) -> str:
-    """The value printable and stripped; an empty required value or one longer than max_length is a problem."""
+_LINE_BREAK = re.compile(r"[\r\n\x85\u2028\u2029]")
+
+
+def text(
+    problems: Problems,
+    field: str,
+    value: str,
+    *,
+    max_length: int,
+    required: bool = True,
+    one_line: bool = False,
+) -> str:
+    """The value printable and stripped; an empty required value, one longer than max_length or, for
+    ``one_line`` values (names: they end up in mail headers and calendar lines), one with a line break is
+    a problem."""
     cleaned = printable(value).strip()
     if required and not cleaned:
         problems.add(field, "Must not be empty.")
     elif len(cleaned) > max_length:
         problems.add(field, f"Must be at most {max_length} characters (got {len(cleaned)}).")
+    elif one_line and _LINE_BREAK.search(cleaned):
+        problems.add(field, "Must be one line.")
     return cleaned
 
 

@@ -11,6 +11,8 @@ from models.activity import Activity
 from models.people import Customer, Requester
 from models.tickets import Ticket
 from schema.ids import encode
+from services.accounts import create_account
+from services.errors import ValidationFailed
 from tests.api import Api
 from tests.factories import as_viewer, make_world
 
@@ -149,6 +151,8 @@ async def test_an_admin_adds_a_technician(api: Api) -> None:
         ({"name": "N", "email": "n@acme.test"}, "requester", "PermissionDeniedError", []),
         ({"name": "", "email": "not-an-email"}, "admin", "ValidationError", ["name", "email"]),
         ({"name": "N", "email": "EXISTING"}, "admin", "ValidationError", ["email"]),
+        ({"name": "Tom\r\nBcc: all@acme.test", "email": "n@acme.test"}, "admin", "ValidationError", ["name"]),
+        ({"name": "Tom\u2028Tech", "email": "n@acme.test"}, "admin", "ValidationError", ["name"]),
         (
             {"name": "N", "email": "n@acme.test", "avatarUrl": "javascript:alert(1)"},
             "admin",
@@ -229,9 +233,24 @@ async def test_bad_requester_input_is_refused_and_saves_nothing(api: Api) -> Non
             "siteId",
         ),
         ({"name": "x", "email": "x@y.test"}, world.technician_token, "PermissionDeniedError", None),
+        ({"name": "Rita\nRequester", "email": "x@y.test"}, world.admin_token, "ValidationError", "name"),
+        (
+            {"name": "x", "email": "x@y.test", "jobTitle": "CFO\nCEO"},
+            world.admin_token,
+            "ValidationError",
+            "jobTitle",
+        ),
     ]
     for input, token, typename, field in cases:
         result = (await api.data(CREATE_REQUESTER, {"input": input}, token=token))["createRequester"]
         assert result["__typename"] == typename
         assert field in ([f["field"] for f in result.get("fields", [])] + [result.get("field")])
     assert await Requester.all().count() == before
+
+
+async def test_an_account_and_its_first_admin_are_named_on_one_line(api: Api) -> None:
+    before = await Technician.all().count()
+    with pytest.raises(ValidationFailed) as refused:
+        await create_account("Acme\nIT", "ada@acme.test", "Ada\r\nAdmin", "a long enough password")
+    assert refused.value.fields == {"name": "Must be one line.", "adminName": "Must be one line."}
+    assert await Technician.all().count() == before
