@@ -7,12 +7,18 @@ query factory captured (the viewer), the field, the ordering, the number of keys
 keys differ from one request to the next. So the statement is built once, by Tortoise, with marker keys;
 the positions of the markers among its parameters are noted; later requests put their keys there.
 
-A statement is kept only when that is provably the whole story: the factory captured nothing but the
-viewer and plain constants, every marker is one parameter of its own, every other parameter is a plain
-constant (never a time: a query that compares with "now" is built every time) and the query reads plain
-rows (no annotations, related rows or prefetching). Otherwise the query is built as usual. Key lists are
-padded to a power of two (repeating the last key), so a loader has a handful of statements, not one per
-length.
+A statement is kept only when that is provably the whole story: the factory is a plain function (no bound
+method, partial or default arguments) that captured nothing but the viewer and plain constants, every
+marker is one parameter of its own, every other parameter is a plain constant (never a time: a query that
+compares with "now" as a datetime is built every time) and the query reads plain rows (no annotations,
+related rows or prefetching). Otherwise the query is built as usual. Key lists are padded to a power of
+two (repeating the last key), so a loader has a handful of statements, not one per length; lists longer
+than MAX_KEPT_KEYS are not kept.
+
+What a factory and services.visibility may depend on, for this to hold: the viewer's account, person
+(technician or requester) and role, which are the key (not its token or channel, so the tokens of one
+person share statements), and module constants. Reading a setting, the clock as text or anything else
+that changes between requests in a visibility query would need its own key here.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from types import FunctionType
 from typing import Any, TypeVar
 
 from tortoise import connections
@@ -33,7 +40,8 @@ from services.viewer import Viewer
 ModelT = TypeVar("ModelT", bound=Model)
 MARKER = -(2**40)
 """Marker keys are MARKER, MARKER - 1, ...: no id or parent id is negative."""
-KEPT = 2048
+KEPT = 4096
+MAX_KEPT_KEYS = 128
 CONSTANTS = (str, int, float, bool, type(None), Enum)
 
 
@@ -54,11 +62,20 @@ def _padded(keys: Sequence[int]) -> list[int]:
 
 
 def _factory_key(query: Callable[[], QuerySet[Any]]) -> Hashable | None:
-    """What the factory's SQL depends on: its code and what it captured; None when that is not plain."""
-    captured = tuple(cell.cell_contents for cell in query.__closure__ or ())
-    if not all(isinstance(value, (Viewer, *CONSTANTS)) for value in captured):
+    """What the factory's SQL depends on: its code and what it captured (of a viewer: account, person and
+    role); None when that is not plain."""
+    if not isinstance(query, FunctionType) or query.__defaults__ or query.__kwdefaults__:
         return None
-    return (query.__code__, captured)
+    captured: list[Hashable] = []
+    for cell in query.__closure__ or ():
+        value = cell.cell_contents
+        if isinstance(value, Viewer):
+            captured.append((Viewer, value.account_id, value.technician_id, value.requester_id, value.role))
+        elif isinstance(value, CONSTANTS):
+            captured.append(value)
+        else:
+            return None
+    return (query.__code__, tuple(captured))
 
 
 def _plain(queryset: QuerySet[Any]) -> bool:
@@ -106,7 +123,7 @@ async def rows_where_in(
 ) -> list[ModelT]:
     """``query().filter(<field>__in=keys).order_by(*order)``, from a kept statement when there is one."""
     factory = _factory_key(query)
-    if not keys or factory is None:
+    if not keys or factory is None or len(keys) > MAX_KEPT_KEYS:
         return list(await _filtered(query, field, keys, order))
     padded = _padded(keys)
     dialect = connections.get("default").capabilities.dialect

@@ -3,6 +3,7 @@ transactions, and never kept for what they cannot stand for."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from tortoise import connections
@@ -11,6 +12,7 @@ from tortoise.transactions import in_transaction
 from app.database import Database
 from models.clock import utcnow
 from models.conversation import Comment
+from models.enums import Channel
 from models.people import Requester
 from models.tickets import Ticket
 from resolvers import statements
@@ -123,3 +125,46 @@ async def test_queries_that_capture_more_than_the_viewer_or_compare_with_a_time_
     assert len(await rows_where_in(annotated, "id", [world.requester.id])) == 1
     assert _kept_for(annotated.__code__) == [None]
     assert await Requester.filter(id=world.requester.id).exists()
+
+
+async def test_bound_methods_and_default_arguments_are_never_kept_so_no_viewer_gets_anothers_statement(
+    db: Database,
+) -> None:
+    world = await make_world()
+    everyone = [world.requester.id, world.other_requester.id]
+
+    class Reader:
+        def __init__(self, viewer: Viewer) -> None:
+            self.viewer = viewer
+
+        def requesters(self):  # type: ignore[no-untyped-def]
+            return visibility.requesters(self.viewer)
+
+    def with_default(viewer: Viewer):  # type: ignore[no-untyped-def]
+        return lambda v=viewer: visibility.requesters(v)
+
+    for make in (lambda viewer: Reader(viewer).requesters, with_default):
+        staff = await rows_where_in(make(as_viewer(world.technician)), "id", everyone)
+        assert {row.id for row in staff} == set(everyone)
+        own = await rows_where_in(make(as_viewer(world.requester)), "id", everyone)
+        assert [row.id for row in own] == [world.requester.id]
+    assert _kept_for(Reader.requesters.__code__) == []
+
+
+async def test_the_tokens_of_one_person_share_statements_and_long_key_lists_are_built(db: Database) -> None:
+    statements._kept.clear()
+    world = await make_world()
+    tickets = [await world.ticket(f"Ticket {n}") for n in range(3)]
+    web = as_viewer(world.technician)
+    api = replace(web, token_id=41, channel=Channel.API)
+
+    def tickets_for(viewer: Viewer):  # type: ignore[no-untyped-def]
+        return lambda: visibility.tickets(viewer)
+
+    for viewer in (web, api):
+        assert len(await rows_where_in(tickets_for(viewer), "id", [t.id for t in tickets])) == 3
+    assert len(_kept_for(tickets_for(web).__code__)) == 1
+
+    many = [t.id for t in tickets] + list(range(10**6, 10**6 + statements.MAX_KEPT_KEYS))
+    assert len(await rows_where_in(tickets_for(web), "id", many)) == 3
+    assert len(_kept_for(tickets_for(web).__code__)) == 1

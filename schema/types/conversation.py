@@ -185,10 +185,12 @@ async def comments(
     if asks_for(info, ("edges", "node", "attachments"), ("nodes", "attachments")):
         files = info.context.loaders.attachments_by_comment.load_many(pks)
     people: dict[int, Technician | Requester | None] = {}
-    if asks_for(info, ("edges", "node", "author"), ("nodes", "author")):
-        pairs = [(row.author_technician_id, row.author_requester_id) for row in rows]
-        people = dict(zip(pks, await authors(info, pairs), strict=True))
-    attached = dict(zip(pks, await files, strict=True)) if files is not None else {}
+    try:
+        if asks_for(info, ("edges", "node", "author"), ("nodes", "author")):
+            pairs = [(row.author_technician_id, row.author_requester_id) for row in rows]
+            people = dict(zip(pks, await authors(info, pairs), strict=True))
+    finally:  # the files are awaited even when the authors failed, so their outcome is never left unread
+        attached = dict(zip(pks, await files, strict=True)) if files is not None else {}
 
     def convert(row: conversation.Comment) -> Comment:
         comment = Comment.from_model(row)
