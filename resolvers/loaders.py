@@ -10,13 +10,13 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 from tortoise.expressions import Subquery
 from tortoise.functions import Count, Sum
 from tortoise.models import Model
-from tortoise.queryset import QuerySet
+from tortoise.queryset import QuerySet, ValuesListQuery
 
 from models.accounts import Account, Technician
 from models.activity import Activity
@@ -41,7 +41,7 @@ from models.ticket_actions import Chat, TicketItem
 from models.tickets import Ticket, TicketStatus
 from models.timekeeping import TimeEntry, Timer
 from resolvers.pagination import Ordering, Page, PageRequest, pages_by_parent
-from resolvers.statements import rows_where_in
+from resolvers.statements import rows_where_in, values_where_in
 from services import visibility
 from services.viewer import Viewer
 
@@ -437,13 +437,18 @@ class Loaders:
         return DataLoader(load_fn=load)
 
     def _tags_by_ticket(self) -> DataLoader[int, list[tuple[str, str]]]:
-        async def load(ticket_ids: list[int]) -> list[list[tuple[str, str]]]:
-            rows = await (
-                visibility.tags(self.viewer)
+        v = self.viewer
+
+        def query(ticket_ids: list[int]) -> ValuesListQuery[Any]:
+            return (
+                visibility.tags(v)
                 .filter(ticket_tags__ticket_id__in=ticket_ids)
                 .order_by("name")
                 .values_list("ticket_tags__ticket_id", "name", "ticket_tags__source")
             )
+
+        async def load(ticket_ids: list[int]) -> list[list[tuple[str, str]]]:
+            rows = await values_where_in(query, ticket_ids)
             groups: dict[int, list[tuple[str, str]]] = defaultdict(list)
             for ticket_id, name, source in rows:
                 groups[ticket_id].append((name, source))
@@ -452,9 +457,11 @@ class Loaders:
         return DataLoader(load_fn=load)
 
     def _open_ticket_count_by_technician(self) -> DataLoader[int, int]:
-        async def load(technician_ids: list[int]) -> list[int]:
-            rows = await (
-                visibility.tickets(self.viewer)
+        v = self.viewer
+
+        def query(technician_ids: list[int]) -> ValuesListQuery[Any]:
+            return (
+                visibility.tickets(v)
                 .filter(
                     assignee_id__in=technician_ids,
                     status__category__in=[StatusCategory.OPEN, StatusCategory.PENDING],
@@ -463,7 +470,9 @@ class Loaders:
                 .annotate(count=Count("id"))
                 .values_list("assignee_id", "count")
             )
-            counts = dict(rows)
+
+        async def load(technician_ids: list[int]) -> list[int]:
+            counts = dict(await values_where_in(query, technician_ids))
             return [counts.get(technician_id, 0) for technician_id in technician_ids]
 
         return DataLoader(load_fn=load)
@@ -471,9 +480,11 @@ class Loaders:
     def _satisfaction_by_requester(self) -> DataLoader[int, tuple[int, float | None]]:
         """(number of surveys, average of all their ratings rounded to 2 places) per requester."""
 
-        async def load(requester_ids: list[int]) -> list[tuple[int, float | None]]:
-            rows = await (
-                visibility.surveys(self.viewer)
+        v = self.viewer
+
+        def query(requester_ids: list[int]) -> ValuesListQuery[Any]:
+            return (
+                visibility.surveys(v)
                 .filter(requester_id__in=requester_ids)
                 .group_by("requester_id")
                 .annotate(
@@ -484,6 +495,9 @@ class Loaders:
                 )
                 .values_list("requester_id", "count", "quality", "knowledge", "helpfulness")
             )
+
+        async def load(requester_ids: list[int]) -> list[tuple[int, float | None]]:
+            rows = await values_where_in(query, requester_ids)
             found = {row[0]: (int(row[1]), round(sum(row[2:]) / (3 * row[1]), 2)) for row in rows}
             return [found.get(requester_id, (0, None)) for requester_id in requester_ids]
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from tortoise import connections
+from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from app.database import Database
@@ -16,7 +17,7 @@ from models.enums import Channel
 from models.people import Requester
 from models.tickets import Ticket
 from resolvers import statements
-from resolvers.statements import rows_where_in
+from resolvers.statements import rows_where_in, values_where_in
 from services import visibility
 from services.viewer import Viewer
 from tests.factories import add_comment, as_viewer, make_world
@@ -25,7 +26,7 @@ from tests.factories import add_comment, as_viewer, make_world
 def _kept_for(code: object) -> list[statements.Statement | None]:
     """What is kept for the factory with this code, on the database of this test."""
     dialect = connections.get("default").capabilities.dialect
-    return [kept for key, kept in statements._kept.items() if key[0][0] is code and key[-1] == dialect]
+    return [kept for key, kept in statements._kept.items() if key[0][0][0] is code and key[-1] == dialect]
 
 
 async def test_kept_statements_read_the_rows_the_built_query_reads_for_any_number_of_keys(
@@ -168,3 +169,27 @@ async def test_the_tokens_of_one_person_share_statements_and_long_key_lists_are_
     many = [t.id for t in tickets] + list(range(10**6, 10**6 + statements.MAX_KEPT_KEYS))
     assert len(await rows_where_in(tickets_for(web), "id", many)) == 3
     assert len(_kept_for(tickets_for(web).__code__)) == 1
+
+
+async def test_kept_values_statements_read_what_the_built_values_query_reads(db: Database) -> None:
+    world = await make_world()
+    for n in range(3):
+        await world.ticket(f"Ticket {n}", assignee_id=world.technician.id if n else world.admin.id)
+    viewer = as_viewer(world.technician)
+
+    def open_count(technician_ids: list[int]):  # type: ignore[no-untyped-def]
+        return (
+            visibility.tickets(viewer)
+            .filter(assignee_id__in=technician_ids)
+            .group_by("assignee_id")
+            .annotate(count=Count("id"))
+            .values_list("assignee_id", "count")
+        )
+
+    for keys in ([world.technician.id], [world.technician.id, world.admin.id, 10**6]):
+        for _ in range(2):  # built, then kept
+            kept = await values_where_in(open_count, keys)
+            assert sorted(kept) == sorted(await open_count(keys))
+    assert dict(kept) == {world.technician.id: 2, world.admin.id: 1}
+    assert len(_kept_for(open_count.__code__)) == 2
+    assert all(kept is not None and kept.columns for kept in _kept_for(open_count.__code__))
