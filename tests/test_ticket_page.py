@@ -238,6 +238,12 @@ PEOPLE_AND_FILES = {
       fragment Item on Comment { text author { ...Who } attachments { filename } }
       fragment Page on Ticket { conversation { edges { node { ...Item } } }
         activity { edges { node { ... on Activity { kind actor { ...Who } } } } } }""",
+    "repeated": """query($id: ID!) { ticket(id: $id) {
+      conversation { edges { node { text } } }
+      conversation { edges { node { author { ... on Technician { name } ... on Requester { name } }
+        attachments { filename } } } }
+      activity { edges { node { kind } } }
+      activity { edges { node { actor { ... on Technician { name } ... on Requester { name } } } } } } }""",
 }
 
 
@@ -257,6 +263,7 @@ async def test_authors_attachments_and_actors_asked_through_fragments_or_nodes_a
             )
         counts[name] = len(statements)
     assert answers["fragments"] == answers["direct"]
+    assert answers["repeated"] == answers["direct"]
     edges = answers["direct"]["ticket"]["conversation"]["edges"]
     assert [edge["node"]["author"]["name"] for edge in edges[:3]] == [
         "Tom Tech",
@@ -272,6 +279,7 @@ async def test_authors_attachments_and_actors_asked_through_fragments_or_nodes_a
     # arrive in different turns of the event loop), requesters, attachments; never one per comment
     assert counts["direct"] in {7, 8}
     assert counts["fragments"] in {7, 8}
+    assert counts["repeated"] in {7, 8}
 
     nodes = await api.data(
         """query($id: ID!) { ticket(id: $id) { conversation { nodes { author { ... on Requester { name } } } }

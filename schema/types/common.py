@@ -83,8 +83,8 @@ def asks_for(info: Info, *paths: tuple[str, ...]) -> bool:
                 return True
         return False
 
-    selected = info.selected_fields
-    return any(found(selected[0].selections, path) for path in paths)
+    # One entry per occurrence of the field in the query (GraphQL merges repeated fields): look in all.
+    return any(found(field.selections, path) for field in info.selected_fields for path in paths)
 
 
 def converted(rows: Sequence[ModelT], convert: Callable[[ModelT], NodeT]) -> list[NodeT]:
