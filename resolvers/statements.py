@@ -130,18 +130,28 @@ def _built(query: QuerySet[Any] | ValuesListQuery[Any], markers: Sequence[int]) 
 
 
 def _kept_statement(
-    key: Hashable, build: Callable[[list[int]], QuerySet[Any] | ValuesListQuery[Any]], size: int
-) -> Statement | None:
+    factory: Callable[..., Any],
+    shape: Hashable,
+    build: Callable[[list[int]], QuerySet[Any] | ValuesListQuery[Any]],
+    keys: Sequence[int],
+) -> tuple[Statement, list[int]] | None:
+    """The kept statement for these keys and the keys padded to its size, or None: build the query as
+    usual."""
+    factory_key = _factory_key(factory)
+    if not keys or factory_key is None or len(keys) > MAX_KEPT_KEYS:
+        return None
+    padded = _padded(keys)
     dialect = connections.get("default").capabilities.dialect
-    full_key = (key, size, dialect)
-    if full_key in _kept:
-        _kept.move_to_end(full_key)
-        return _kept[full_key]
-    markers = [MARKER - index for index in range(size)]
-    statement = _kept[full_key] = _built(build(markers), markers)
-    if len(_kept) > KEPT:
-        _kept.popitem(last=False)
-    return statement
+    key = (factory_key, shape, len(padded), dialect)
+    if key in _kept:
+        _kept.move_to_end(key)
+        statement = _kept[key]
+    else:
+        markers = [MARKER - index for index in range(len(padded))]
+        statement = _kept[key] = _built(build(markers), markers)
+        if len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return (statement, padded) if statement is not None else None
 
 
 def _database(model: type[Model]) -> BaseDBAsyncClient:
@@ -160,15 +170,12 @@ async def rows_where_in(
     query: Callable[[], QuerySet[ModelT]], field: str, keys: Sequence[int], order: Sequence[str] = ()
 ) -> list[ModelT]:
     """``query().filter(<field>__in=keys).order_by(*order)``, from a kept statement when there is one."""
-    factory = _factory_key(query)
-    if not keys or factory is None or len(keys) > MAX_KEPT_KEYS:
-        return list(await _filtered(query, field, keys, order))
-    padded = _padded(keys)
-    statement = _kept_statement(
-        (factory, field, tuple(order)), lambda markers: _filtered(query, field, markers, order), len(padded)
+    kept = _kept_statement(
+        query, (field, tuple(order)), lambda markers: _filtered(query, field, markers, order), keys
     )
-    if statement is None or statement.columns is not None:
+    if kept is None or kept[0].columns is not None:
         return list(await _filtered(query, field, keys, order))
+    statement, padded = kept
     db = _database(statement.model)
     rows: list[ModelT] = await db.executor_class(model=statement.model, db=db).execute_select(
         statement.sql, statement.bound(padded)
@@ -180,12 +187,10 @@ async def values_where_in(
     query: Callable[[list[int]], ValuesListQuery[Any]], keys: Sequence[int]
 ) -> list[tuple[Any, ...]]:
     """``query(keys)`` (a ``values_list`` query filtered by the keys), from a kept statement when there is one."""
-    factory = _factory_key(query)
-    if not keys or factory is None or len(keys) > MAX_KEPT_KEYS:
+    kept = _kept_statement(query, (), query, keys)
+    columns = kept[0].columns if kept is not None else None
+    if kept is None or columns is None:
         return list(await query(list(keys)))
-    padded = _padded(keys)
-    statement = _kept_statement((factory,), query, len(padded))
-    if statement is None or statement.columns is None:
-        return list(await query(list(keys)))
+    statement, padded = kept
     _, found = await _database(statement.model).execute_query(statement.sql, statement.bound(padded))
-    return [tuple(convert(row[alias]) for alias, convert in statement.columns) for row in found]
+    return [tuple(convert(row[alias]) for alias, convert in columns) for row in found]

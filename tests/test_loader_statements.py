@@ -26,7 +26,7 @@ from tests.factories import add_comment, as_viewer, make_world
 def _kept_for(code: object) -> list[statements.Statement | None]:
     """What is kept for the factory with this code, on the database of this test."""
     dialect = connections.get("default").capabilities.dialect
-    return [kept for key, kept in statements._kept.items() if key[0][0][0] is code and key[-1] == dialect]
+    return [kept for key, kept in statements._kept.items() if key[0][0] is code and key[-1] == dialect]
 
 
 async def test_kept_statements_read_the_rows_the_built_query_reads_for_any_number_of_keys(

@@ -34,14 +34,7 @@ async def author(
     info: Info, technician_pk: int | None, requester_pk: int | None
 ) -> Technician | Requester | None:
     """The technician or requester behind a comment or change, as far as the viewer may see them."""
-    loaders = info.context.loaders
-    if technician_pk is not None:
-        technician = await loaders.technician_shown_by_id.load(technician_pk)
-        return Technician.from_model(technician) if technician else None
-    if requester_pk is not None:
-        requester = await loaders.requester_by_id.load(requester_pk)
-        return Requester.from_model(requester) if requester else None
-    return None
+    return (await authors(info, [(technician_pk, requester_pk)]))[0]
 
 
 async def authors(
