@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from graphql import (
@@ -122,19 +123,27 @@ def count_nodes(
 class NodeBudget(SchemaExtension):
     """Refuses, at validation, a `first` above the page limit or a query that could return too many nodes.
 
-    The rule depends on the variables, so it is made per operation (a validation cache keyed on the
-    document alone must not skip it).
+    The rule depends on the variables, so it checks every operation (a validation cache keyed on the
+    document alone must not skip it). The rule class is made once per schema and reads the operation's
+    variables from ``_OPERATION``: a class made per operation would be kept, with the rest of the
+    operation's validation, by every open subscription.
     """
 
-    def __init__(self, *, max_page: int, max_nodes: int) -> None:
-        self.max_page = max_page
-        self.max_nodes = max_nodes
+    def __init__(self, *, rule: type[ValidationRule]) -> None:
+        self.rule = rule
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        rule = _rule(context.variables or {}, context.operation_name, self.max_page, self.max_nodes)
-        context.validation_rules = (*context.validation_rules, rule)
-        yield
+        context.validation_rules = (*context.validation_rules, self.rule)
+        token = _OPERATION.set((context.variables or {}, context.operation_name))
+        try:
+            yield
+        finally:
+            _OPERATION.reset(token)
+
+
+_OPERATION: ContextVar[tuple[Mapping[str, Any], str | None]] = ContextVar("node_budget_operation")
+"""The variables and operation name of the operation being validated (set by NodeBudget.on_validate)."""
 
 
 def budget_errors(
@@ -161,10 +170,11 @@ def budget_errors(
     return [GraphQLError(message, extensions={"code": "QUERY_TOO_LARGE"}) for message in errors]
 
 
-def _rule(
-    variables: Mapping[str, Any], operation_name: str | None, max_page: int, max_nodes: int
-) -> type[ValidationRule]:
+def node_budget_rule(max_page: int, max_nodes: int) -> type[ValidationRule]:
+    """The node-budget rule of a schema, for the operation NodeBudget is validating."""
+
     def errors_for(schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
+        variables, operation_name = _OPERATION.get()
         return budget_errors(schema, document, variables, operation_name, max_page, max_nodes)
 
     class NodeBudgetRule(ValidationRule):

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from functools import partial
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter
+from graphql import ASTValidationRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    ParserCache,
+    max_aliases,
+    query_depth_limiter,
+)
 
 from schema.errors import (
     AiUnavailableError,
@@ -18,7 +25,7 @@ from schema.errors import (
     ValidationError,
 )
 from schema.execution import DeskqlExecutor
-from schema.limits import MutationRateLimit, NodeBudget, ValidationCache
+from schema.limits import MutationRateLimit, NodeBudget, ValidationCache, node_budget_rule
 from schema.masking import ErrorCodes
 from schema.operations.actions import ActionMutations, ActionQueries
 from schema.operations.ai import AiMutations, AiQueries
@@ -110,6 +117,12 @@ EXTRA_TYPES = [
 
 
 def build_schema(limits: QueryLimits = QueryLimits()) -> strawberry.Schema:
+    # The rule classes are made here, once: strawberry's QueryDepthLimiter and MaxAliasesLimiter make
+    # theirs per operation (extensions are made per operation), and every open subscription kept them.
+    shape_rules: list[type[ASTValidationRule]] = [
+        query_depth_limiter.create_validator(limits.max_depth, should_ignore=None),
+        max_aliases.create_validator(limits.max_aliases),
+    ]
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -119,9 +132,8 @@ def build_schema(limits: QueryLimits = QueryLimits()) -> strawberry.Schema:
         extensions=[
             partial(ParserCache, maxsize=1000),
             partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
-            partial(QueryDepthLimiter, max_depth=limits.max_depth),
-            partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
-            partial(NodeBudget, max_page=limits.max_page_size, max_nodes=limits.max_nodes),
+            partial(AddValidationRules, shape_rules),
+            partial(NodeBudget, rule=node_budget_rule(limits.max_page_size, limits.max_nodes)),
             partial(ValidationCache, valid=OrderedDict(), maxsize=1000),
             ErrorCodes,
             MutationRateLimit,

@@ -48,6 +48,8 @@ class SharedRead:
     event: BroadcastEvent
     loaders: Loaders
     payloads: dict[str, Any] = field(default_factory=dict)
+    message: channels.Message | None = None
+    """The event decoded, once for all of them."""
 
 
 class SharedReads:

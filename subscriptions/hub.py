@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -26,35 +27,52 @@ class SubscriberTooSlow(Exception):
 
 
 class Subscriber:
+    """The events waiting for one subscription. Light when idle (no queue, one pending future): an
+    asyncio.Queue would keep four deques per open subscription."""
+
+    __slots__ = ("_events", "_waiter", "overflowed", "queue_size")
+
     def __init__(self, queue_size: int) -> None:
-        self._queue: asyncio.Queue[Event | None] = asyncio.Queue(maxsize=queue_size)
+        self.queue_size = queue_size
+        self._events: deque[Event] | None = None
+        self._waiter: asyncio.Future[None] | None = None
         self.overflowed = False
 
     def offer(self, event: Event) -> None:
         if self.overflowed:
             return
-        try:
-            self._queue.put_nowait(event)
-        except asyncio.QueueFull:
+        if self._events is None:
+            self._events = deque()
+        if len(self._events) >= self.queue_size:
             log.warning(
-                "a subscriber of %s fell %d events behind and is cut off", event.channel, self._queue.maxsize
+                "a subscriber of %s fell %d events behind and is cut off", event.channel, self.queue_size
             )
             self.overflowed = True
-            while not self._queue.empty():  # free the memory, then wake the reader
-                self._queue.get_nowait()
-            self._queue.put_nowait(None)
+            self._events = None  # free the memory, then wake the reader
+        else:
+            self._events.append(event)
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
 
     async def get(self, within: float | None = None) -> Event | None:
         """The next event; None when ``within`` seconds pass first. Raises SubscriberTooSlow once cut off."""
-        try:
-            # asyncio.timeout, not wait_for: no task per wait, which every idle subscription would keep.
-            async with asyncio.timeout(within):
-                item = await self._queue.get()
-        except TimeoutError:
-            return None
-        if item is None:
+        if not self._events and not self.overflowed:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                # asyncio.timeout, not wait_for: no task per wait, which every idle subscription would keep.
+                async with asyncio.timeout(within):
+                    await self._waiter
+            except TimeoutError:
+                return None
+            finally:
+                self._waiter = None
+        if self.overflowed:
             raise SubscriberTooSlow("Too many events waited for this subscriber; it was disconnected.")
-        return item
+        assert self._events
+        event = self._events.popleft()
+        if not self._events:
+            self._events = None
+        return event
 
 
 class Hub(Broadcast):

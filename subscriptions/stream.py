@@ -62,6 +62,9 @@ async def messages(
     viewer = info.context.viewer
     checked = time.monotonic()
     while True:
+        # What the last item read (and its execution) is not kept while waiting: an idle subscription
+        # holds no rows. This resumes only once the subscription's previous result was sent.
+        info.context.drop_loaders()
         try:
             event = await subscriber.get(within=tick_seconds)
         except SubscriberTooSlow as error:
@@ -77,4 +80,6 @@ async def messages(
             continue
         shared = realtime.shared_reads.for_event(event, viewer)
         info.context.use_loaders(shared.loaders)
-        yield channels.decode(event.message, shared=shared)
+        if shared.message is None:
+            shared.message = channels.decode(event.message, shared=shared)
+        yield shared.message

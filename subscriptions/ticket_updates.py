@@ -92,9 +92,8 @@ async def ticket_updated(
     async with realtime.hub.subscribe(channels.ticket(pk)) as subscriber:
         info.context.fresh_loaders()
         snapshot = TicketEvent(kind=TicketEventKind.SNAPSHOT, ticket=await _ticket(info, pk), changes=[])
-        info.context.drop_loaders()  # an idle subscription keeps no rows
         yield snapshot
-        del snapshot
+        snapshot.release()  # it was sent before this resumes
         async for message in messages(info, subscriber, realtime.revalidate_seconds):
             if message is None:
                 info.context.fresh_loaders()

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import re
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from broadcaster import Event
 
 from app.database import Database
+from models.tickets import Ticket as TicketRow
 from schema.ids import encode
 from subscriptions import ticket_updates
+from subscriptions.hub import Subscriber, SubscriberTooSlow
 from tests.factories import make_world
 from tests.live import Live
 from tests.test_conversation import note, reply
@@ -284,3 +289,37 @@ async def test_an_unexpected_failure_ends_a_subscription_with_the_masked_error(
     assert error["message"] == "Unexpected error. Quote the requestId when reporting it."
     assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
     assert "secret" not in repr(error)
+
+
+async def test_a_subscriber_gets_its_events_in_order_and_is_cut_off_when_too_far_behind() -> None:
+    subscriber = Subscriber(queue_size=3)
+    assert await subscriber.get(within=0.01) is None  # nothing within the time: a heartbeat tick
+    waiting = asyncio.ensure_future(subscriber.get(within=5))
+    await asyncio.sleep(0)
+    subscriber.offer(Event("ticket:1", "first"))
+    assert (await waiting).message == "first"  # a waiting reader is woken
+    for message in ("a", "b", "c"):
+        subscriber.offer(Event("ticket:1", message))
+    assert [(await subscriber.get()).message for _ in range(3)] == ["a", "b", "c"]  # type: ignore[union-attr]
+    for message in ("a", "b", "c", "d"):  # one more than it may hold
+        subscriber.offer(Event("ticket:1", message))
+    with pytest.raises(SubscriberTooSlow):
+        await subscriber.get()
+    subscriber.offer(Event("ticket:1", "late"))
+    with pytest.raises(SubscriberTooSlow):  # it stays cut off and holds nothing
+        await subscriber.get()
+
+
+async def test_an_idle_subscription_keeps_no_rows_once_its_snapshot_was_sent(live: Live) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    streams = [
+        await live.subscribe(UPDATES, {"id": encode("Ticket", ticket.id)}, world.technician_token)
+        for _ in range(3)
+    ]
+    for stream in streams:
+        assert (await stream.next())["ticketUpdated"]["kind"] == "SNAPSHOT"
+    await asyncio.sleep(0.05)  # each subscription is back to waiting for its next event
+    gc.collect()
+    kept = [row for row in gc.get_objects() if isinstance(row, TicketRow) and row.id == ticket.id]
+    assert kept == [ticket]  # only the test's own: no snapshot, no loader cache holds one

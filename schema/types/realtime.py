@@ -48,6 +48,13 @@ class TicketEvent:
     shared_results: strawberry.Private[dict[Any, Any]] = dataclasses.field(default_factory=dict)
     """Results of this event for the subscribers who share it (schema.sharing)."""
 
+    def release(self) -> None:
+        """Lets go of the entities once this event was sent: graphql-core keeps the last event of a
+        subscription until the next one arrives, and an idle subscription should hold no rows. Only for an
+        event of one subscriber (a shared event is kept once per audience, not per subscriber)."""
+        for name in ("ticket", "comment", "activity", "time_entry"):
+            setattr(self, name, None)
+
 
 @strawberry.enum(description="What a collaborator is doing on the ticket.")
 class PresenceState(StrEnum):
