@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     ExecutionResult,
     FieldNode,
@@ -120,30 +121,8 @@ def count_nodes(
     return total, walk.errors
 
 
-class NodeBudget(SchemaExtension):
-    """Refuses, at validation, a `first` above the page limit or a query that could return too many nodes.
-
-    The rule depends on the variables, so it checks every operation (a validation cache keyed on the
-    document alone must not skip it). The rule class is made once per schema and reads the operation's
-    variables from ``_OPERATION``: a class made per operation would be kept, with the rest of the
-    operation's validation, by every open subscription.
-    """
-
-    def __init__(self, *, rule: type[ValidationRule]) -> None:
-        self.rule = rule
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        context.validation_rules = (*context.validation_rules, self.rule)
-        token = _OPERATION.set((context.variables or {}, context.operation_name))
-        try:
-            yield
-        finally:
-            _OPERATION.reset(token)
-
-
 _OPERATION: ContextVar[tuple[Mapping[str, Any], str | None]] = ContextVar("node_budget_operation")
-"""The variables and operation name of the operation being validated (set by NodeBudget.on_validate)."""
+"""The variables and operation name of the operation being validated (set by Validation.on_validate)."""
 
 
 def budget_errors(
@@ -171,7 +150,9 @@ def budget_errors(
 
 
 def node_budget_rule(max_page: int, max_nodes: int) -> type[ValidationRule]:
-    """The node-budget rule of a schema, for the operation NodeBudget is validating."""
+    """The node-budget rule of a schema: refuses a `first` above the page limit or a query that could return
+    too many nodes, for the operation being validated (made once per schema, it reads the operation's
+    variables from ``_OPERATION``)."""
 
     def errors_for(schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
         variables, operation_name = _OPERATION.get()
@@ -179,7 +160,7 @@ def node_budget_rule(max_page: int, max_nodes: int) -> type[ValidationRule]:
 
     class NodeBudgetRule(ValidationRule):
         per_operation = staticmethod(errors_for)
-        """It depends on the variables: ValidationCache runs it for every operation."""
+        """It depends on the variables: Validation runs it for every operation of a known document."""
 
         def __init__(self, validation_context: ValidationContext) -> None:
             super().__init__(validation_context)
@@ -224,25 +205,44 @@ def _caller(context: Any) -> str:
     return f"address:{client.host if client else 'unknown'}"
 
 
-class ValidationCache(SchemaExtension):
-    """Validates a document once: later operations of a document that passed run only the rules that depend
-    on their variables (the node budget). Strawberry's own ValidationCache caches every rule, which would
-    skip the node budget, hence this one. Keeps ``maxsize`` documents, least recently used go first."""
+class Validation(SchemaExtension):
+    """Validation with the API's limits (``rules``: depth, aliases, the node budget), each document once.
 
-    def __init__(self, *, valid: OrderedDict[str, None], maxsize: int = 1000) -> None:
+    A document that passed is not validated again: later operations of it run only the rules that depend
+    on their variables (``per_operation``: the node budget), which strawberry's own ValidationCache would
+    skip. Keeps ``maxsize`` documents, least recently used go first. The rule classes are made once per
+    schema (schema.root): made per operation, as strawberry's limiters make theirs, they would be kept
+    with the rest of the operation's validation by every open subscription.
+    """
+
+    def __init__(
+        self,
+        *,
+        rules: tuple[type[ASTValidationRule], ...],
+        valid: OrderedDict[str, None],
+        maxsize: int = 1000,
+    ) -> None:
+        self.rules = rules
         self.valid = valid
         self.maxsize = maxsize
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        query = context.query
-        if query is not None and query in self.valid and context.graphql_document is not None:
-            self.valid.move_to_end(query)
-            schema, document = context.schema._schema, context.graphql_document
-            checks = [getattr(rule, "per_operation", None) for rule in context.validation_rules]
-            context.pre_execution_errors = [e for check in checks if check for e in check(schema, document)]
-        yield
-        if query is not None and context.pre_execution_errors == [] and query not in self.valid:
-            self.valid[query] = None
-            if len(self.valid) > self.maxsize:
-                self.valid.popitem(last=False)
+        context.validation_rules = (*context.validation_rules, *self.rules)
+        token = _OPERATION.set((context.variables or {}, context.operation_name))
+        try:
+            query = context.query
+            if query is not None and query in self.valid and context.graphql_document is not None:
+                self.valid.move_to_end(query)
+                schema, document = context.schema._schema, context.graphql_document
+                checks = [getattr(rule, "per_operation", None) for rule in self.rules]
+                context.pre_execution_errors = [
+                    e for check in checks if check for e in check(schema, document)
+                ]
+            yield
+            if query is not None and context.pre_execution_errors == [] and query not in self.valid:
+                self.valid[query] = None
+                if len(self.valid) > self.maxsize:
+                    self.valid.popitem(last=False)
+        finally:
+            _OPERATION.reset(token)

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from functools import partial
 
 import strawberry
-from graphql import ASTValidationRule
 from strawberry.extensions import (
-    AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
     max_aliases,
@@ -25,7 +23,7 @@ from schema.errors import (
     ValidationError,
 )
 from schema.execution import DeskqlExecutor
-from schema.limits import MutationRateLimit, NodeBudget, ValidationCache, node_budget_rule
+from schema.limits import MutationRateLimit, Validation, node_budget_rule
 from schema.masking import ErrorCodes
 from schema.operations.actions import ActionMutations, ActionQueries
 from schema.operations.ai import AiMutations, AiQueries
@@ -117,12 +115,12 @@ EXTRA_TYPES = [
 
 
 def build_schema(limits: QueryLimits = QueryLimits()) -> strawberry.Schema:
-    # The rule classes are made here, once: strawberry's QueryDepthLimiter and MaxAliasesLimiter make
-    # theirs per operation (extensions are made per operation), and every open subscription kept them.
-    shape_rules: list[type[ASTValidationRule]] = [
+    # The rule classes are made here, once (see schema.limits.Validation).
+    rules = (
         query_depth_limiter.create_validator(limits.max_depth, should_ignore=None),
         max_aliases.create_validator(limits.max_aliases),
-    ]
+        node_budget_rule(limits.max_page_size, limits.max_nodes),
+    )
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -132,9 +130,7 @@ def build_schema(limits: QueryLimits = QueryLimits()) -> strawberry.Schema:
         extensions=[
             partial(ParserCache, maxsize=1000),
             partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
-            partial(AddValidationRules, shape_rules),
-            partial(NodeBudget, rule=node_budget_rule(limits.max_page_size, limits.max_nodes)),
-            partial(ValidationCache, valid=OrderedDict(), maxsize=1000),
+            partial(Validation, rules=rules, valid=OrderedDict(), maxsize=1000),
             ErrorCodes,
             MutationRateLimit,
         ],
