@@ -12,9 +12,9 @@ A statement is kept only when that is provably the whole story: the factory is a
 method, partial or default arguments) that captured nothing but the viewer and plain constants, every
 marker is one parameter of its own, every other parameter is a plain constant (never a time: a query that
 compares with "now" as a datetime is built every time) and the query reads plain rows (no annotations,
-related rows or prefetching) or the columns of a ``values_list``. Otherwise the query is built as usual. Key lists are padded to a power of
-two (repeating the last key), so a loader has a handful of statements, not one per length; lists longer
-than MAX_KEPT_KEYS are not kept.
+related rows or prefetching) or the columns of a ``values_list``. Otherwise the query is built as usual.
+Key lists are padded to a power of two (repeating the last key), so a loader has a handful of statements,
+not one per length; lists longer than MAX_KEPT_KEYS are not kept.
 
 What a factory and services.visibility may depend on, for this to hold: the viewer's account, person
 (technician or requester) and role, which are the key (not its token or channel, so the tokens of one

@@ -1,4 +1,5 @@
-"""The query limits beyond depth, aliases and tokens: page sizes and the node budget.
+"""The query limits: validation with the depth, alias and node-budget rules (each document once), page
+sizes, and the rate of mutations (tokens are limited by strawberry's MaxTokensLimiter).
 
 The node budget is the number of objects a query can return at most: every `first` multiplies the
 objects of the connection it pages by the number of parents it is asked for (50 tickets x 100 comments is
