@@ -1,13 +1,14 @@
 """Merging tickets into one, and undoing a merge within MERGE_UNDO.
 
-Merging a source into a target moves the source's comments (with their files, cc and mentions), time
-entries, products and expenses, tags, followers and cc list to the target, adds the source's requester
-to the target's cc list (so they keep reading their conversation and getting its mail), closes the
-source in the account's first CLOSED status and points it at the target. Rows the target has already
-(a tag, a follower, a cc address) are dropped from the source. Everything moved, dropped or added is
-recorded on the TicketMerge, so that ``unmerge_ticket`` puts the source back exactly as it was: the same
-rows on it, its status, SLA state and activity status. The activity log of both tickets keeps the merge
-and the unmerge (MERGED_INTO, which the source's requester sees, MERGED_FROM and UNMERGED).
+Merging a source into a target moves the source's comments (with their files, cc and mentions), time entries,
+products and expenses, related alerts, calendar events (each one's ``sequence`` raised, as its title in
+calendar programs names the ticket), tags, followers and cc list to the target, adds the source's requester to
+the target's cc list (so they keep reading their conversation and getting its mail), closes the source in the
+account's first CLOSED status and points it at the target. Rows the target has already (a tag, a follower, a
+cc address) are dropped from the source. Everything moved, dropped or added is recorded on the TicketMerge, so
+that ``unmerge_ticket`` puts the source back exactly as it was: the same rows on it, its status, SLA state and
+activity status. The activity log of both tickets keeps the merge and the unmerge (MERGED_INTO, which the
+source's requester sees, MERGED_FROM and UNMERGED).
 
 Mail to a merged ticket lands in its target (services.mail_matching follows ``merged_into``).
 Refused: a ticket merged into itself, into a merged ticket (which also rules out cycles), a source
@@ -23,6 +24,8 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
+from models.alerts import Alert
+from models.calendar import CalendarEvent
 from models.clock import utcnow
 from models.conversation import CcRecipient, Comment, TicketFollower
 from models.enums import ActivityKind, StatusCategory
@@ -115,14 +118,35 @@ async def _move_all(source: Ticket, target: Ticket) -> dict[str, Any]:
         "commentCc": await _ids(CcRecipient.filter(comment_id__in=comments)),
         "timeEntries": await _ids(TimeEntry.filter(ticket_id=source.id)),
         "items": await _ids(TicketItem.filter(ticket_id=source.id)),
+        "alerts": await _ids(Alert.filter(ticket_id=source.id)),
+        "events": await _ids(CalendarEvent.filter(ticket_id=source.id)),
     }
     await Comment.filter(id__in=comments).update(ticket_id=target.id)
     await CcRecipient.filter(id__in=moved["commentCc"]).update(ticket_id=target.id)
     await TimeEntry.filter(id__in=moved["timeEntries"]).update(ticket_id=target.id)
     await TicketItem.filter(id__in=moved["items"]).update(ticket_id=target.id)
+    await Alert.filter(id__in=moved["alerts"]).update(ticket_id=target.id)
+    await _move_events(moved["events"], source, target)
     for kind in _UNIQUE_ROWS:
         moved[kind] = await _unique_rows(kind, source, target)
     return moved
+
+
+async def _move_events(ids: list[int], source: Ticket, target: Ticket) -> None:
+    """A new revision of each event: calendar programs show it under the ticket it is on now."""
+    await CalendarEvent.filter(id__in=ids, ticket_id=source.id).update(
+        ticket_id=target.id, sequence=F("sequence") + 1, updated_at=utcnow()
+    )
+
+
+def _internal_changes(work: UnitOfWork, viewer: Viewer, moved: dict[str, Any], *tickets: Ticket) -> None:
+    """Technicians' panels of alerts and events follow them (their ``ticket.updated`` is internal)."""
+    changes = tuple(name for name, key in _INTERNAL_CHANGES if moved.get(key))
+    for ticket in tickets if changes else ():
+        work.emit(Event("ticket.updated", viewer.account_id, ticket.id, changes=changes, internal=True))
+
+
+_INTERNAL_CHANGES = (("relatedAlerts", "alerts"), ("calendarEvents", "events"))
 
 
 async def _keep_requester_informed(source: Ticket, target: Ticket) -> list[int]:
@@ -178,6 +202,7 @@ async def _merge_one(
             "ticket.updated", viewer.account_id, source.id, changes=("status", "mergedInto", "conversation")
         )
     )
+    _internal_changes(work, viewer, moved, source, target)
 
 
 async def merge_tickets(viewer: Viewer, source_ids: list[int], target_id: int) -> tuple[Ticket, list[Ticket]]:
@@ -267,7 +292,9 @@ async def unmerge_ticket(viewer: Viewer, source_id: int) -> tuple[Ticket, Ticket
             raise ValidationFailed.one(
                 "sourceTicketId", "The ticket it was merged into was deleted; restore that one first."
             )
-        await _put_back(json.loads(merge.moved), source, target)
+        moved = json.loads(merge.moved)
+        await _put_back(moved, source, target)
+        _internal_changes(work, viewer, moved, source, target)
         await TicketMerge.filter(id=merge.id).update(undone_at=now)
         for ticket, other in ((source, target), (target, source)):
             await activity.record(
@@ -289,6 +316,9 @@ async def _put_back(moved: dict[str, Any], source: Ticket, target: Ticket) -> No
     await CcRecipient.filter(id__in=moved["commentCc"], ticket_id=target.id).update(ticket_id=source.id)
     await TimeEntry.filter(id__in=moved["timeEntries"], ticket_id=target.id).update(ticket_id=source.id)
     await TicketItem.filter(id__in=moved["items"], ticket_id=target.id).update(ticket_id=source.id)
+    # Merges recorded before alerts and events moved have neither.
+    await Alert.filter(id__in=moved.get("alerts", []), ticket_id=target.id).update(ticket_id=source.id)
+    await _move_events(moved.get("events", []), target, source)
     for kind in _UNIQUE_ROWS:
         await _restore_unique_rows(kind, moved[kind], source, target)
     await CcRecipient.filter(id__in=moved["ccAdded"]).delete()

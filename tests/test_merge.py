@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from models.conversation import CcRecipient, Comment, TicketFollower
-from models.enums import CommentKind
+from models.enums import AlertSeverity, CommentKind
 from models.ticket_actions import TicketMerge
 from models.tickets import Ticket
 from schema.ids import encode
-from services import ticket_update
+from services import alerts, calendar_events, ticket_update
+from services.calendar_events import EventFields
 from services.ticket_update import TicketChanges
 from tests.api import Api
 from tests.clock import frozen_at
@@ -212,3 +215,64 @@ async def test_mail_answering_a_merged_ticket_lands_in_its_target(api: Api) -> N
     assert found.id == target.id
     assert await CcRecipient.filter(ticket_id=target.id).count() == 0  # same requester: nothing added
     assert await Comment.filter(ticket_id=source.id).count() == 0
+
+
+PANELS = """query($id: ID!) { ticket(id: $id) { relatedAlerts { name }
+  calendarEvents(includeCancelled: true) { title sequence cancelledAt } } }"""
+
+
+async def panels(api: Api, token: str, ticket: Ticket) -> dict[str, Any]:
+    data: dict[str, Any] = (await api.data(PANELS, {"id": gid(ticket)}, token=token))["ticket"]
+    return data
+
+
+def revisions(panel: dict[str, Any]) -> list[tuple[str, int]]:
+    return [(event["title"], event["sequence"]) for event in panel["calendarEvents"]]
+
+
+async def test_alerts_and_calendar_events_follow_the_merge_and_come_back_on_unmerge(api: Api) -> None:
+    world = await make_world()
+    token = world.technician_token
+    technician = as_viewer(world.technician)
+    source, target = await world.ticket("Printer"), await world.ticket("Scanner")
+    for ticket, name in ((source, "Toner low"), (source, "Paper jam"), (target, "Scanner offline")):
+        alert = await alerts.create_alert(technician, name=name, severity=AlertSeverity.WARNING)
+        await alerts.link_alert(technician, alert.id, ticket.id)
+    starts = datetime(2026, 12, 2, 9, tzinfo=UTC)
+    for title in ("On-site visit", "Call"):
+        event = await calendar_events.schedule_event(
+            technician,
+            source.id,
+            EventFields(title=title, starts_at=starts, ends_at=starts + timedelta(hours=1)),
+        )
+    await calendar_events.cancel_event(technician, event.id)
+    before = await panels(api, token, source)
+    assert [e["sequence"] for e in before["calendarEvents"]] == [0, 1]
+
+    await merge(api, token, [source], target)
+    moved, kept = await panels(api, token, source), await panels(api, token, target)
+    assert moved == {"relatedAlerts": [], "calendarEvents": []}
+    assert {a["name"] for a in kept["relatedAlerts"]} == {"Toner low", "Paper jam", "Scanner offline"}
+    # A new revision of each: calendar programs now file it under the target's number.
+    assert revisions(kept) == [("On-site visit", 1), ("Call", 2)]
+    requester = await api.data(PANELS, {"id": gid(target)}, token=world.requester_token)
+    assert requester["ticket"] == {"relatedAlerts": [], "calendarEvents": []}
+
+    await unmerge(api, token, source)
+    back = await panels(api, token, source)
+    assert back["relatedAlerts"] == before["relatedAlerts"]
+    assert revisions(back) == [("On-site visit", 2), ("Call", 3)]
+    assert (await panels(api, token, target))["relatedAlerts"] == [{"name": "Scanner offline"}]
+
+
+async def test_a_merge_recorded_before_alerts_and_events_moved_still_undoes(api: Api) -> None:
+    world = await make_world()
+    token = world.technician_token
+    source, target = await world.ticket("A"), await world.ticket("B")
+    await merge(api, token, [source], target)
+    record = await TicketMerge.get(source_id=source.id)
+    moved = json.loads(record.moved)
+    del moved["alerts"], moved["events"]
+    await TicketMerge.filter(id=record.id).update(moved=json.dumps(moved))
+    assert (await unmerge(api, token, source))["__typename"] == "UnmergeTicketSuccess"
+    assert (await Ticket.get(id=source.id)).merged_into_id is None
