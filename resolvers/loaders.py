@@ -32,7 +32,7 @@ from models.conversation import (
     TicketFollower,
 )
 from models.enums import CommentKind, StatusCategory
-from models.forms import CustomField, FormTemplate, TicketFieldValue
+from models.forms import CustomField, FormTemplate, FormTemplateField, TicketFieldValue
 from models.notifications import Notification
 from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
 from models.settings import TicketSettings
@@ -41,7 +41,7 @@ from models.ticket_actions import Chat, TicketItem
 from models.tickets import Ticket, TicketStatus
 from models.timekeeping import TimeEntry, Timer
 from resolvers.pagination import Ordering, Page, PageRequest, pages_by_parent
-from resolvers.statements import rows_where_in, values_where_in
+from resolvers.statements import count_where, rows_where_in, values_where_in
 from services import visibility
 from services.viewer import Viewer
 
@@ -79,6 +79,10 @@ class ConnectionKey:
     variant: Hashable = None
 
 
+def _of(query: Callable[[Hashable], QuerySet[ModelT]], variant: Hashable) -> Callable[[], QuerySet[ModelT]]:
+    return lambda: query(variant)
+
+
 def pages(
     query: Callable[[Hashable], QuerySet[ModelT]], parent_field: str
 ) -> DataLoader[ConnectionKey, Page[ModelT]]:
@@ -89,12 +93,35 @@ def pages(
         loaded: dict[ConnectionKey, Page[ModelT]] = {}
         for (ordering, request, variant), parent_ids in batches.items():
             unique = list(dict.fromkeys(parent_ids))
-            found = await pages_by_parent(query(variant), parent_field, unique, ordering, request)
+            found = await pages_by_parent(_of(query, variant), parent_field, unique, ordering, request)
             for parent_id, found_page in found.items():
                 loaded[ConnectionKey(parent_id, ordering, request, variant)] = found_page
         return [loaded[key] for key in keys]
 
     return DataLoader(load_fn=load, cache_key_fn=lambda key: key)
+
+
+def conversation_query(viewer: Viewer, kinds: Hashable) -> QuerySet[Comment]:
+    """Comments the viewer may see, of the given kinds (None: all)."""
+    query = visibility.comments(viewer)
+    if kinds is not None:
+        assert isinstance(kinds, frozenset)
+        query = query.filter(kind__in=[CommentKind(kind) for kind in kinds])
+    return query
+
+
+def activity_query(viewer: Viewer, kinds: Hashable) -> QuerySet[Activity]:
+    """Activity rows the viewer may see, of the given kinds (None: all)."""
+    query = visibility.activity(viewer)
+    if kinds is not None:
+        assert isinstance(kinds, frozenset)
+        query = query.filter(kind__in=list(kinds))
+    return query
+
+
+def notifications_query(viewer: Viewer, unread_only: Hashable) -> QuerySet[Notification]:
+    query = visibility.notifications(viewer)
+    return query.filter(read_at__isnull=True) if unread_only else query
 
 
 class Loaders:
@@ -327,7 +354,8 @@ class Loaders:
 
     @cached_property
     def notifications(self) -> DataLoader[ConnectionKey, Page[Notification]]:
-        return pages(self._notifications_query, "recipient_id")
+        v = self.viewer
+        return pages(lambda unread_only: notifications_query(v, unread_only), "recipient_id")
 
     @cached_property
     def tags_by_ticket(self) -> DataLoader[int, list[tuple[str, str]]]:
@@ -343,11 +371,13 @@ class Loaders:
 
     @cached_property
     def conversation(self) -> DataLoader[ConnectionKey, Page[Comment]]:
-        return pages(self.conversation_query, "ticket_id")
+        v = self.viewer
+        return pages(lambda kinds: conversation_query(v, kinds), "ticket_id")
 
     @cached_property
     def activity(self) -> DataLoader[ConnectionKey, Page[Activity]]:
-        return pages(self.activity_query, "ticket_id")
+        v = self.viewer
+        return pages(lambda kinds: activity_query(v, kinds), "ticket_id")
 
     @cached_property
     def recent_tickets_by_requester(self) -> DataLoader[ConnectionKey, Page[Ticket]]:
@@ -399,31 +429,23 @@ class Loaders:
         v = self.viewer
         return pages(lambda _: visibility.time_entries(v), "ticket_id")
 
-    def conversation_query(self, kinds: Hashable) -> QuerySet[Comment]:
-        """Comments the viewer may see, of the given kinds (None: all)."""
-        query = visibility.comments(self.viewer)
-        if kinds is not None:
-            assert isinstance(kinds, frozenset)
-            query = query.filter(kind__in=[CommentKind(kind) for kind in kinds])
-        return query
+    async def conversation_count(self, ticket_id: int, kinds: Hashable) -> int:
+        v = self.viewer
+        return await count_where(lambda: conversation_query(v, kinds), "ticket_id", ticket_id)
 
-    def _notifications_query(self, unread_only: Hashable) -> QuerySet[Notification]:
-        query = visibility.notifications(self.viewer)
-        return query.filter(read_at__isnull=True) if unread_only else query
-
-    def activity_query(self, kinds: Hashable) -> QuerySet[Activity]:
-        """Activity rows the viewer may see, of the given kinds (None: all)."""
-        query = visibility.activity(self.viewer)
-        if kinds is not None:
-            assert isinstance(kinds, frozenset)
-            query = query.filter(kind__in=list(kinds))
-        return query
+    async def activity_count(self, ticket_id: int, kinds: Hashable) -> int:
+        v = self.viewer
+        return await count_where(lambda: activity_query(v, kinds), "ticket_id", ticket_id)
 
     def _fields_by_template(self) -> DataLoader[int, list[CustomField]]:
+        v = self.viewer
+
+        def query() -> QuerySet[FormTemplateField]:
+            return visibility.template_fields(v).select_related("field")
+
         async def load(template_ids: list[int]) -> list[list[CustomField]]:
             groups: dict[int, list[CustomField]] = defaultdict(list)
-            rows = visibility.template_fields(self.viewer).filter(template_id__in=template_ids)
-            for row in await rows.order_by("position", "id").select_related("field"):
+            for row in await rows_where_in(query, "template_id", template_ids, ("position", "id")):
                 groups[row.template_id].append(row.field)
             return [groups.get(template_id, []) for template_id in template_ids]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -20,6 +20,8 @@ from pypika_tortoise.terms import Parameterizer
 from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
+
+from resolvers.statements import rows_where
 
 ModelT = TypeVar("ModelT", bound=Model)
 MAX_INT = 2**31 - 1
@@ -130,17 +132,26 @@ async def page(query: QuerySet[ModelT], ordering: Ordering, request: PageRequest
 
 
 async def pages_by_parent(
-    query: QuerySet[ModelT],
+    query: Callable[[], QuerySet[ModelT]],
     parent_field: str,
     parent_ids: Sequence[int],
     ordering: Ordering,
     request: PageRequest,
 ) -> dict[int, Page[ModelT]]:
-    """The same page for each parent, in one statement."""
+    """The same page for each parent, in one statement; the first page of one parent from a kept statement
+    (resolvers.statements) when there is one."""
     if len(parent_ids) == 1:
         only = parent_ids[0]
-        return {only: await page(query.filter(**{parent_field: only}), ordering, request)}
-    branches = [_window(query.filter(**{parent_field: parent}), ordering, request) for parent in parent_ids]
+        if request.after is None:
+            rows = await rows_where(
+                query,
+                ("page", parent_field, ordering, request.first),
+                lambda keys: _window(query().filter(**{parent_field: keys[0]}), ordering, request),
+                [only],
+            )
+            return {only: _page(rows, ordering, request)}
+        return {only: await page(query().filter(**{parent_field: only}), ordering, request)}
+    branches = [_window(query().filter(**{parent_field: parent}), ordering, request) for parent in parent_ids]
     parameters = Parameterizer()
     parts: list[str] = []
     for index, branch in enumerate(branches):
@@ -149,7 +160,7 @@ async def pages_by_parent(
         context = branch.query.QUERY_CLS.SQL_CONTEXT.copy(parameterizer=parameters)
         # Each branch is SQL built by Tortoise with its values as parameters; only the alias is ours.
         parts.append(f"SELECT * FROM ({branch.query.get_sql(context)}) AS branch{index}")  # noqa: S608
-    model = query.model
+    model = branches[0].model
     connection = branches[0]._db
     _, raw_rows = await connection.execute_query(" UNION ALL ".join(parts), parameters.values)
     grouped: dict[int, list[ModelT]] = {parent: [] for parent in parent_ids}

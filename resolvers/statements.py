@@ -8,13 +8,18 @@ factory captured (the viewer), the field, the ordering, the number of keys and t
 differ from one request to the next. So the statement is built once, by Tortoise, with marker keys;
 the positions of the markers among its parameters are noted; later requests put their keys there.
 
+The same holds for the other reads of a page that differ only by a key: the first page of a connection
+(``pagination``: its parent id; pages after a cursor are built every time, the cursor holds a time) and
+its ``totalCount`` (count_where).
+
 A statement is kept only when that is provably the whole story: the factory is a plain function (no bound
-method, partial or default arguments) that captured nothing but the viewer and plain constants, every
-marker is one parameter of its own, every other parameter is a plain constant (never a time: a query that
-compares with "now" as a datetime is built every time) and the query reads plain rows (no annotations,
-related rows or prefetching) or the columns of a ``values_list``. Otherwise the query is built as usual.
-Key lists are padded to a power of two (repeating the last key), so a loader has a handful of statements,
-not one per length; lists longer than MAX_KEPT_KEYS are not kept.
+method, partial or default arguments) that captured nothing but the viewer, plain constants, sets of them
+and other such factories, every marker is one parameter of its own, every other parameter is a plain
+constant (never a time: a query that compares with "now" as a datetime is built every time) and the query
+reads rows (with ``select_related`` ones, but no annotations or prefetching), the columns of a
+``values_list`` or a count. Otherwise the query is built as usual. Key lists are padded to a power of two
+(repeating the last key), so a loader has a handful of statements, not one per length; lists longer than
+MAX_KEPT_KEYS are not kept.
 
 What a factory and services.visibility may depend on, for this to hold: the viewer's account, person
 (technician or requester) and role, which are the key (not its token or channel, so the tokens of one
@@ -34,7 +39,7 @@ from typing import Any, TypeVar
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
-from tortoise.queryset import QuerySet, ValuesListQuery
+from tortoise.queryset import CountQuery, QuerySet, ValuesListQuery
 from tortoise.router import router
 
 from services.viewer import Viewer
@@ -54,7 +59,10 @@ class Statement:
     parameters: tuple[Any, ...]
     key_positions: tuple[int, ...]
     columns: tuple[tuple[str, Callable[[Any], Any]], ...] | None
-    """For a ``values_list`` query, each column's alias and conversion; None for model rows."""
+    """For a ``values_list`` query, each column's alias and conversion; None for model rows or a count."""
+    related: tuple[Any, ...] = ()
+    """For model rows, Tortoise's reading of their ``select_related`` columns."""
+    counts: bool = False
 
     def bound(self, keys: Sequence[int]) -> list[Any]:
         parameters = list(self.parameters)
@@ -71,6 +79,10 @@ def _padded(keys: Sequence[int]) -> list[int]:
     return [*keys, *[keys[-1]] * (size - len(keys))]
 
 
+def _constant_set(value: object) -> bool:
+    return isinstance(value, frozenset) and all(isinstance(item, CONSTANTS) for item in value)
+
+
 def _factory_key(query: Callable[..., Any]) -> Hashable | None:
     """What the factory's SQL depends on: its code and what it captured (of a viewer: account, person and
     role); None when that is not plain."""
@@ -81,37 +93,38 @@ def _factory_key(query: Callable[..., Any]) -> Hashable | None:
         value = cell.cell_contents
         if isinstance(value, Viewer):
             captured.append((Viewer, value.account_id, value.technician_id, value.requester_id, value.role))
-        elif isinstance(value, CONSTANTS):
+        elif isinstance(value, CONSTANTS) or _constant_set(value):
             captured.append(value)
+        elif isinstance(value, FunctionType) and (inner := _factory_key(value)) is not None:
+            captured.append(inner)
         else:
             return None
     return (query.__code__, tuple(captured))
 
 
-def _columns(
-    query: QuerySet[Any] | ValuesListQuery[Any],
-) -> tuple[tuple[str, Callable[[Any], Any]], ...] | None:
-    """What reading the query's rows takes: None for plain model rows, the columns of a ``values_list``;
-    raises ValueError for anything else (related rows, prefetching, annotations on models, single rows)."""
+def _reading(query: Any) -> tuple[tuple[tuple[str, Callable[[Any], Any]], ...] | None, bool]:
+    """(columns, counts): the columns of a ``values_list``, True for a count, (None, False) for model rows;
+    raises ValueError for anything else (annotations on models, prefetching, single rows, offsets)."""
     if isinstance(query, ValuesListQuery) and not query._flat and not query._single:
         return tuple(
             (alias, query.resolve_to_python_value(query.model, name)) for alias, name in query.fields.items()
-        )
+        ), False
+    if isinstance(query, CountQuery) and not query._offset and query._limit is None:
+        return None, True
     if isinstance(query, QuerySet) and not (
         query._annotations
-        or query._select_related
         or query._prefetch_map
         or query._prefetch_queries
         or query._fields_for_select
         or query._single
     ):
-        return None
-    raise ValueError("not a query of plain rows")
+        return None, False
+    raise ValueError("not a query of rows, values or a count")
 
 
-def _built(query: QuerySet[Any] | ValuesListQuery[Any], markers: Sequence[int]) -> Statement | None:
+def _built(query: Any, markers: Sequence[int]) -> Statement | None:
     try:
-        columns = _columns(query)
+        columns, counts = _reading(query)
     except ValueError:
         return None
     query._choose_db_if_not_chosen()
@@ -126,13 +139,14 @@ def _built(query: QuerySet[Any] | ValuesListQuery[Any], markers: Sequence[int]) 
     others = [value for index, value in enumerate(parameters) if index not in positions]
     if not all(isinstance(value, CONSTANTS) for value in others):
         return None
-    return Statement(query.model, sql, tuple(parameters), tuple(positions), columns)
+    related = tuple(query._select_related_idx) if isinstance(query, QuerySet) else ()
+    return Statement(query.model, sql, tuple(parameters), tuple(positions), columns, related, counts)
 
 
 def _kept_statement(
     factory: Callable[..., Any],
     shape: Hashable,
-    build: Callable[[list[int]], QuerySet[Any] | ValuesListQuery[Any]],
+    build: Callable[[list[int]], Any],
     keys: Sequence[int],
 ) -> tuple[Statement, list[int]] | None:
     """The kept statement for these keys and the keys padded to its size, or None: build the query as
@@ -166,21 +180,53 @@ def _filtered(
     return queryset.order_by(*order) if order else queryset
 
 
+async def _rows(statement: Statement, keys: list[int]) -> list[Any]:
+    db = _database(statement.model)
+    executor = db.executor_class(model=statement.model, db=db, select_related_idx=list(statement.related))
+    rows: list[Any] = await executor.execute_select(statement.sql, statement.bound(keys))
+    return rows
+
+
+def _reads_rows(kept: tuple[Statement, list[int]] | None) -> bool:
+    return kept is not None and kept[0].columns is None and not kept[0].counts
+
+
 async def rows_where_in(
     query: Callable[[], QuerySet[ModelT]], field: str, keys: Sequence[int], order: Sequence[str] = ()
 ) -> list[ModelT]:
     """``query().filter(<field>__in=keys).order_by(*order)``, from a kept statement when there is one."""
-    kept = _kept_statement(
-        query, (field, tuple(order)), lambda markers: _filtered(query, field, markers, order), keys
+    return await rows_where(
+        query, ("in", field, tuple(order)), lambda chosen: _filtered(query, field, chosen, order), keys
     )
-    if kept is None or kept[0].columns is not None:
-        return list(await _filtered(query, field, keys, order))
+
+
+async def rows_where(
+    query: Callable[[], Any],
+    shape: Hashable,
+    build: Callable[[list[int]], QuerySet[ModelT]],
+    keys: Sequence[int],
+) -> list[ModelT]:
+    """The rows of ``build(keys)``, a query made from ``query()`` that ``shape`` describes whole besides the
+    keys (an IN list, or one key), from a kept statement when there is one."""
+    kept = _kept_statement(query, shape, build, keys)
+    if not _reads_rows(kept):
+        return list(await build(list(keys)))
+    assert kept is not None
+    return await _rows(*kept)
+
+
+async def count_where(query: Callable[[], QuerySet[Any]], field: str, key: int) -> int:
+    """``query().filter(<field>=key).count()``, from a kept statement when there is one."""
+
+    def build(keys: list[int]) -> CountQuery:
+        return query().filter(**{field: keys[0]}).count()
+
+    kept = _kept_statement(query, ("count", field), build, [key])
+    if kept is None or not kept[0].counts:
+        return await build([key])
     statement, padded = kept
-    db = _database(statement.model)
-    rows: list[ModelT] = await db.executor_class(model=statement.model, db=db).execute_select(
-        statement.sql, statement.bound(padded)
-    )
-    return rows
+    _, found = await _database(statement.model).execute_query(statement.sql, statement.bound(padded))
+    return int(next(iter(dict(found[0]).values()))) if found else 0
 
 
 async def values_where_in(

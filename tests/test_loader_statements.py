@@ -13,11 +13,13 @@ from tortoise.transactions import in_transaction
 from app.database import Database
 from models.clock import utcnow
 from models.conversation import Comment
-from models.enums import Channel
-from models.people import Requester
+from models.enums import Channel, CommentKind
+from models.people import Requester, Site
 from models.tickets import Ticket
 from resolvers import statements
-from resolvers.statements import rows_where_in, values_where_in
+from resolvers.loaders import conversation_query
+from resolvers.pagination import Ordering, PageRequest, pages_by_parent
+from resolvers.statements import count_where, rows_where_in, values_where_in
 from services import visibility
 from services.viewer import Viewer
 from tests.factories import add_comment, as_viewer, make_world
@@ -121,7 +123,7 @@ async def test_queries_that_capture_more_than_the_viewer_or_compare_with_a_time_
     assert _kept_for(mutable.__code__) == []
 
     def annotated():  # type: ignore[no-untyped-def]
-        return visibility.requesters(viewer).select_related("site")
+        return visibility.requesters(viewer).annotate(ticket_total=Count("tickets"))
 
     assert len(await rows_where_in(annotated, "id", [world.requester.id])) == 1
     assert _kept_for(annotated.__code__) == [None]
@@ -193,3 +195,60 @@ async def test_kept_values_statements_read_what_the_built_values_query_reads(db:
     assert dict(kept) == {world.technician.id: 2, world.admin.id: 1}
     assert len(_kept_for(open_count.__code__)) == 2
     assert all(kept is not None and kept.columns for kept in _kept_for(open_count.__code__))
+
+
+async def test_kept_statements_read_related_rows_as_select_related_does(db: Database) -> None:
+    world = await make_world()
+    viewer = as_viewer(world.technician)
+    everyone = [world.requester.id, world.other_requester.id]
+    site = await Site.create(account_id=world.account.id, name="Head office")
+    await Requester.filter(id=world.requester.id).update(site_id=site.id)
+
+    def with_site():  # type: ignore[no-untyped-def]
+        return visibility.requesters(viewer).select_related("site", "customer")
+
+    for _ in range(2):  # built, then kept
+        kept = await rows_where_in(with_site, "id", everyone, ("id",))
+        built = await with_site().filter(id__in=everyone).order_by("id")
+        assert [(r.id, r.site and r.site.name, r.customer and r.customer.name) for r in kept] == [
+            (r.id, r.site and r.site.name, r.customer and r.customer.name) for r in built
+        ]
+    assert [row.site and row.site.name for row in kept] == ["Head office", None]
+    assert [kept is not None and bool(kept.related) for kept in _kept_for(with_site.__code__)] == [True]
+
+
+async def test_first_pages_and_counts_are_kept_per_viewer_and_filter_and_never_show_a_requester_a_note(
+    db: Database,
+) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    for n in range(4):
+        await add_comment(ticket, world.requester, body=f"Reply {n}")
+        await add_comment(ticket, world.technician, CommentKind.INTERNAL_NOTE, f"Note {n}")
+    ordering = Ordering((("created_at", False), ("id", False)))
+    request = PageRequest(first=3)
+
+    async def seen(viewer: Viewer, kinds: frozenset[CommentKind] | None) -> tuple[list[str], bool, int]:
+        found = await pages_by_parent(
+            lambda: conversation_query(viewer, kinds), "ticket_id", [ticket.id], ordering, request
+        )
+        page = found[ticket.id]
+        count = await count_where(lambda: conversation_query(viewer, kinds), "ticket_id", ticket.id)
+        return [row.text for row in page.rows], page.has_next, count
+
+    technician, requester = as_viewer(world.technician), as_viewer(world.requester)
+    notes = frozenset({CommentKind.INTERNAL_NOTE})
+    for _ in range(2):  # built, then kept; each viewer and filter after the others
+        assert await seen(technician, None) == (["Reply 0", "Note 0", "Reply 1"], True, 8)
+        assert await seen(requester, None) == (["Reply 0", "Reply 1", "Reply 2"], True, 4)
+        assert await seen(technician, notes) == (["Note 0", "Note 1", "Note 2"], True, 4)
+        assert await seen(requester, notes) == ([], False, 0)
+    kept = [statement for statement in statements._kept.values() if statement is not None]
+    assert sum(statement.counts for statement in kept if statement.model is Comment) >= 4
+
+    # A page after a cursor compares with a time: built, and still right.
+    after = ordering.decode(ordering.cursor((await Comment.filter(ticket_id=ticket.id).order_by("id"))[1]))
+    later = await pages_by_parent(
+        lambda: conversation_query(requester, None), "ticket_id", [ticket.id], ordering, PageRequest(2, after)
+    )
+    assert [row.text for row in later[ticket.id].rows] == ["Reply 1", "Reply 2"]

@@ -192,8 +192,7 @@ class Ticket(Node):
         page = await info.context.loaders.conversation.load(key)
 
         async def count() -> int:
-            query = info.context.loaders.conversation_query(kinds)
-            return await query.filter(ticket_id=self.pk).count()
+            return await info.context.loaders.conversation_count(self.pk, kinds)
 
         return connection(page, await comments(info, page.rows), count)
 
@@ -220,7 +219,7 @@ class Ticket(Node):
         page = await info.context.loaders.activity.load(key)
 
         async def count() -> int:
-            return await info.context.loaders.activity_query(kinds).filter(ticket_id=self.pk).count()
+            return await info.context.loaders.activity_count(self.pk, kinds)
 
         return connection(page, await activities(info, page.rows), count)
 
