@@ -42,6 +42,7 @@ from tortoise.models import Model
 from tortoise.queryset import CountQuery, QuerySet, ValuesListQuery
 from tortoise.router import router
 
+from resolvers.rows import instances
 from services.viewer import Viewer
 
 ModelT = TypeVar("ModelT", bound=Model)
@@ -182,6 +183,9 @@ def _filtered(
 
 async def _rows(statement: Statement, keys: list[int]) -> list[Any]:
     db = _database(statement.model)
+    if not statement.related:
+        _, found = await db.execute_query(statement.sql, statement.bound(keys))
+        return instances(statement.model, found)
     executor = db.executor_class(model=statement.model, db=db, select_related_idx=list(statement.related))
     rows: list[Any] = await executor.execute_select(statement.sql, statement.bound(keys))
     return rows

@@ -252,3 +252,27 @@ async def test_first_pages_and_counts_are_kept_per_viewer_and_filter_and_never_s
         lambda: conversation_query(requester, None), "ticket_id", [ticket.id], ordering, PageRequest(2, after)
     )
     assert [row.text for row in later[ticket.id].rows] == ["Reply 1", "Reply 2"]
+
+
+async def test_kept_rows_are_the_instances_tortoise_makes(db: Database) -> None:
+    world = await make_world()
+    ticket = await world.ticket("Printer", assignee_id=world.technician.id)
+    await add_comment(ticket, world.requester, attachments=1)
+    await add_comment(ticket, world.technician, CommentKind.INTERNAL_NOTE)
+    viewer = as_viewer(world.technician)
+    reads = {
+        "tickets": (lambda: visibility.tickets(viewer), "account_id"),
+        "comments": (lambda: visibility.comments(viewer), "ticket_id"),
+        "activity": (lambda: visibility.activity(viewer), "ticket_id"),
+        "attachments": (lambda: visibility.attachments(viewer), "account_id"),
+        "requesters": (lambda: visibility.requesters(viewer), "account_id"),
+        "technicians": (lambda: visibility.technicians(viewer), "account_id"),
+    }
+    for name, (query, field) in reads.items():
+        keys = [ticket.id] if field == "ticket_id" else [world.account.id]
+        built = await query().filter(**{f"{field}__in": keys}).order_by("id")
+        for _ in range(2):  # built, then kept
+            kept = await rows_where_in(query, field, keys, ("id",))
+            assert [vars(row) for row in kept] == [vars(row) for row in built], name
+        assert built, name
+        assert [statement is not None for statement in _kept_for(query.__code__)] == [True], name
