@@ -56,19 +56,20 @@ def request_id_of(context: Any) -> str:
     return str(getattr(context, "request_id", "unknown"))
 
 
-def unavailable(error: GraphQLError) -> GraphQLError:
+def unavailable(error: GraphQLError, message: str = availability.MESSAGE) -> GraphQLError:
     extensions = {"code": UNAVAILABLE, "retryAfter": availability.RETRY_AFTER_SECONDS}
-    return _replaced(error, availability.MESSAGE, extensions)
+    return _replaced(error, message, extensions)
 
 
 def client_error(error: GraphQLError, request_id: str) -> GraphQLError:
-    """The client's version of an unexpected error: SERVICE_UNAVAILABLE when the database is out of
-    reach, else the masked error."""
-    if availability.database_unavailable(error.original_error):
+    """The client's version of an unexpected error: SERVICE_UNAVAILABLE when the database or Redis is out
+    of reach, else the masked error."""
+    message = availability.unreachable(error.original_error)
+    if message is not None:
         log.warning(
-            "database unreachable request_id=%s path=%s: %s", request_id, error.path, error.original_error
+            "service unreachable request_id=%s path=%s: %s", request_id, error.path, error.original_error
         )
-        return unavailable(error)
+        return unavailable(error, message)
     return masked(error, request_id)
 
 

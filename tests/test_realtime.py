@@ -14,10 +14,13 @@ from broadcaster import Event
 from app.database import Database
 from models.tickets import Ticket as TicketRow
 from schema.ids import encode
+from services import availability
 from subscriptions import ticket_updates
 from subscriptions.hub import Subscriber, SubscriberTooSlow
+from tests.api import Api
 from tests.factories import make_world
 from tests.live import Live
+from tests.servers import free_port
 from tests.test_conversation import note, reply
 from tests.test_update_ticket import update
 
@@ -323,3 +326,27 @@ async def test_an_idle_subscription_keeps_no_rows_once_its_snapshot_was_sent(liv
     gc.collect()
     kept = [row for row in gc.get_objects() if isinstance(row, TicketRow) and row.id == ticket.id]
     assert kept == [ticket]  # only the test's own: no snapshot, no loader cache holds one
+
+
+async def test_presence_with_redis_out_of_reach_is_a_retryable_answer_that_names_the_realtime_service(
+    db: Database,
+) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    api = Api(db, broadcast_url=f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    set_state = """mutation($input: SetPresenceStateInput!) { setPresenceState(input: $input) {
+      __typename } }"""
+    variables = {"input": {"ticketId": encode("Ticket", ticket.id), "state": "TYPING_NOTE"}}
+    response = await api.post(set_state, variables, token=world.technician_token)
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    [error] = response.json()["errors"]
+    assert error["message"] == availability.REDIS_MESSAGE
+    assert error["extensions"] == {"code": "SERVICE_UNAVAILABLE", "retryAfter": 1}
+    # The database is fine: everything else answers.
+    page = await api.data(
+        "query($id: ID!) { ticket(id: $id) { title } }",
+        {"id": encode("Ticket", ticket.id)},
+        token=world.technician_token,
+    )
+    assert page == {"ticket": {"title": ticket.title}}
