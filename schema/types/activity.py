@@ -46,7 +46,7 @@ class Activity(Node):
     @strawberry.field(description="Who did it; null for the system and automations.")
     def actor(self, info: Info) -> Author | None:
         read = partial(author, info, self.actor_technician_pk, self.actor_requester_pk)
-        return cast(Author | None, preloaded(self.read_actor, read))
+        return cast("Author | None", preloaded(self.read_actor, read))
 
 
 async def activities(

@@ -143,12 +143,12 @@ class Comment(Node):
     @strawberry.field(description="Who wrote it; null when the author was deleted.")
     def author(self, info: Info) -> Author | None:
         read = partial(author, info, self.author_technician_pk, self.author_requester_pk)
-        return cast(Author | None, preloaded(self.read_author, read))
+        return cast("Author | None", preloaded(self.read_author, read))
 
     @strawberry.field(description="Attached files, in upload order.")
     def attachments(self, info: Info) -> list[Attachment]:
         read = partial(attachments, info, self.pk)
-        return cast(list[Attachment], preloaded(self.read_attachments, read))
+        return cast("list[Attachment]", preloaded(self.read_attachments, read))
 
     @strawberry.field(description="Who a public reply was copied to.")
     async def cc(self, info: Info) -> list[CcRecipient]:
