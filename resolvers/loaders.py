@@ -41,8 +41,8 @@ from models.ticket_actions import Chat, TicketItem
 from models.tickets import Ticket, TicketStatus
 from models.timekeeping import TimeEntry, Timer
 from resolvers.pagination import Ordering, Page, PageRequest, pages_by_parent
-from resolvers.statements import count_where, rows_where_in, values_where_in
 from services import visibility
+from services.statements import count_where, rows_where_in, values_where_in
 from services.viewer import Viewer
 
 ModelT = TypeVar("ModelT", bound=Model)

@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from tortoise.queryset import QuerySet
 
 from models.accounts import Technician
 from models.auth import ApiToken
@@ -23,6 +24,7 @@ from models.enums import Channel
 from models.people import Requester
 from services import rate_limits, validation
 from services.errors import InvalidCredentials, Unauthenticated, ValidationFailed
+from services.statements import rows_where
 from services.viewer import Viewer
 
 TOKEN_PREFIX = "dq_"  # noqa: S105 - a prefix, not a secret
@@ -64,7 +66,7 @@ async def authenticate(token: str) -> Viewer:
     """The viewer a bearer token stands for; raises Unauthenticated with the reason."""
     if not token.startswith(TOKEN_PREFIX):
         raise Unauthenticated("Malformed bearer token: deskql tokens start with 'dq_'.")
-    row = await ApiToken.get_or_none(token_hash=digest(token)).select_related("technician")
+    row = await _token_where("token_hash", digest(token))
     if row is None:
         raise Unauthenticated("Unknown bearer token.")
     return await _viewer_of(row)
@@ -72,10 +74,23 @@ async def authenticate(token: str) -> Viewer:
 
 async def viewer_for_token(token_id: int) -> Viewer:
     """The viewer of a token known by its id (signed links carry it); raises Unauthenticated."""
-    row = await ApiToken.get_or_none(id=token_id).select_related("technician")
+    row = await _token_where("id", token_id)
     if row is None:
         raise Unauthenticated("Unknown token.")
     return await _viewer_of(row)
+
+
+def _tokens() -> QuerySet[ApiToken]:
+    return ApiToken.all().select_related("technician")
+
+
+async def _token_where(field: str, key: str | int) -> ApiToken | None:
+    """The token whose unique ``field`` is ``key``, with its technician; its SQL is built once
+    (services.statements), as every request reads one."""
+    rows = await rows_where(
+        _tokens, ("token", field), lambda keys: _tokens().filter(**{field: keys[0]}), [key]
+    )
+    return rows[0] if rows else None
 
 
 async def _viewer_of(row: ApiToken) -> Viewer:

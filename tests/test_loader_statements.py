@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from tortoise import connections
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
@@ -16,11 +17,11 @@ from models.conversation import Comment
 from models.enums import Channel, CommentKind
 from models.people import Requester, Site
 from models.tickets import Ticket
-from resolvers import statements
 from resolvers.loaders import conversation_query
 from resolvers.pagination import Ordering, PageRequest, pages_by_parent
-from resolvers.statements import count_where, rows_where_in, values_where_in
-from services import visibility
+from services import authentication, statements, visibility
+from services.errors import Unauthenticated
+from services.statements import count_where, rows_where_in, values_where_in
 from services.viewer import Viewer
 from tests.factories import add_comment, as_viewer, make_world
 
@@ -276,3 +277,20 @@ async def test_kept_rows_are_the_instances_tortoise_makes(db: Database) -> None:
             assert [vars(row) for row in kept] == [vars(row) for row in built], name
         assert built, name
         assert [statement is not None for statement in _kept_for(query.__code__)] == [True], name
+
+
+async def test_tokens_are_read_with_a_kept_statement_by_hash_and_by_id(db: Database) -> None:
+    world = await make_world()
+    for _ in range(2):  # built, then kept
+        technician = await authentication.authenticate(world.technician_token)
+        requester = await authentication.authenticate(world.requester_token)
+        assert (technician.technician_id, technician.requester_id) == (world.technician.id, None)
+        assert (requester.technician_id, requester.requester_id) == (None, world.requester.id)
+        assert (
+            await authentication.viewer_for_token(technician.token_id)
+        ).technician_id == world.technician.id
+        with pytest.raises(Unauthenticated):
+            await authentication.authenticate(world.technician_token[:-4] + "abcd")
+    kept = _kept_for(authentication._tokens.__code__)
+    assert len(kept) == 2  # by hash, by id
+    assert all(statement is not None and statement.related for statement in kept)

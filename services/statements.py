@@ -42,12 +42,14 @@ from tortoise.models import Model
 from tortoise.queryset import CountQuery, QuerySet, ValuesListQuery
 from tortoise.router import router
 
-from resolvers.rows import instances
+from services.rows import instances
 from services.viewer import Viewer
 
 ModelT = TypeVar("ModelT", bound=Model)
 MARKER = -(2**40)
-"""Marker keys are MARKER, MARKER - 1, ...: no id or parent id is negative."""
+"""Marker keys are MARKER, MARKER - 1, ...: no id or parent id is negative. Text keys (a token's hash)
+get TEXT_MARKER with the same numbers: no stored text starts with a NUL."""
+TEXT_MARKER = "\x00kept "
 KEPT = 4096
 MAX_KEPT_KEYS = 128
 CONSTANTS = (str, int, float, bool, type(None), Enum)
@@ -65,7 +67,7 @@ class Statement:
     """For model rows, Tortoise's reading of their ``select_related`` columns."""
     counts: bool = False
 
-    def bound(self, keys: Sequence[int]) -> list[Any]:
+    def bound(self, keys: Sequence[Any]) -> list[Any]:
         parameters = list(self.parameters)
         for position, value in zip(self.key_positions, keys, strict=True):
             parameters[position] = value
@@ -75,7 +77,11 @@ class Statement:
 _kept: OrderedDict[Hashable, Statement | None] = OrderedDict()
 
 
-def _padded(keys: Sequence[int]) -> list[int]:
+def _marker(key: Any, number: int) -> Any:
+    return f"{TEXT_MARKER}{number}" if isinstance(key, str) else number
+
+
+def _padded(keys: Sequence[Any]) -> list[Any]:
     size = 1 << (len(keys) - 1).bit_length()
     return [*keys, *[keys[-1]] * (size - len(keys))]
 
@@ -147,9 +153,9 @@ def _built(query: Any, markers: Sequence[int]) -> Statement | None:
 def _kept_statement(
     factory: Callable[..., Any],
     shape: Hashable,
-    build: Callable[[list[int]], Any],
-    keys: Sequence[int],
-) -> tuple[Statement, list[int]] | None:
+    build: Callable[[list[Any]], Any],
+    keys: Sequence[Any],
+) -> tuple[Statement, list[Any]] | None:
     """The kept statement for these keys and the keys padded to its size, or None: build the query as
     usual."""
     factory_key = _factory_key(factory)
@@ -162,7 +168,7 @@ def _kept_statement(
         _kept.move_to_end(key)
         statement = _kept[key]
     else:
-        markers = [MARKER - index for index in range(len(padded))]
+        markers = [_marker(padded[0], MARKER - index) for index in range(len(padded))]
         statement = _kept[key] = _built(build(markers), markers)
         if len(_kept) > KEPT:
             _kept.popitem(last=False)
@@ -181,7 +187,7 @@ def _filtered(
     return queryset.order_by(*order) if order else queryset
 
 
-async def _rows(statement: Statement, keys: list[int]) -> list[Any]:
+async def _rows(statement: Statement, keys: list[Any]) -> list[Any]:
     db = _database(statement.model)
     if not statement.related:
         _, found = await db.execute_query(statement.sql, statement.bound(keys))
@@ -207,11 +213,11 @@ async def rows_where_in(
 async def rows_where(
     query: Callable[[], Any],
     shape: Hashable,
-    build: Callable[[list[int]], QuerySet[ModelT]],
-    keys: Sequence[int],
+    build: Callable[[list[Any]], QuerySet[ModelT]],
+    keys: Sequence[Any],
 ) -> list[ModelT]:
     """The rows of ``build(keys)``, a query made from ``query()`` that ``shape`` describes whole besides the
-    keys (an IN list, or one key), from a kept statement when there is one."""
+    keys (ids in an IN list, or one id or text), from a kept statement when there is one."""
     kept = _kept_statement(query, shape, build, keys)
     if not _reads_rows(kept):
         return list(await build(list(keys)))
