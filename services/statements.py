@@ -1,4 +1,4 @@
-"""Loader statements built once per process instead of once per request.
+"""Statements of the reads every request makes, built once per process instead of once per request.
 
 Building SQL is most of Tortoise's cost for the small reads of a page (resolving filters into joins and
 rendering them through pypika, about 0.2 to 1.2 ms a statement). A loader reads ``query().filter(<field>__in
@@ -8,9 +8,9 @@ factory captured (the viewer), the field, the ordering, the number of keys and t
 differ from one request to the next. So the statement is built once, by Tortoise, with marker keys;
 the positions of the markers among its parameters are noted; later requests put their keys there.
 
-The same holds for the other reads of a page that differ only by a key: the first page of a connection
-(``pagination``: its parent id; pages after a cursor are built every time, the cursor holds a time) and
-its ``totalCount`` (count_where).
+The same holds for the other reads that differ only by a key: the first page of a connection
+(``pagination``: its parent id; pages after a cursor are built every time, the cursor holds a time), its
+``totalCount`` (count_where) and the request's token (services.authentication: its hash, a text key).
 
 A statement is kept only when that is provably the whole story: the factory is a plain function (no bound
 method, partial or default arguments) that captured nothing but the viewer, plain constants, sets of them
