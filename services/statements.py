@@ -197,7 +197,7 @@ async def _rows(statement: Statement, keys: list[Any]) -> list[Any]:
     return rows
 
 
-def _reads_rows(kept: tuple[Statement, list[int]] | None) -> bool:
+def _reads_rows(kept: tuple[Statement, list[Any]] | None) -> bool:
     return kept is not None and kept[0].columns is None and not kept[0].counts
 
 
