@@ -1,5 +1,5 @@
-"""The query limits: validation with the depth, alias and node-budget rules (each document once), page
-sizes, and the rate of mutations (tokens are limited by strawberry's MaxTokensLimiter).
+"""The query limits: parsing with a token limit (each document once), validation with the depth, alias and
+node-budget rules (each document once), page sizes, and the rate of mutations.
 
 The node budget is the number of objects a query can return at most: every `first` multiplies the
 objects of the connection it pages by the number of parents it is asked for (50 tickets x 100 comments is
@@ -10,7 +10,7 @@ document with its variables, before anything is executed.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any
 
@@ -26,6 +26,7 @@ from graphql import (
     GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLSyntaxError,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
@@ -38,6 +39,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from schema.masking import VALIDATION_FAILED
 from services import rate_limits
 
 
@@ -204,6 +206,26 @@ def _caller(context: Any) -> str:
     request = getattr(context, "request", None)
     client = getattr(request, "client", None)
     return f"address:{client.host if client else 'unknown'}"
+
+
+class Parsing(SchemaExtension):
+    """Parsing with at most ``max_tokens`` tokens, each document once per process (``parse`` is a cache made
+    once per schema, schema.root); a syntax error gets the code of a validation error. All of it happens in
+    ``on_parse``: strawberry's ParserCache and MaxTokensLimiter, and an ``on_operation`` hook labelling the
+    error as it leaves, would keep a suspended generator for the whole life of every open subscription."""
+
+    def __init__(self, *, max_tokens: int, parse: Callable[..., DocumentNode]) -> None:
+        self.max_tokens = max_tokens
+        self.parse = parse
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        try:
+            context.graphql_document = self.parse(context.query, max_tokens=self.max_tokens)
+        except GraphQLSyntaxError as error:
+            error.extensions = {**(error.extensions or {}), "code": VALIDATION_FAILED}
+            raise
+        yield
 
 
 class Validation(SchemaExtension):

@@ -8,7 +8,7 @@
   as ``extensions.code = SERVICE_UNAVAILABLE`` with ``retryAfter``, and the HTTP answer is 503 with a
   ``Retry-After`` header, so that clients retry.
 - Parse and validation errors keep their message and get ``extensions.code = GRAPHQL_VALIDATION_FAILED``
-  (the ErrorCodes extension).
+  (the ErrorCodes extension; syntax errors, raised while parsing, schema.limits.Parsing).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from graphql import ExecutionResult
-from graphql.error import GraphQLError, GraphQLSyntaxError
+from graphql.error import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from services import availability
@@ -27,6 +27,7 @@ log = logging.getLogger("deskql.errors")
 MASKED_MESSAGE = "Unexpected error. Quote the requestId when reporting it."
 INTERNAL = "INTERNAL_SERVER_ERROR"
 UNAVAILABLE = "SERVICE_UNAVAILABLE"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -91,19 +92,11 @@ class ErrorCodes(SchemaExtension):
     def _label(self) -> None:
         for error in self.execution_context.pre_execution_errors or ():
             if not error.extensions or "code" not in error.extensions:
-                error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_VALIDATION_FAILED"}
+                error.extensions = {**(error.extensions or {}), "code": VALIDATION_FAILED}
 
     def on_parse(self) -> Iterator[None]:
         yield
         self._label()
-
-    def on_operation(self) -> Iterator[None]:
-        # ParserCache parses in its own on_parse: a syntax error leaves through the operation, past on_parse.
-        try:
-            yield
-        except GraphQLSyntaxError as error:
-            error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_VALIDATION_FAILED"}
-            raise
 
     def on_validate(self) -> Iterator[None]:
         yield

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 import strawberry
-from strawberry.extensions import (
-    MaxTokensLimiter,
-    ParserCache,
-    max_aliases,
-    query_depth_limiter,
-)
+from graphql import parse
+from strawberry.extensions import max_aliases, query_depth_limiter
 
 from schema.errors import (
     AiUnavailableError,
@@ -23,7 +19,7 @@ from schema.errors import (
     ValidationError,
 )
 from schema.execution import DeskqlExecutor
-from schema.limits import MutationRateLimit, Validation, node_budget_rule
+from schema.limits import MutationRateLimit, Parsing, Validation, node_budget_rule
 from schema.masking import ErrorCodes
 from schema.operations.actions import ActionMutations, ActionQueries
 from schema.operations.ai import AiMutations, AiQueries
@@ -128,8 +124,7 @@ def build_schema(limits: QueryLimits = QueryLimits()) -> strawberry.Schema:
         types=EXTRA_TYPES,
         execution_context_class=DeskqlExecutor,
         extensions=[
-            partial(ParserCache, maxsize=1000),
-            partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
+            partial(Parsing, max_tokens=limits.max_tokens, parse=lru_cache(maxsize=1000)(parse)),
             partial(Validation, rules=rules, valid=OrderedDict(), maxsize=1000),
             ErrorCodes,
             MutationRateLimit,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import inspect
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -326,6 +327,15 @@ async def test_an_idle_subscription_keeps_no_rows_once_its_snapshot_was_sent(liv
     gc.collect()
     kept = [row for row in gc.get_objects() if isinstance(row, TicketRow) and row.id == ticket.id]
     assert kept == [ticket]  # only the test's own: no snapshot, no loader cache holds one
+    # No schema extension's hook stays suspended for the life of the subscription (an on_operation would).
+    hooks = [
+        thing.gi_code.co_qualname
+        for thing in gc.get_objects()
+        if inspect.isgenerator(thing)
+        and thing.gi_code.co_name.startswith("on_")
+        and thing.gi_frame is not None
+    ]
+    assert hooks == []
 
 
 async def test_presence_with_redis_out_of_reach_is_a_retryable_answer_that_names_the_realtime_service(
