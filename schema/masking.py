@@ -57,7 +57,7 @@ def request_id_of(context: Any) -> str:
     return str(getattr(context, "request_id", "unknown"))
 
 
-def unavailable(error: GraphQLError, message: str = availability.MESSAGE) -> GraphQLError:
+def unavailable(error: GraphQLError, message: str) -> GraphQLError:
     extensions = {"code": UNAVAILABLE, "retryAfter": availability.RETRY_AFTER_SECONDS}
     return _replaced(error, message, extensions)
 

@@ -110,7 +110,7 @@ async def test_an_unknown_field_is_a_validation_error(api: Api) -> None:
 async def test_a_syntax_error_is_reported_with_its_position(api: Api) -> None:
     error = await _error(api, "{ viewer { ")
     assert error["message"].startswith("Syntax Error")
-    # ParserCache raised it past ErrorCodes.on_parse, without a code (found while fuzzing, tests/test_fuzz.py)
+    # Raised while parsing, before any hook could label it (found while fuzzing, tests/test_fuzz.py)
     assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
