@@ -151,7 +151,8 @@ async def pages_by_parent(
             )
             return {only: _page(rows, ordering, request)}
         return {only: await page(query().filter(**{parent_field: only}), ordering, request)}
-    branches = [_window(query().filter(**{parent_field: parent}), ordering, request) for parent in parent_ids]
+    base = query()
+    branches = [_window(base.filter(**{parent_field: parent}), ordering, request) for parent in parent_ids]
     parameters = Parameterizer()
     parts: list[str] = []
     for index, branch in enumerate(branches):

@@ -139,14 +139,15 @@ async def _move_events(ids: list[int], source: Ticket, target: Ticket) -> None:
     )
 
 
+_INTERNAL_CHANGES = (("relatedAlerts", "alerts"), ("calendarEvents", "events"))
+"""The technicians' panels a merge or unmerge changes, with the key of what moved on the TicketMerge."""
+
+
 def _internal_changes(work: UnitOfWork, viewer: Viewer, moved: dict[str, Any], *tickets: Ticket) -> None:
     """Technicians' panels of alerts and events follow them (their ``ticket.updated`` is internal)."""
     changes = tuple(name for name, key in _INTERNAL_CHANGES if moved.get(key))
     for ticket in tickets if changes else ():
         work.emit(Event("ticket.updated", viewer.account_id, ticket.id, changes=changes, internal=True))
-
-
-_INTERNAL_CHANGES = (("relatedAlerts", "alerts"), ("calendarEvents", "events"))
 
 
 async def _keep_requester_informed(source: Ticket, target: Ticket) -> list[int]:

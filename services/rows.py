@@ -36,11 +36,11 @@ def _reader(model: type[Model]) -> Reader:
     converted = tuple(
         (key, attribute, field.to_python_value) for key, attribute, field in meta.db_complex_fields
     )
+    fallback = _tortoise_reader(model)
     fields = (*meta.db_native_fields, *meta.db_default_fields, *meta.db_complex_fields)
     if any(_intercepted(model, attribute) for _, attribute, _ in fields):
-        return _tortoise_reader(model)
+        return fallback
     custom_generated_pk = meta.db_pk_column not in meta.generated_db_fields
-    fallback = _tortoise_reader(model)
     new = model.__new__
 
     def read(row: Mapping[str, Any]) -> Model:

@@ -187,11 +187,16 @@ def _filtered(
     return queryset.order_by(*order) if order else queryset
 
 
+async def _fetched(statement: Statement, keys: list[Any]) -> list[Any]:
+    """The raw rows of a kept statement with these keys."""
+    _, found = await _database(statement.model).execute_query(statement.sql, statement.bound(keys))
+    return list(found)
+
+
 async def _rows(statement: Statement, keys: list[Any]) -> list[Any]:
-    db = _database(statement.model)
     if not statement.related:
-        _, found = await db.execute_query(statement.sql, statement.bound(keys))
-        return instances(statement.model, found)
+        return instances(statement.model, await _fetched(statement, keys))
+    db = _database(statement.model)
     executor = db.executor_class(model=statement.model, db=db, select_related_idx=list(statement.related))
     rows: list[Any] = await executor.execute_select(statement.sql, statement.bound(keys))
     return rows
@@ -234,8 +239,7 @@ async def count_where(query: Callable[[], QuerySet[Any]], field: str, key: int) 
     kept = _kept_statement(query, ("count", field), build, [key])
     if kept is None or not kept[0].counts:
         return await build([key])
-    statement, padded = kept
-    _, found = await _database(statement.model).execute_query(statement.sql, statement.bound(padded))
+    found = await _fetched(*kept)
     return int(next(iter(dict(found[0]).values()))) if found else 0
 
 
@@ -247,6 +251,4 @@ async def values_where_in(
     columns = kept[0].columns if kept is not None else None
     if kept is None or columns is None:
         return list(await query(list(keys)))
-    statement, padded = kept
-    _, found = await _database(statement.model).execute_query(statement.sql, statement.bound(padded))
-    return [tuple(convert(row[alias]) for alias, convert in columns) for row in found]
+    return [tuple(convert(row[alias]) for alias, convert in columns) for row in await _fetched(*kept)]
