@@ -8,7 +8,7 @@
   as ``extensions.code = SERVICE_UNAVAILABLE`` with ``retryAfter``, and the HTTP answer is 503 with a
   ``Retry-After`` header, so that clients retry.
 - Parse and validation errors keep their message and get ``extensions.code = GRAPHQL_VALIDATION_FAILED``
-  (the ErrorCodes extension; syntax errors, raised while parsing, schema.limits.Parsing).
+  (syntax errors where they are raised, schema.limits.Parsing; the others, the ErrorCodes extension).
 """
 
 from __future__ import annotations
@@ -87,17 +87,11 @@ def mask_result(result: ExecutionResult, context: Any) -> ExecutionResult:
 
 
 class ErrorCodes(SchemaExtension):
-    """Gives parse and validation errors ``extensions.code = GRAPHQL_VALIDATION_FAILED`` (once per operation)."""
-
-    def _label(self) -> None:
-        for error in self.execution_context.pre_execution_errors or ():
-            if not error.extensions or "code" not in error.extensions:
-                error.extensions = {**(error.extensions or {}), "code": VALIDATION_FAILED}
-
-    def on_parse(self) -> Iterator[None]:
-        yield
-        self._label()
+    """Gives validation errors ``extensions.code = GRAPHQL_VALIDATION_FAILED`` (syntax errors get it where
+    they are raised, schema.limits.Parsing)."""
 
     def on_validate(self) -> Iterator[None]:
         yield
-        self._label()
+        for error in self.execution_context.pre_execution_errors or ():
+            if not error.extensions or "code" not in error.extensions:
+                error.extensions = {**(error.extensions or {}), "code": VALIDATION_FAILED}
