@@ -146,7 +146,9 @@ def _built(query: Any, markers: Sequence[int]) -> Statement | None:
     others = [value for index, value in enumerate(parameters) if index not in positions]
     if not all(isinstance(value, CONSTANTS) for value in others):
         return None
-    related = tuple(query._select_related_idx) if isinstance(query, QuerySet) else ()
+    # Tortoise's first entry is the model itself; only further entries are select_related ones.
+    joined = query._select_related_idx if isinstance(query, QuerySet) else []
+    related = tuple(joined) if len(joined) > 1 else ()
     return Statement(query.model, sql, tuple(parameters), tuple(positions), columns, related, counts)
 
 
