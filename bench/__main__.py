@@ -1,18 +1,20 @@
 """`make bench`: runs every benchmark of this folder in turn.
 
 The ticket page over HTTP first (it seeds the PostgreSQL data set of bench/seed.py, or reuses it), then
-the ticket page in process on the SQLite demo data, then the realtime fan-out.
+where its CPU goes against the floor of the stack (bench/stack_floor.py, on the same data set), the ticket
+page in process on the SQLite demo data, then the realtime fan-out.
 """
 
 from __future__ import annotations
 
 import asyncio
 
-from bench import fanout, ticket_page, ticket_page_in_process
+from bench import fanout, stack_floor, ticket_page, ticket_page_in_process
 
 
 def main() -> None:
     asyncio.run(ticket_page.main())
+    asyncio.run(stack_floor.main())
     asyncio.run(ticket_page_in_process.main())
     asyncio.run(fanout.main())
 
