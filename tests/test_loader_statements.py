@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -18,9 +19,11 @@ from tortoise.transactions import in_transaction
 from app.database import Database
 from models.clock import utcnow
 from models.conversation import Comment
-from models.enums import Channel, CommentKind
+from models.enums import Channel, CommentKind, TimeEntrySource
 from models.people import Requester, Site
+from models.sla import BusinessCalendar
 from models.tickets import Ticket
+from models.timekeeping import TimeEntry
 from resolvers.loaders import conversation_query
 from resolvers.pagination import Ordering, PageRequest, pages_by_parent
 from services import authentication, statements, visibility
@@ -281,6 +284,23 @@ async def test_kept_rows_are_the_instances_tortoise_makes(db: Database) -> None:
     ticket = await world.ticket("Printer", assignee_id=world.technician.id)
     await add_comment(ticket, world.requester, attachments=1)
     await add_comment(ticket, world.technician, CommentKind.INTERNAL_NOTE)
+    await BusinessCalendar.create(
+        account_id=world.account.id,
+        name="Office",
+        timezone="Europe/Berlin",
+        weekly_hours={"mon": [["08:00", "17:00"]]},
+        holidays=["2026-12-25"],
+    )
+    await TimeEntry.create(
+        account_id=world.account.id,
+        ticket_id=ticket.id,
+        technician_id=world.technician.id,
+        source=TimeEntrySource.MANUAL,
+        started_at=utcnow() - timedelta(hours=1),
+        ended_at=utcnow(),
+        duration_seconds=3600,
+        rate=Decimal("95.50"),
+    )
     viewer = as_viewer(world.technician)
     reads = {
         "tickets": (lambda: visibility.tickets(viewer), "account_id"),
@@ -289,6 +309,8 @@ async def test_kept_rows_are_the_instances_tortoise_makes(db: Database) -> None:
         "attachments": (lambda: visibility.attachments(viewer), "account_id"),
         "requesters": (lambda: visibility.requesters(viewer), "account_id"),
         "technicians": (lambda: visibility.technicians(viewer), "account_id"),
+        "calendars (JSON)": (lambda: visibility.calendars(viewer), "account_id"),
+        "time entries (Decimal)": (lambda: visibility.time_entries(viewer), "ticket_id"),
     }
     for name, (query, field) in reads.items():
         keys = [ticket.id] if field == "ticket_id" else [world.account.id]
