@@ -6,7 +6,8 @@ field reads its value from a dict under its response key, each abstract type nam
 built from schema.graphql, then the answer serialized by orjson: no SQL, no resolver, no HTTP, no
 authentication, and with the page's document parsed and validated once. Whatever deskql does, it pays at
 least this. The baseline (bench/baseline.py) and deskql are called through the same in-process HTTP client
-on the seeded PostgreSQL data set, so their figures include that client's cost; the floor does not.
+on the seeded PostgreSQL data set, so their figures include that client's cost, which is measured too (the
+client against an application that answers the page's bytes); the floor does not include it.
 """
 
 from __future__ import annotations
@@ -186,7 +187,7 @@ async def measure(seeded: Seeded) -> dict[str, float]:
                 await _cpu_ms(call, rounds=20)
             settle_garbage_collection()
             figures: dict[str, list[float]] = {name: [] for name in calls}
-            for _ in range(BLOCKS):  # alternating, so that the machine's moods hit all three alike
+            for _ in range(BLOCKS):  # alternating, so that the machine's moods hit all four alike
                 for name, call in calls.items():
                     figures[name].append(await _cpu_ms(call, rounds=ROUNDS // BLOCKS))
     finally:
