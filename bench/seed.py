@@ -95,6 +95,11 @@ def _with_database(url: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
 
 
+def seeded_url() -> str:
+    """Where the data set lives: ``DESKQL_BENCH_SEEDED_URL``, else DEFAULT_URL."""
+    return os.environ.get("DESKQL_BENCH_SEEDED_URL", DEFAULT_URL)
+
+
 def database_name(url: str) -> str:
     return urlsplit(url).path.lstrip("/")
 
@@ -329,7 +334,7 @@ async def seed(url: str = DEFAULT_URL, *, force: bool = False) -> Seeded:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("url", nargs="?", default=os.environ.get("DESKQL_BENCH_SEEDED_URL", DEFAULT_URL))
+    parser.add_argument("url", nargs="?", default=seeded_url())
     parser.add_argument("--force", action="store_true", help="build it again even if it is there")
     args = parser.parse_args()
     asyncio.run(seed(args.url, force=args.force))

@@ -13,7 +13,6 @@ client against an application that answers the page's bytes); the floor does not
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
 import time
 from collections.abc import Awaitable, Callable
@@ -48,7 +47,7 @@ from starlette.routing import Route
 
 from app.main import settle_garbage_collection
 from bench import baseline
-from bench.seed import DEFAULT_URL, Seeded, seed
+from bench.seed import Seeded, seed, seeded_url
 from bench.ticket_page import TICKET_PAGE
 from schema.ids import encode
 
@@ -197,7 +196,7 @@ async def measure(seeded: Seeded) -> dict[str, float]:
 
 
 async def main() -> dict[str, float]:
-    figures = await measure(await seed(os.environ.get("DESKQL_BENCH_SEEDED_URL", DEFAULT_URL)))
+    figures = await measure(await seed(seeded_url()))
     base = figures["baseline"]
     rows = [
         ("in-process HTTP client and starlette, nothing else", figures["transport"]),

@@ -36,7 +36,7 @@ import asyncpg
 
 from bench import baseline, baseline_sql, load, report
 from bench.processes import ROOT, cpu_seconds, process_tree, servers
-from bench.seed import DEFAULT_URL, Seeded, seed
+from bench.seed import Seeded, seed, seeded_url
 from schema.ids import encode
 
 RESULTS = Path(__file__).parent / "results"
@@ -269,7 +269,7 @@ def machine() -> dict[str, Any]:
 
 
 async def main() -> dict[str, Any]:
-    seeded = await seed(os.environ.get("DESKQL_BENCH_SEEDED_URL", DEFAULT_URL))
+    seeded = await seed(seeded_url())
     positions, total = await cursors(seeded.url, seeded.giant_tickets[0])
     ours, plans = await deskql_statements(seeded, positions)
     floor_counts, floor_plans = await baseline_statements(seeded, positions)
