@@ -3,8 +3,6 @@ transactions, and never kept for what they cannot stand for."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
@@ -31,23 +29,6 @@ from services.errors import Unauthenticated
 from services.statements import count_where, rows_where_in, values_where_in
 from services.viewer import Viewer
 from tests.factories import add_comment, as_viewer, make_world
-
-
-@contextmanager
-def _tortoise_reads() -> Iterator[list[type[Model]]]:
-    """The models of the instances Tortoise's own row reading makes meanwhile."""
-    made: list[type[Model]] = []
-    original = Model._init_from_db.__func__  # type: ignore[attr-defined]
-
-    def counted(cls: type[Model], **row: Any) -> Model:
-        made.append(cls)
-        return original(cls, **row)  # type: ignore[no-any-return]
-
-    Model._init_from_db = classmethod(counted)  # type: ignore[assignment,method-assign]
-    try:
-        yield made
-    finally:
-        Model._init_from_db = classmethod(original)  # type: ignore[assignment,method-assign]
 
 
 def _kept_for(code: object) -> list[statements.Statement | None]:
@@ -279,7 +260,9 @@ async def test_first_pages_and_counts_are_kept_per_viewer_and_filter_and_never_s
     assert [row.text for row in later[ticket.id].rows] == ["Reply 1", "Reply 2"]
 
 
-async def test_kept_rows_are_the_instances_tortoise_makes(db: Database) -> None:
+async def test_kept_rows_are_the_instances_tortoise_makes(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     world = await make_world()
     ticket = await world.ticket("Printer", assignee_id=world.technician.id)
     await add_comment(ticket, world.requester, attachments=1)
@@ -301,6 +284,14 @@ async def test_kept_rows_are_the_instances_tortoise_makes(db: Database) -> None:
         duration_seconds=3600,
         rate=Decimal("95.50"),
     )
+    made_by_tortoise: list[type[Model]] = []
+    original = Model._init_from_db.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[Model], **row: Any) -> Model:
+        made_by_tortoise.append(cls)
+        return original(cls, **row)
+
+    monkeypatch.setattr(Model, "_init_from_db", classmethod(counted))
     viewer = as_viewer(world.technician)
     reads = {
         "tickets": (lambda: visibility.tickets(viewer), "account_id"),
@@ -316,8 +307,8 @@ async def test_kept_rows_are_the_instances_tortoise_makes(db: Database) -> None:
         keys = [ticket.id] if field == "ticket_id" else [world.account.id]
         built = await query().filter(**{f"{field}__in": keys}).order_by("id")
         await rows_where_in(query, field, keys, ("id",))  # built, and its statement kept
-        with _tortoise_reads() as made_by_tortoise:
-            kept = await rows_where_in(query, field, keys, ("id",))
+        made_by_tortoise.clear()
+        kept = await rows_where_in(query, field, keys, ("id",))
         assert [vars(row) for row in kept] == [vars(row) for row in built], name
         assert built, name
         assert made_by_tortoise == [], name  # services.rows read them
