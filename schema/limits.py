@@ -1,5 +1,5 @@
 """The query limits: parsing with a token limit (each document once), validation with the depth, alias and
-node-budget rules (each document once), page sizes, and the rate of mutations.
+node-budget rules (each document once) and page sizes.
 
 The node budget is the number of objects a query can return at most: every `first` multiplies the
 objects of the connection it pages by the number of parents it is asked for (50 tickets x 100 comments is
@@ -10,14 +10,13 @@ document with its variables, before anything is executed.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any
 
 from graphql import (
     ASTValidationRule,
     DocumentNode,
-    ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -37,10 +36,8 @@ from graphql import (
     value_from_ast,
 )
 from strawberry.extensions import SchemaExtension
-from strawberry.types.graphql import OperationType
 
 from schema.masking import VALIDATION_FAILED
-from services import rate_limits
 
 
 class _Walk:
@@ -171,41 +168,6 @@ def node_budget_rule(max_page: int, max_nodes: int) -> type[ValidationRule]:
                 validation_context.report_error(error)
 
     return NodeBudgetRule
-
-
-class MutationRateLimit(SchemaExtension):
-    """At most ``rate_limits.Limits.mutations_per_minute`` mutations per token (per client address without
-    one). Beyond it the operation is not run: a ``RATE_LIMITED`` error with ``retryAfter``, HTTP 429 and a
-    ``Retry-After`` header."""
-
-    async def on_execute(self) -> AsyncIterator[None]:
-        context = self.execution_context
-        if context.operation_type is OperationType.MUTATION:
-            wait = await rate_limits.count_mutation(_caller(context.context))
-            if wait is not None:
-                context.result = ExecutionResult(
-                    data=None,
-                    errors=[
-                        GraphQLError(
-                            f"Too many changes from this token; retry in {wait} seconds.",
-                            extensions={"code": "RATE_LIMITED", "retryAfter": wait},
-                        )
-                    ],
-                )
-                response = getattr(context.context, "response", None)
-                if response is not None and hasattr(response, "status_code"):
-                    response.status_code = 429
-                    response.headers["Retry-After"] = str(wait)
-        yield
-
-
-def _caller(context: Any) -> str:
-    viewer = getattr(context, "viewer_or_none", None)
-    if viewer is not None and viewer.token_id is not None:
-        return f"token:{viewer.token_id}"
-    request = getattr(context, "request", None)
-    client = getattr(request, "client", None)
-    return f"address:{client.host if client else 'unknown'}"
 
 
 class Parsing(SchemaExtension):

@@ -19,7 +19,7 @@ from schema.errors import (
     ValidationError,
 )
 from schema.execution import DeskqlExecutor
-from schema.limits import MutationRateLimit, Parsing, Validation, node_budget_rule
+from schema.limits import Parsing, Validation, node_budget_rule
 from schema.masking import ErrorCodes
 from schema.operations.actions import ActionMutations, ActionQueries
 from schema.operations.ai import AiMutations, AiQueries
@@ -31,6 +31,7 @@ from schema.operations.realtime import RealtimeMutations, Subscription
 from schema.operations.settings import SettingsMutations, SettingsQueries
 from schema.operations.tickets import TicketMutations, TicketQueries
 from schema.operations.time import TimeMutations
+from schema.rate_limiting import MutationRateLimit
 from schema.types.activity import Activity
 from schema.types.ai import KbArticle
 from schema.types.context import Alert, CalendarEvent
