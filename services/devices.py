@@ -92,22 +92,30 @@ async def register_device(
     return await Device.get(id=device.id)
 
 
+async def _ticket_of(viewer: Viewer, ticket_id: int | None) -> int | None:
+    """The ticket the change is made from, checked before anything changes. Raises NotFound (ticketId)."""
+    if ticket_id is None:
+        return None
+    ticket = await visibility.tickets(viewer).get_or_none(id=ticket_id)
+    if ticket is None:
+        raise NotFound("ticketId")
+    return ticket.id
+
+
 async def _on_ticket(
     viewer: Viewer, work: UnitOfWork, ticket_id: int | None, kind: ActivityKind, shown: str
 ) -> None:
     if ticket_id is None:
         return
-    ticket = await visibility.tickets(viewer).get_or_none(id=ticket_id)
-    if ticket is None:
-        raise NotFound("ticketId")
-    await activity.record(viewer, ticket.id, kind, field="devices", new=shown)
-    work.emit(Event("ticket.updated", viewer.account_id, ticket.id, changes=("devices",), internal=True))
+    await activity.record(viewer, ticket_id, kind, field="devices", new=shown)
+    work.emit(Event("ticket.updated", viewer.account_id, ticket_id, changes=("devices",), internal=True))
 
 
 async def assign_agent(
     viewer: Viewer, requester_id: int, device_id: int, ticket_id: int | None = None
 ) -> Device:
-    """Link the device to the requester (moving it from whoever had it). Technicians only.
+    """Link the device to the requester (moving it from whoever had it). Technicians only. The ticket is
+    checked even when the device is linked to the requester already (nothing changes then).
     Raises PermissionDenied, NotFound (requesterId, deviceId, ticketId)."""
     require_technician(viewer)
     async with unit_of_work() as work:
@@ -117,6 +125,7 @@ async def assign_agent(
         device = await visibility.devices(viewer).select_for_update().get_or_none(id=device_id)
         if device is None:
             raise NotFound("deviceId")
+        ticket_id = await _ticket_of(viewer, ticket_id)
         if device.requester_id != requester.id:
             await Device.filter(id=device.id).update(requester_id=requester.id)
             await _on_ticket(
@@ -126,12 +135,14 @@ async def assign_agent(
 
 
 async def unassign_agent(viewer: Viewer, device_id: int, ticket_id: int | None = None) -> Device:
-    """Technicians only. Raises PermissionDenied, NotFound (deviceId, ticketId)."""
+    """Technicians only. The ticket is checked even when the device is unlinked already (nothing changes
+    then). Raises PermissionDenied, NotFound (deviceId, ticketId)."""
     require_technician(viewer)
     async with unit_of_work() as work:
         device = await visibility.devices(viewer).select_for_update().get_or_none(id=device_id)
         if device is None:
             raise NotFound("deviceId")
+        ticket_id = await _ticket_of(viewer, ticket_id)
         if device.requester_id is not None:
             owner = await Requester.get(id=device.requester_id)
             await Device.filter(id=device.id).update(requester_id=None)

@@ -40,6 +40,7 @@ from tests.test_context_panels import (
     SCHEDULE,
     SETTINGS,
     SUBMIT,
+    UNASSIGN,
     UPDATE_EVENT,
     _device,
     _feed,
@@ -387,6 +388,21 @@ async def test_another_accounts_devices_events_alerts_and_people_answer_like_mis
     for hidden in (device, event, alert):
         for token in (stranger, *([world.requester_token] if hidden != device else [])):
             assert (await api.data(NODE, {"id": hidden}, token))["node"] is None, hidden
+
+
+async def test_a_bad_ticket_id_is_refused_even_when_the_device_is_already_as_asked(api: Api) -> None:
+    world, other = await make_world(), await make_world("Globex IT")
+    tech, me = world.technician_token, encode("Requester", world.requester.id)
+    ticket, theirs = await world.ticket(), await other.ticket()
+    device = await _device(api, world, "pc-001")
+    for bad in (gid(theirs), renumbered(gid(ticket))):
+        unlinked = await call(api, UNASSIGN, tech, deviceId=device, ticketId=bad)
+        assert (unlinked["__typename"], unlinked.get("field")) == ("NotFoundError", "ticketId")
+    await call(api, ASSIGN, tech, requesterId=me, deviceId=device)
+    for bad in (gid(theirs), renumbered(gid(ticket))):
+        linked = await call(api, ASSIGN, tech, requesterId=me, deviceId=device, ticketId=bad)
+        assert (linked["__typename"], linked.get("field")) == ("NotFoundError", "ticketId")
+    assert await Device.filter(requester_id=world.requester.id).count() == 1
 
 
 async def test_end_users_reach_no_alert_event_or_feed_and_an_alert_opens_one_ticket(api: Api) -> None:
