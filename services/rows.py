@@ -6,6 +6,10 @@ per model from the same field lists ``_init_from_db`` walks (values the driver r
 passed through the field's type, values converted by the field) and fills the instance's ``__dict__``
 directly. A row without some column (never the case for a kept statement, which selects every field), or
 a model with a field that a descriptor on its class would intercept, takes Tortoise's own way.
+
+Which values the driver returns as they are depends on the dialect (asyncpg returns dates, SQLite text),
+and Tortoise works those lists out again whenever it is initialised for a database: so a reader is kept per
+model and dialect, and one process may read PostgreSQL and then SQLite (``make bench`` does).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from tortoise.models import Model
 ModelT = TypeVar("ModelT", bound=Model)
 Reader = Callable[[Mapping[str, Any]], Model]
 
-_readers: dict[type[Model], Reader] = {}
+_readers: dict[tuple[type[Model], str], Reader] = {}
 
 
 def _tortoise_reader(model: type[Model]) -> Reader:
@@ -65,9 +69,9 @@ def _reader(model: type[Model]) -> Reader:
     return read
 
 
-def instances(model: type[ModelT], rows: Iterable[Any]) -> list[ModelT]:
-    """The model instances of complete rows of ``model``'s table."""
-    read = _readers.get(model)
+def instances(model: type[ModelT], rows: Iterable[Any], dialect: str) -> list[ModelT]:
+    """The model instances of complete rows of ``model``'s table, read from a database of ``dialect``."""
+    read = _readers.get((model, dialect))
     if read is None:
-        read = _readers[model] = _reader(model)
+        read = _readers[model, dialect] = _reader(model)
     return [read(row) for row in rows]  # type: ignore[misc]

@@ -196,9 +196,9 @@ async def _fetched(statement: Statement, keys: list[Any]) -> list[Any]:
 
 
 async def _rows(statement: Statement, keys: list[Any]) -> list[Any]:
-    if not statement.related:
-        return instances(statement.model, await _fetched(statement, keys))
     db = _database(statement.model)
+    if not statement.related:
+        return instances(statement.model, await _fetched(statement, keys), db.capabilities.dialect)
     executor = db.executor_class(model=statement.model, db=db, select_related_idx=list(statement.related))
     rows: list[Any] = await executor.execute_select(statement.sql, statement.bound(keys))
     return rows

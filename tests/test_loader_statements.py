@@ -3,9 +3,13 @@ transactions, and never kept for what they cannot stand for."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import sys
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +32,7 @@ from services import authentication, statements, visibility
 from services.errors import Unauthenticated
 from services.statements import count_where, rows_where_in, values_where_in
 from services.viewer import Viewer
+from tests.conftest import PostgresDatabases, require
 from tests.factories import add_comment, as_viewer, make_world
 
 
@@ -313,6 +318,32 @@ async def test_kept_rows_are_the_instances_tortoise_makes(
         assert built, name
         assert made_by_tortoise == [], name  # services.rows read them
         assert [statement is not None for statement in _kept_for(query.__code__)] == [True], name
+
+
+async def test_kept_rows_are_read_for_the_database_in_use_when_one_process_reads_postgresql_then_sqlite(
+    tmp_path: Path, postgres_databases: PostgresDatabases | None, repository_root: Path
+) -> None:
+    # Which columns the driver returns as Python values (dates, times) differs by dialect: PostgreSQL's
+    # readers must not read SQLite's text dates afterwards (make bench runs both in one process).
+    require("x" if postgres_databases else "", "DESKQL_TEST_DATABASE_URL")
+    assert postgres_databases is not None
+    urls = [await postgres_databases.create(), f"sqlite://{tmp_path}/switch.sqlite3"]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.dialect_switch",
+        *urls,
+        cwd=repository_root,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    output, errors = await asyncio.wait_for(process.communicate(), timeout=300)
+    assert process.returncode == 0, errors.decode()
+    reports = [json.loads(line) for line in output.decode().splitlines()]
+    assert reports == [
+        {"url": "postgres", "differences": {}},
+        {"url": "sqlite", "differences": {}},
+    ]
 
 
 async def test_tokens_are_read_with_a_kept_statement_by_hash_and_by_id(db: Database) -> None:
