@@ -16,7 +16,10 @@ class Signer:
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
     def verify(self, signature: str, *parts: str | int) -> bool:
-        return hmac.compare_digest(signature, self.sign(*parts))
+        """Whether the signature is ours. Compared as bytes: a signature with characters other than ASCII
+        (hmac.compare_digest refuses those in a str) is simply wrong."""
+        given = signature.encode("utf-8", "surrogatepass")
+        return hmac.compare_digest(given, self.sign(*parts).encode())
 
 
 def expires_in_future(expires: int, now: datetime) -> bool:

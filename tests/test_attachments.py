@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -158,6 +159,20 @@ async def test_a_signed_link_dies_with_its_token_and_its_expiry(api: Api) -> Non
         await revoke(int(link.split("token=")[1].split("&")[0]))
         assert (await get(api, link)).status_code == 404
     assert timedelta
+
+
+async def test_a_signature_that_is_not_hex_is_the_same_404_as_a_wrong_one(api: Api) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    attachment = await uploaded(api, world.technician_token, "a.txt", b"hello")
+    await reply(api, world.technician_token, ticket, attachmentIds=[attachment["id"]])
+    path, query = attachment["downloadUrl"].split("?")
+    good = query.split("signature=")[1]
+    assert (await get(api, f"{path}?{query}")).status_code == 200
+    for signature in ("\u00e9" * len(good), "\u00e9" + good[1:], "%00" + good[1:], "", "0" * 10_000):
+        forged = query.replace(f"signature={good}", f"signature={quote(signature, safe='%')}")
+        response = await get(api, f"{path}?{forged}")
+        assert (response.status_code, response.json()) == (404, {"error": "not found"}), signature
 
 
 async def test_an_end_user_never_sees_who_was_mentioned_in_a_note(api: Api) -> None:
