@@ -6,7 +6,8 @@ For 100 and then 1,000 subscribers in the same run, it measures:
 - resident memory per idle subscription: the workers' RSS with the subscribers connected and idle, less
   their RSS before, divided by N.
 It prints both rows and the growth from 100 to 1,000, and writes bench/results/fanout.json.
-Needs PostgreSQL (DESKQL_BENCH_DATABASE_URL, default the test server) and redis-server on the PATH.
+Needs PostgreSQL and redis-server on the PATH: the database is ``<name>_fanout`` beside the seeded data set's
+(DESKQL_BENCH_SEEDED_URL, see bench/seed.py), created empty for the run and dropped afterwards.
 """
 
 from __future__ import annotations
@@ -19,18 +20,16 @@ import statistics
 import struct
 import tempfile
 import time
-import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
-import asyncpg
 import httpx
 
+from bench.seed import beside_seeded, drop, recreate
 from tests.processes import RedisServer, cluster
 from tests.servers import deskql
 
-SERVER_URL = os.environ.get("DESKQL_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
 EVENTS = 100
 SPACING_SECONDS = 0.25
 SUBSCRIPTION = (
@@ -214,12 +213,8 @@ async def measure(servers: list[Any], token: str, ticket_id: str, count: int) ->
 
 
 async def main() -> None:
-    name = f"deskql_bench_{uuid.uuid4().hex[:8]}"
-    admin_url = SERVER_URL.replace("postgres://", "postgresql://", 1)
-    connection = await asyncpg.connect(admin_url)
-    await connection.execute(f'CREATE DATABASE "{name}"')
-    await connection.close()
-    database_url = SERVER_URL.rsplit("/", 1)[0] + "/" + name
+    database_url = beside_seeded("fanout")
+    await recreate(database_url)
     with tempfile.TemporaryDirectory() as folder_name:
         folder = Path(folder_name)
         redis_server = RedisServer(folder)
@@ -257,9 +252,7 @@ async def main() -> None:
                 rows = [await measure(servers, token, ticket_id, count) for count in (100, 1000)]
         finally:
             redis_server.stop()
-    connection = await asyncpg.connect(admin_url)
-    await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await connection.close()
+    await drop(database_url)
     small, large = rows
     print(
         "fan-out over 2 workers with Redis (commit-to-receipt latency, resident memory per idle subscription)"

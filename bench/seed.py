@@ -100,6 +100,12 @@ def seeded_url() -> str:
     return os.environ.get("DESKQL_BENCH_SEEDED_URL", DEFAULT_URL)
 
 
+def beside_seeded(purpose: str) -> str:
+    """A database of a benchmark's own, on the data set's server and named after it: ``<name>_<purpose>``."""
+    url = seeded_url()
+    return _with_database(url, f"{database_name(url)}_{purpose}")
+
+
 def database_name(url: str) -> str:
     return urlsplit(url).path.lstrip("/")
 
@@ -121,12 +127,20 @@ async def read_seeded(url: str) -> Seeded | None:
     return Seeded(url=url, **json.loads(row["meta"]))
 
 
-async def _recreate(url: str) -> None:
-    name = database_name(url)
+async def recreate(url: str) -> None:
+    """Drop the database of ``url`` if it exists and create it empty."""
+    await drop(url)
     admin = await asyncpg.connect(_with_database(url, "postgres"))
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        await admin.execute(f'CREATE DATABASE "{database_name(url)}"')
+    finally:
+        await admin.close()
+
+
+async def drop(url: str) -> None:
+    admin = await asyncpg.connect(_with_database(url, "postgres"))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{database_name(url)}" WITH (FORCE)')
     finally:
         await admin.close()
 
@@ -295,7 +309,7 @@ async def seed(url: str = DEFAULT_URL, *, force: bool = False) -> Seeded:
     print(
         f"seed: building {database_name(url)} ({TICKETS:,} tickets, {COMMENTS:,} comments)", file=sys.stderr
     )
-    await _recreate(url)
+    await recreate(url)
     _migrate(url)
     database = Database(url)
     await database.open()

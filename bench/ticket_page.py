@@ -243,12 +243,13 @@ def code() -> dict[str, Any]:
 
     def git(*args: str) -> str:
         done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
-        return done.stdout.strip()
+        return done.stdout
 
+    # Each line of the porcelain output is "XY path": the status columns may be blank, so no stripping.
     changed = [
         line[3:] for line in git("status", "--porcelain").splitlines() if not line[3:].startswith("bench/")
     ]
-    return {"commit": git("rev-parse", "--short", "HEAD"), "changed_outside_bench": changed}
+    return {"commit": git("rev-parse", "--short", "HEAD").strip(), "changed_outside_bench": changed}
 
 
 def machine() -> dict[str, Any]:
