@@ -3,15 +3,19 @@
 The sanitiser is Ammonia (through nh3): scripts, styles, event handlers, forms and frames go; links keep
 http, https and mailto only and open with rel="noopener noreferrer nofollow"; images stay only when they
 point at deskql's own attachment downloads, so a body cannot load remote images (tracking pixels) or data.
+An image source is judged the way a browser or a proxy would read it (tabs and line breaks dropped,
+backslashes as slashes, percent-escapes decoded, dot segments resolved): ``/attachments/../graphql`` goes.
 A body longer than MAX_BODY characters is cut to MAX_BODY, ending with an ellipsis, and marked truncated.
 """
 
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 import nh3
 
@@ -41,11 +45,30 @@ _BLOCKS = {
     "ol",
 }
 _TRAILING_CLOSERS = re.compile(r"(</[a-z0-9]+>)*$")
+_URL_NOISE = re.compile(r"[\t\n\r]")  # browsers drop these anywhere in a URL
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))  # and these at either end
+_MAX_DECODINGS = 4
+
+
+def _attachment_source(src: str) -> str | None:
+    """The image source when it stays inside ATTACHMENT_PATH once resolved, else None."""
+    value = _URL_NOISE.sub("", src).strip(_C0_AND_SPACE)
+    if not value.startswith(ATTACHMENT_PATH):
+        return None
+    path = re.split(r"[?#]", value, maxsplit=1)[0]
+    for _ in range(_MAX_DECODINGS):
+        decoded = unquote(path).replace("\\", "/")
+        if decoded == path:
+            break
+        path = decoded
+    else:
+        return None
+    return value if posixpath.normpath(path).startswith(ATTACHMENT_PATH) else None
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     if tag == "img" and attribute == "src":
-        return value if value.startswith(ATTACHMENT_PATH) else None
+        return _attachment_source(value)
     return value
 
 

@@ -26,6 +26,7 @@ from models.sla import BusinessCalendar, SlaPolicy
 from models.tickets import Ticket, TicketStatus
 from models.timekeeping import Timer
 from schema.ids import decode, encode
+from services.html import render
 from tests.api import Api, uploaded
 from tests.clock import frozen_at
 from tests.factories import World, fill_requester_panel, make_world
@@ -449,6 +450,36 @@ async def test_download_links_cannot_be_forged_moved_to_another_file_or_crossed(
 
 
 # --- staff-only details: SLA clocks, and technicians other than assignee or author -------------------
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "/attachments/../graphql?query={viewer{name}}",
+        "/attachments/x/../../graphql",
+        "/attachments/%2e%2e/graphql",
+        "/attachments/.%2E/graphql",
+        "/attachments/%252e%252e/graphql",
+        "/attachments/..%2fgraphql",
+        "/attachments/..\\graphql",
+        "/attachments/.&#9;./graphql",
+        "/attachments/.&#10;./graphql",
+        " /attachments/../graphql",
+        "/attachments/..",
+        "/attachments/",
+        "//evil.example/attachments/x.png",
+        "/\\evil.example/attachments/x.png",
+        "https://evil.example/attachments/x.png",
+        "attachments/x.png",
+    ],
+)
+def test_an_image_source_that_leaves_the_attachment_downloads_once_resolved_is_dropped(source: str) -> None:
+    assert "<img" not in render(f'<p>hi <img src="{source}"></p>').html
+
+
+def test_an_image_of_an_attachment_download_keeps_its_source() -> None:
+    for source in ("/attachments/QXR0YWNobWVudDox/caf%C3%A9.png?token=1&amp;expires=2&amp;signature=ab",):
+        assert f'<img src="{source}">' in render(f'<img src="{source}">').html
 
 
 async def test_an_end_user_cannot_read_sla_due_times_out_of_ticket_cursors(api: Api) -> None:
