@@ -1,8 +1,11 @@
 """An account's email settings (admins): the mailbox new tickets arrive at, and the mail templates.
 
-- The mailbox address is unique across deskql (it says which account a new email belongs to) and
-  cannot be a reply address of the inbound domain. Whether strangers may open tickets by email is a
-  ticket setting (services.ticket_settings).
+- The mailbox address is unique across deskql: it says which account a new email belongs to. The first
+  account to set an address holds it until it sets another one (or is deleted); deskql cannot tell who
+  owns an address, and an address brings mail only when its owner forwards it to deskql. An address
+  another account holds, deskql's own From address and reply addresses of the inbound domain are all
+  refused with the one UNAVAILABLE message, so no account learns another's address from the error.
+  Whether strangers may open tickets by email is a ticket setting (services.ticket_settings).
 - A template has a one-line subject (at most 250 characters) and a plain-text body (at most 20,000)
   with placeholders from services.mail_render; an unknown placeholder is refused naming the field.
   Resetting a template returns it to the built-in text.
@@ -11,6 +14,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from tortoise.exceptions import IntegrityError
 
 from models.clock import utcnow
 from models.enums import MailKind
@@ -30,25 +35,35 @@ async def mailbox_of(viewer: Viewer) -> Mailbox | None:
     return await visibility.mailboxes(viewer).first()
 
 
+UNAVAILABLE = "This address cannot be used for a mailbox."
+
+
+def _reserved(address: str) -> bool:
+    """deskql's own addresses: the From address of every mail and the reply addresses."""
+    config = mail_config()
+    if config is None:
+        return False
+    reply = address.startswith("reply+") and address.endswith("@" + config.inbound_domain.lower())
+    return reply or address == config.from_address.lower()
+
+
 async def set_mailbox(viewer: Viewer, *, address: str) -> Mailbox:
-    """Raises PermissionDenied, ValidationFailed (address)."""
+    """Raises PermissionDenied, ValidationFailed (address: not an address, or UNAVAILABLE)."""
     require_admin(viewer)
     problems = Problems()
     address = validation.email(problems, "address", address)
-    config = mail_config()
-    if config and address.startswith("reply+") and address.endswith("@" + config.inbound_domain):
-        problems.add("address", "Addresses reply+...@ the inbound domain are reply addresses.")
     problems.raise_if_any()
-    async with unit_of_work():
-        if await Mailbox.filter(address=address).exclude(account_id=viewer.account_id).exists():
-            raise ValidationFailed.one("address", "Another account receives mail at this address.")
-        await Mailbox.update_or_create(
-            account_id=viewer.account_id,
-            defaults={
-                "address": address,
-                "updated_at": utcnow(),
-            },
-        )
+    if _reserved(address):
+        raise ValidationFailed.one("address", UNAVAILABLE)
+    try:
+        async with unit_of_work():
+            if await Mailbox.filter(address=address).exclude(account_id=viewer.account_id).exists():
+                raise ValidationFailed.one("address", UNAVAILABLE)
+            await Mailbox.update_or_create(
+                account_id=viewer.account_id, defaults={"address": address, "updated_at": utcnow()}
+            )
+    except IntegrityError as error:  # another account took it at the same moment: the unique key refuses
+        raise ValidationFailed.one("address", UNAVAILABLE) from error
     mailbox = await visibility.mailboxes(viewer).first()
     assert mailbox is not None
     return mailbox
