@@ -200,8 +200,17 @@ class Settings(BaseSettings):
         return DEFAULT_SECRET_KEY_FILE.read_text().strip().encode()
 
 
+def confidential(name: str) -> bool:
+    """Whether a setting's value is a secret or may hold one (a password in a URL): errors never show it."""
+    field = Settings.model_fields.get(name)
+    return name.endswith(("_url", "_key", "_secret", "_password")) or (
+        field is not None and field.annotation is SecretStr
+    )
+
+
 def load_settings() -> Settings:
-    """Read the environment; a wrong value raises SettingsError naming the variable."""
+    """Read the environment; a wrong value raises SettingsError naming the variable (and the value given,
+    unless it is confidential)."""
     try:
         return Settings()
     except ValidationError as error:
@@ -209,6 +218,7 @@ def load_settings() -> Settings:
         location = first["loc"]
         message = str(first["msg"]).removeprefix("Value error, ")
         if location:
-            variable = "DESKQL_" + str(location[0]).upper()
-            raise SettingsError(f"{variable}: {message} (got {first.get('input')!r})") from None
+            name = str(location[0])
+            given = "" if confidential(name) else f" (got {first.get('input')!r})"
+            raise SettingsError(f"DESKQL_{name.upper()}: {message}{given}") from None
         raise SettingsError(message) from None
