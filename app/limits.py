@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 
+from limits.aio.storage import MemoryStorage, Storage
+
 from app.settings import Settings
-from integrations.redis_rate_limiter import RedisRateLimiter
-from services.rate_limits import Limits, MemoryRateLimiter, RateLimiter
+from integrations.redis_rate_limiter import redis_rate_limit_storage
+from services.rate_limits import Limits
 
 
 def rate_limits_of(settings: Settings) -> Limits:
@@ -17,9 +19,9 @@ def rate_limits_of(settings: Settings) -> Limits:
     )
 
 
-def rate_limiter(settings: Settings) -> RateLimiter:
+def rate_limit_storage(settings: Settings) -> Storage:
     if settings.broadcast_url.startswith(("redis://", "rediss://")):
         # One namespace per database, so that deployments sharing a Redis never count together.
         namespace = hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
-        return RedisRateLimiter(settings.broadcast_url, namespace)
-    return MemoryRateLimiter()
+        return redis_rate_limit_storage(settings.broadcast_url, namespace)
+    return MemoryStorage()

@@ -19,7 +19,7 @@ from app.database import Database
 from app.downloads import download_endpoint
 from app.graphql import DeskqlGraphQL
 from app.guards import RequestGuards
-from app.limits import rate_limiter, rate_limits_of
+from app.limits import rate_limit_storage, rate_limits_of
 from app.persisted_queries import PersistedQueries
 from app.realtime import build_realtime
 from app.realtime import start as start_realtime
@@ -58,7 +58,7 @@ def settle_garbage_collection() -> None:
 def install_services(settings: Settings) -> None:
     """Plug the outside world into the services: file storage, mail, AI and rate limits."""
     install_storage(LocalDirectoryStorage(settings.attachments_dir))
-    install_rate_limits(rate_limiter(settings), rate_limits_of(settings))
+    install_rate_limits(rate_limit_storage(settings), rate_limits_of(settings))
     install_mail_config(mail.mail_config(settings))
     install_ai(*build_ai(settings))
 

@@ -137,13 +137,14 @@ async def login(email: str, password: str) -> str:
     if problems:
         raise ValidationFailed(problems)
     address = validation.printable(email).strip().lower()  # as validation.email keeps it (no NUL)
-    await rate_limits.check_login(address)
+    # Counted as a failure before the password is checked, in one atomic step: attempts sent at once
+    # cannot all pass a check made before any of them is counted.
+    await rate_limits.count_login(address)
     owner: Technician | Requester | None = await Technician.get_or_none(email=address, active=True)
     if owner is None:
         candidates = await Requester.filter(email=address, password_hash__not_isnull=True).limit(2)
         owner = candidates[0] if len(candidates) == 1 else None
     if not await _password_matches(owner.password_hash if owner else None, password) or owner is None:
-        await rate_limits.login_failed(address)
         raise InvalidCredentials()
     await rate_limits.login_succeeded(address)
     return await issue_token(owner, label="login", interactive=True)

@@ -1,20 +1,34 @@
 """Rate limits: mutations per token (or per address without one) and failed sign-ins per email address.
 
-Fixed windows counted by a limiter the application installs: in process (the embedded default) or in
-Redis (``DESKQL_BROADCAST_URL=redis://``), so that every worker and host counts together. A limiter that
-cannot reach its store lets requests through rather than taking the service down with it.
-Failed sign-ins are counted per address whether or not an account has it, so the limit says nothing
-about which addresses exist; a successful sign-in clears the count.
+Moving windows of the ``limits`` package, kept in a storage the application installs: in this process
+(the embedded default) or in Redis (``DESKQL_BROADCAST_URL=redis://``), so that every worker and host
+counts together. Taking from an allowance is one atomic step (a Lua script in Redis): requests arriving
+together cannot all slip under the limit, and the storage never drops live counts to make room. A
+storage that cannot be reached lets requests through (and says so in the log) rather than taking the
+service down with it.
+
+Each root field of a mutation operation is one mutation, aliases included; an operation is counted and
+refused whole. A sign-in takes one from its address's allowance *before* the password is checked and a
+successful one gives the allowance back, so any number of wrong passwords sent at once get at most
+``failed_logins`` real checks. Addresses are counted whether or not an account has them, so the limit
+says nothing about which addresses exist.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass
-from typing import Protocol
+
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
 
 from services.errors import DomainError
+
+log = logging.getLogger("deskql.rate_limits")
 
 FAILED_LOGIN_WINDOW_SECONDS = 900
 MUTATION_WINDOW_SECONDS = 60
@@ -28,51 +42,6 @@ class RateLimited(DomainError):
         self.retry_after = retry_after
 
 
-class RateLimiter(Protocol):
-    async def count(self, key: str, window_seconds: int) -> tuple[int, int]:
-        """Hits of ``key`` in the current window, and the seconds until the window ends."""
-        ...
-
-    async def hit(self, key: str, window_seconds: int) -> tuple[int, int]:
-        """Count one more hit; returns the same as ``count``, this hit included."""
-        ...
-
-    async def reset(self, key: str, window_seconds: int) -> None: ...
-
-
-class MemoryRateLimiter:
-    """Windows kept in this process (one process: the embedded default)."""
-
-    MAX_KEYS = 100_000
-
-    def __init__(self) -> None:
-        self._windows: dict[str, tuple[float, int]] = {}
-
-    def _current(self, key: str, window_seconds: int) -> tuple[float, int]:
-        now = time.monotonic()
-        started, hits = self._windows.get(key, (now, 0))
-        if now - started >= window_seconds:
-            started, hits = now, 0
-        return started, hits
-
-    def _left(self, started: float, window_seconds: int) -> int:
-        return max(1, math.ceil(started + window_seconds - time.monotonic()))
-
-    async def count(self, key: str, window_seconds: int) -> tuple[int, int]:
-        started, hits = self._current(key, window_seconds)
-        return hits, self._left(started, window_seconds)
-
-    async def hit(self, key: str, window_seconds: int) -> tuple[int, int]:
-        started, hits = self._current(key, window_seconds)
-        if len(self._windows) >= self.MAX_KEYS and key not in self._windows:
-            self._windows.clear()
-        self._windows[key] = (started, hits + 1)
-        return hits + 1, self._left(started, window_seconds)
-
-    async def reset(self, key: str, window_seconds: int) -> None:
-        self._windows.pop(key, None)
-
-
 @dataclass(frozen=True)
 class Limits:
     mutations_per_minute: int = 300
@@ -80,35 +49,72 @@ class Limits:
     """Per email address and FAILED_LOGIN_WINDOW_SECONDS."""
 
 
-_limiter: RateLimiter = MemoryRateLimiter()
-_limits = Limits()
+class _Allowances:
+    def __init__(self, storage: Storage, limits: Limits) -> None:
+        self.limiter = MovingWindowRateLimiter(storage)
+        self.limits = limits
+        self.mutations = RateLimitItemPerSecond(
+            limits.mutations_per_minute, MUTATION_WINDOW_SECONDS, namespace="mutations"
+        )
+        self.logins = RateLimitItemPerSecond(
+            limits.failed_logins, FAILED_LOGIN_WINDOW_SECONDS, namespace="login"
+        )
+
+    async def take(self, item: RateLimitItem, key: str, cost: int = 1) -> int | None:
+        """Take ``cost`` from the allowance of ``key``, all or nothing: None when granted, else the seconds
+        until the oldest hit in the window leaves it."""
+        try:
+            if await self.limiter.hit(item, key, cost=cost):
+                return None
+            stats = await self.limiter.get_window_stats(item, key)
+        except StorageError as error:
+            log.warning("rate limits unavailable, not counting: %s", error.storage_error)
+            return None
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
+    async def give_back(self, item: RateLimitItem, key: str) -> None:
+        try:
+            await self.limiter.clear(item, key)
+        except StorageError as error:
+            log.warning("rate limits unavailable, not reset: %s", error.storage_error)
 
 
-def install_rate_limits(limiter: RateLimiter, limits: Limits) -> None:
-    global _limiter, _limits
-    _limiter, _limits = limiter, limits
+_allowances = _Allowances(MemoryStorage(), Limits())
 
 
-async def count_mutation(caller: str) -> int | None:
-    """Count a mutation of ``caller`` (a token id or an address); the seconds to wait when over the limit."""
-    hits, left = await _limiter.hit(f"mutations:{caller}", MUTATION_WINDOW_SECONDS)
-    return left if hits > _limits.mutations_per_minute else None
+def install_rate_limits(storage: Storage, limits: Limits) -> None:
+    global _allowances
+    _allowances = _Allowances(storage, limits)
+
+
+async def count_mutation(caller: str, mutations: int = 1) -> None:
+    """Count ``mutations`` changes of ``caller`` (a token or an address) in one go.
+
+    Raises RateLimited (nothing counted) when they do not fit in the caller's allowance of the minute.
+    """
+    most = _allowances.limits.mutations_per_minute
+    if mutations > most:
+        raise RateLimited(
+            f"This operation makes {mutations} changes; at most {most} are allowed a minute.",
+            MUTATION_WINDOW_SECONDS,
+        )
+    wait = await _allowances.take(_allowances.mutations, caller, mutations)
+    if wait is not None:
+        raise RateLimited(f"Too many changes from this token; retry in {wait} seconds.", wait)
 
 
 def _login_key(email: str) -> str:
-    return f"login:{email.strip().lower()}"
+    return email.strip().lower()
 
 
-async def check_login(email: str) -> None:
-    """Raises RateLimited when the address had too many failed sign-ins in the window."""
-    failures, left = await _limiter.count(_login_key(email), FAILED_LOGIN_WINDOW_SECONDS)
-    if failures >= _limits.failed_logins:
-        raise RateLimited(f"Too many failed sign-ins for this address; try again in {left} seconds.", left)
-
-
-async def login_failed(email: str) -> None:
-    await _limiter.hit(_login_key(email), FAILED_LOGIN_WINDOW_SECONDS)
+async def count_login(email: str) -> None:
+    """Count a sign-in to ``email`` as failed until ``login_succeeded`` says otherwise; call it before
+    the password is checked. Raises RateLimited when the address had too many failures in the window."""
+    wait = await _allowances.take(_allowances.logins, _login_key(email))
+    if wait is not None:
+        raise RateLimited(f"Too many failed sign-ins for this address; try again in {wait} seconds.", wait)
 
 
 async def login_succeeded(email: str) -> None:
-    await _limiter.reset(_login_key(email), FAILED_LOGIN_WINDOW_SECONDS)
+    """A successful sign-in clears the address's failures."""
+    await _allowances.give_back(_allowances.logins, _login_key(email))

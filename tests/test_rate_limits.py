@@ -4,15 +4,21 @@ Redis, across processes; queries are not. Also the request body limit and the qu
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import logging
+from typing import Any, Literal
 
 import httpx
+import pytest
+from argon2 import PasswordHasher
 
 from app.database import Database
 from models.accounts import Technician
+from models.conversation import ReplyTemplate
+from services import rate_limits
 from services.authentication import hash_password
 from tests.api import Api
 from tests.factories import make_world
+from tests.servers import free_port
 
 LOGIN = """mutation($email: String!, $password: String!) { login(input: {email: $email, password: $password}) {
   __typename ... on RateLimitedError { code retryAfterSeconds message } } }"""
@@ -111,3 +117,137 @@ async def test_a_body_over_the_limit_is_refused_before_it_is_read(db: Database) 
     padding = "x" * 20_000
     answer = await _post(api, "{ __typename }", {"padding": padding}, token=world.technician_token)
     assert answer.status_code == 413
+
+
+TEMPLATE = '{alias}: createReplyTemplate(input: {{name: "{alias}", body: "Hello"}}) {{ __typename }}'
+
+
+def _templates(*aliases: str) -> str:
+    return "mutation { " + " ".join(TEMPLATE.format(alias=alias) for alias in aliases) + " }"
+
+
+async def test_every_root_mutation_field_counts_and_an_operation_past_the_limit_runs_nothing(
+    db: Database,
+) -> None:
+    api = Api(db, rate_limit_mutations_per_minute=5)
+    world = await make_world()
+    token = world.technician_token
+    assert (await _post(api, _templates("a", "b", "c"), token=token)).status_code == 200
+    refused = await _post(api, _templates("d", "e", "f"), token=token)
+    assert refused.status_code == 429, "3 + 3 fields are over 5"
+    [error] = refused.json()["errors"]
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert refused.headers["retry-after"] == str(error["extensions"]["retryAfter"])
+    assert sorted(await ReplyTemplate.all().values_list("name", flat=True)) == ["a", "b", "c"]
+    spread = 'mutation { ...Two } fragment Two on Mutation { d: createReplyTemplate(input: {name: "d", body: "Hi"}) { __typename } ... on Mutation { e: createReplyTemplate(input: {name: "e", body: "Hi"}) { __typename } } }'
+    assert (await _post(api, spread, token=token)).status_code == 200, "3 + 2 fields are the limit"
+    assert (await _post(api, _templates("g"), token=token)).status_code == 429
+    assert await ReplyTemplate.all().count() == 5
+
+
+async def test_an_operation_with_more_mutations_than_the_limit_is_told_so(db: Database) -> None:
+    api = Api(db, rate_limit_mutations_per_minute=2)
+    world = await make_world()
+    refused = await _post(api, _templates("a", "b", "c"), token=world.technician_token)
+    assert refused.status_code == 429
+    [error] = refused.json()["errors"]
+    assert error["message"] == "This operation makes 3 changes; at most 2 are allowed a minute."
+    assert error["extensions"] == {"code": "RATE_LIMITED", "retryAfter": 60}
+    assert await ReplyTemplate.all().count() == 0
+    assert (await _post(api, _templates("a", "b"), token=world.technician_token)).status_code == 200
+
+
+@pytest.fixture
+def verifications(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every argon2 verification the process makes (the real one, counted)."""
+    done: list[str] = []
+    verify = PasswordHasher.verify
+
+    def counted(self: PasswordHasher, hash: str | bytes, password: str | bytes) -> Literal[True]:
+        done.append(str(password))
+        return verify(self, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counted)
+    return done
+
+
+async def test_login_may_be_asked_once_per_request_and_nothing_is_hashed_otherwise(
+    db: Database, verifications: list[str]
+) -> None:
+    api = Api(db)
+    world = await make_world()
+    await Technician.filter(id=world.technician.id).update(password_hash=await hash_password(PASSWORD))
+    login = 'login(input: {{email: "{email}", password: "{password}"}}) {{ __typename }}'
+    aliases = " ".join(
+        f"a{i}: " + login.format(email=world.technician.email, password=f"guess {i}") for i in range(30)
+    )
+    errors = await api.errors("mutation { " + aliases + " }")
+    assert errors == [
+        {
+            "message": "`login` may be asked once per operation (it is asked 30 times: a0, a1, a2, ...).",
+            "extensions": {"code": "BAD_USER_INPUT", "field": "login"},
+        }
+    ]
+    assert verifications == []
+    signed_in = await api.data(
+        "mutation { " + login.format(email=world.technician.email, password=PASSWORD) + " }"
+    )
+    assert signed_in["login"]["__typename"] == "LoginSuccess"
+    assert verifications == [PASSWORD]
+
+
+async def _wrong_passwords_at_once(api: Api, email: str, attempts: int) -> list[str]:
+    answers = await asyncio.gather(
+        *[api.data(LOGIN, {"email": email, "password": f"wrong password {n}"}) for n in range(attempts)]
+    )
+    return [answer["login"]["__typename"] for answer in answers]
+
+
+async def test_parallel_wrong_passwords_get_at_most_the_limit_of_real_checks(
+    db: Database, verifications: list[str]
+) -> None:
+    api = Api(db)
+    world = await make_world()
+    await Technician.filter(id=world.technician.id).update(password_hash=await hash_password(PASSWORD))
+    answers = await _wrong_passwords_at_once(api, world.technician.email, 40)
+    assert sorted(set(answers)) == ["InvalidCredentialsError", "RateLimitedError"]
+    assert answers.count("InvalidCredentialsError") == 10
+    assert len(verifications) == 10
+
+
+async def test_with_redis_parallel_wrong_passwords_get_at_most_the_limit_of_real_checks(
+    db: Database, redis_url: str, verifications: list[str]
+) -> None:
+    api = Api(db, broadcast_url=redis_url)
+    world = await make_world()
+    answers = await _wrong_passwords_at_once(api, world.technician.email, 40)
+    assert answers.count("InvalidCredentialsError") == 10
+    assert answers.count("RateLimitedError") == 30
+    assert len(verifications) == 10
+
+
+async def test_failed_sign_ins_are_kept_however_many_callers_are_counted(db: Database) -> None:
+    api = Api(db, rate_limit_failed_logins=3)
+    world = await make_world()
+    await Technician.filter(id=world.technician.id).update(password_hash=await hash_password(PASSWORD))
+    email = world.technician.email
+    for _ in range(3):
+        await api.data(LOGIN, {"email": email, "password": "wrong password!"})
+    for n in range(100_001):  # as many callers as a flood of addresses brings
+        await rate_limits.count_mutation(f"address:10.{n // 65536}.{n // 256 % 256}.{n % 256}")
+    blocked = (await api.data(LOGIN, {"email": email, "password": PASSWORD}))["login"]
+    assert blocked["__typename"] == "RateLimitedError"
+
+
+async def test_with_redis_out_of_reach_mutations_and_sign_ins_are_let_through(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    api = Api(db, broadcast_url=f"redis://127.0.0.1:{free_port()}/0", rate_limit_mutations_per_minute=1)
+    world = await make_world()
+    await Technician.filter(id=world.technician.id).update(password_hash=await hash_password(PASSWORD))
+    with caplog.at_level(logging.WARNING, logger="deskql.rate_limits"):
+        for _ in range(3):
+            assert (await _post(api, TOUCH, token=world.technician_token)).status_code == 200
+        signed_in = await api.data(LOGIN, {"email": world.technician.email, "password": PASSWORD})
+    assert signed_in["login"]["__typename"] == "LoginSuccess"
+    assert any("not counting" in record.getMessage() for record in caplog.records)
