@@ -31,6 +31,7 @@ def limits_of(settings: Settings) -> QueryLimits:
         max_tokens=settings.max_tokens,
         max_page_size=settings.max_page_size,
         max_nodes=settings.max_nodes,
+        max_fields=settings.max_fields,
     )
 
 

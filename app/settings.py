@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     max_nodes: int = Field(
         10_000, ge=100, le=1_000_000, description="node budget: `first` multiplied through nested connections"
     )
+    max_fields: int = Field(
+        10_000, ge=100, le=1_000_000, description="fields a document may select once its fragments are spread"
+    )
     smtp_url: str = Field(
         "",
         description="smtp://[user:password@]host[:port] (STARTTLS when offered; ?starttls=required insists) "

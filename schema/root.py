@@ -1,14 +1,12 @@
-"""The one schema: Query, Mutation (and later Subscription), with the limits of the API."""
+"""The one schema: Query, Mutation and Subscription, with the limits of the API."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
 from functools import lru_cache, partial
 
 import strawberry
 from graphql import parse
-from strawberry.extensions import max_aliases, query_depth_limiter
 
 from schema.errors import (
     AiUnavailableError,
@@ -19,7 +17,7 @@ from schema.errors import (
     ValidationError,
 )
 from schema.execution import DeskqlExecutor
-from schema.limits import Parsing, Validation, node_budget_rule
+from schema.limits import Parsing, QueryLimits, Validation
 from schema.masking import ErrorCodes
 from schema.operations.actions import ActionMutations, ActionQueries
 from schema.operations.ai import AiMutations, AiQueries
@@ -79,15 +77,6 @@ class Mutation(
     pass
 
 
-@dataclass(frozen=True)
-class QueryLimits:
-    max_depth: int = 15
-    max_aliases: int = 30
-    max_tokens: int = 5000
-    max_page_size: int = 100
-    max_nodes: int = 10_000
-
-
 EXTRA_TYPES = [
     Account,
     Activity,
@@ -112,12 +101,6 @@ EXTRA_TYPES = [
 
 
 def build_schema(limits: QueryLimits = QueryLimits()) -> strawberry.Schema:
-    # The rule classes are made here, once (see schema.limits.Validation).
-    rules = (
-        query_depth_limiter.create_validator(limits.max_depth, should_ignore=None),
-        max_aliases.create_validator(limits.max_aliases),
-        node_budget_rule(limits.max_page_size, limits.max_nodes),
-    )
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -126,7 +109,7 @@ def build_schema(limits: QueryLimits = QueryLimits()) -> strawberry.Schema:
         execution_context_class=DeskqlExecutor,
         extensions=[
             partial(Parsing, max_tokens=limits.max_tokens, parse=lru_cache(maxsize=1000)(parse)),
-            partial(Validation, rules=rules, valid=OrderedDict(), maxsize=1000),
+            partial(Validation, limits=limits, valid=OrderedDict(), maxsize=1000),
             ErrorCodes,
             MutationRateLimit,
         ],

@@ -1,0 +1,97 @@
+"""Documents built to make validation expensive: each is refused with QUERY_TOO_LARGE at a cost linear in
+its size, and the server keeps answering others meanwhile."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.api import Api
+from tests.factories import make_world
+from tests.servers import deskql, environment, free_port, serving
+
+
+def spread_fragments(levels: int) -> str:
+    """Each fragment spreads the previous one three times: 3^levels fields once spread."""
+    fragments = ["fragment F0 on Query { viewer { account { name } } }"]
+    fragments += [
+        f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} ...F{i - 1} }}" for i in range(1, levels + 1)
+    ]
+    return "\n".join([*fragments, f"query {{ ...F{levels} }}"])
+
+
+REPEATED = "{ " + " ".join("viewer { account { id name } }" for _ in range(440)) + " }"
+CONFLICTING = (
+    "{ " + " ".join("a: viewer { account { id } } a: tickets { totalCount }" for _ in range(225)) + " }"
+)
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        (spread_fragments(12), "This document selects 1594323 fields once its fragments are spread"),
+        (spread_fragments(39), "once its fragments are spread; the limit is 10000."),
+        (REPEATED, "This document selects the same fields too many times in one place"),
+        (CONFLICTING, "This document selects the same fields too many times in one place"),
+    ],
+    ids=["12-levels-of-fragments", "39-levels-of-fragments", "440-repeated-fields", "450-conflicting-fields"],
+)
+async def test_a_document_that_expands_past_the_bound_is_refused_in_far_less_than_a_second(
+    api: Api, document: str, message: str
+) -> None:
+    started = time.process_time()
+    response = await api.post(document)
+    spent = time.process_time() - started
+    errors = response.json()["errors"]
+    assert [error["extensions"]["code"] for error in errors] == ["QUERY_TOO_LARGE"]
+    assert message in errors[0]["message"]
+    assert "data" not in response.json() or response.json()["data"] is None
+    # The whole request, parsing and the in-process client included; 12 levels took 9.5 s before.
+    assert spent < 1.0
+
+
+async def test_fragments_spread_a_few_times_still_work_and_count_once_each_toward_the_budget(
+    api: Api,
+) -> None:
+    world = await make_world()
+    await world.ticket()
+    query = """
+      fragment Row on Ticket { id title }
+      fragment Rows on Query { tickets(first: $n) { edges { node { ...Row ...Row } } } }
+      query($n: Int!) { ...Rows ...Rows again: tickets(first: 1) { edges { node { ...Row } } } }"""
+    data = await api.data(query, {"n": 2}, token=world.technician_token)
+    assert data["tickets"]["edges"][0]["node"]["title"]
+    error = (await api.run(query, {"n": 101}, token=world.technician_token))["errors"][0]
+    assert error["message"] == "`first` on `tickets` must be between 0 and 100 (got 101)."
+
+
+async def test_a_fragment_too_deep_is_refused_once_wherever_it_is_spread(api: Api) -> None:
+    world = await make_world()
+    inner = "id"
+    for _ in range(8):
+        inner = f"requester {{ recentTickets {{ {inner} }} }}"
+    query = f'fragment Deep on Ticket {{ {inner} }} {{ tickets {{ edges {{ node {{ ...Deep }} }} }} a: ticket(id: "x") {{ ...Deep }} }}'
+    errors = (await api.run(query, token=world.technician_token))["errors"]
+    assert [error["message"] for error in errors] == ["'anonymous' exceeds maximum operation depth of 15"]
+
+
+def test_the_server_keeps_answering_while_it_refuses_a_fragment_bomb(tmp_path: Path) -> None:
+    env = environment(database_url=f"sqlite://{tmp_path}/deskql.sqlite3")
+    assert deskql("migrate", env=env, cwd=tmp_path).returncode == 0
+    with serving(env, tmp_path, free_port()) as base:
+        answers: list[httpx.Response] = []
+        attack = threading.Thread(
+            target=lambda: answers.append(
+                httpx.post(f"{base}/graphql", json={"query": spread_fragments(39)}, timeout=60)
+            )
+        )
+        attack.start()
+        with httpx.Client(base_url=base, timeout=5) as probe:
+            while attack.is_alive():
+                assert probe.get("/healthz").json() == {"status": "ok"}
+        attack.join()
+        assert answers[0].json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_LARGE"
