@@ -11,6 +11,7 @@ from graphql import (
     DocumentNode,
     ExecutionResult,
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLBoolean,
     GraphQLError,
@@ -23,7 +24,6 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from schema.document_shape import fragments_of
 from services import rate_limits
 from services.rate_limits import RateLimited
 
@@ -64,7 +64,7 @@ def root_fields(
     """The root fields the operation runs: field name by response name (alias or name), fragments spread,
     fields left out by ``@skip``/``@include`` left out, ``__typename`` not counted."""
     operation = get_operation_ast(document, operation_name)
-    fragments = fragments_of(document.definitions)
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     spread: set[str] = set()
     found: dict[str, str] = {}
 
