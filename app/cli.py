@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import shutil
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -15,6 +16,14 @@ from app.settings import Settings, SettingsError, load_settings
 EXAMPLE_QUERY = """{ ticketByNumber(number: 200) { number title status { name category } priority
     assignee { name openTicketCount } requester { name jobTitle customer { name } recentTickets { number title } }
     conversation(first: 5) { edges { node { kind text author { ... on Technician { name } ... on Requester { name } } } } } } }"""
+
+
+def _invocation() -> str:
+    """How to run this deskql again: ``deskql`` when the PATH finds it, else the path it was started by."""
+    found = shutil.which("deskql")
+    if found and Path(found).resolve() == Path(sys.argv[0]).resolve():
+        return "deskql"
+    return sys.argv[0]
 
 
 def _settings() -> Settings:
@@ -47,8 +56,11 @@ def migrate(args: argparse.Namespace) -> None:
 def makemigrations(args: argparse.Namespace) -> None:
     from app.migrations_check import write_migrations
 
-    for path in asyncio.run(write_migrations(args.name)):
+    paths = asyncio.run(write_migrations(args.name))
+    for path in paths:
         print(f"deskql: wrote {path}")
+    if not paths:
+        print("deskql: no migration written: the models match the migrations.")
 
 
 def demo(args: argparse.Namespace) -> None:
@@ -76,7 +88,7 @@ Or log in with the login mutation: technicians' password is "{demo_data.TECHNICI
 the end user's is "{demo_data.REQUESTER_PASSWORD}".
 
 Email goes to {settings.smtp_url or str(settings.mail_dir) + "/ (one .eml file per mail; set DESKQL_SMTP_URL)"}.
-Mail to {demo_data.MAILBOX} opens tickets: run `deskql mail-in` (SMTP, port 2525) beside the server.
+Mail to {demo_data.MAILBOX} opens tickets: run `{_invocation()} mail-in` (SMTP, port 2525) beside the server.
 
 Example query (the ticket page of ticket #200):
 {EXAMPLE_QUERY}
@@ -89,20 +101,47 @@ With curl:
     asyncio.run(_with_database(settings, work))
 
 
+ACCOUNT_FLAGS = {
+    "name": "--name",
+    "adminEmail": "--admin-email",
+    "adminName": "--admin-name",
+    "adminPassword": "--password",
+}
+"""create-account's flag for each field that services.accounts.create_account names in its errors."""
+
+
+def _password(prompt: str) -> str:
+    """A password typed at the terminal, or the first line of standard input when that is not a terminal."""
+    try:
+        if sys.stdin is not None and sys.stdin.isatty():
+            return getpass.getpass(prompt)
+        line = sys.stdin.readline() if sys.stdin is not None else ""
+    except EOFError:
+        line = ""
+    if not line:
+        print(
+            "deskql: --password: no password could be read: standard input is closed "
+            "(type it at a terminal or pipe it in)",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    return line.removesuffix("\n").removesuffix("\r")
+
+
 def create_account(args: argparse.Namespace) -> None:
     from services.accounts import create_account as create
     from services.authentication import issue_token
     from services.errors import ValidationFailed
 
     settings = _settings()
-    password = getpass.getpass("Admin password (empty for none): ") if args.password else None
+    password = _password("Admin password (empty for none): ") if args.password else None
 
     async def work() -> None:
         try:
             account, admin = await create(args.name, args.admin_email, args.admin_name, password or None)
         except ValidationFailed as error:
             for field, message in error.fields.items():
-                print(f"deskql: {field}: {message}", file=sys.stderr)
+                print(f"deskql: {ACCOUNT_FLAGS.get(field, field)}: {message}", file=sys.stderr)
             raise SystemExit(2) from None
         token = await issue_token(admin, label="create-account")
         print(f"Account {account.name!r} created. Admin token for {admin.email}:\n{token}")
@@ -254,7 +293,11 @@ def main(argv: list[str] | None = None) -> None:
     command.add_argument("--name", required=True)
     command.add_argument("--admin-email", required=True)
     command.add_argument("--admin-name", required=True)
-    command.add_argument("--password", action="store_true", help="prompt for the admin's password")
+    command.add_argument(
+        "--password",
+        action="store_true",
+        help="prompt for the admin's password (read from standard input when it is not a terminal)",
+    )
     command.set_defaults(run=create_account)
 
     command = commands.add_parser("create-token", help="print a new API token for a technician or requester")

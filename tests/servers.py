@@ -29,9 +29,18 @@ def environment(**settings: str) -> dict[str, str]:
     return env
 
 
-def deskql(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def deskql(*args: str, env: dict[str, str], cwd: Path, input: str = "") -> subprocess.CompletedProcess[str]:
+    """The command with ``input`` on its standard input, then end of file, and no terminal to turn to."""
     return subprocess.run(
-        [DESKQL, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+        [DESKQL, *args],
+        env=env,
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        start_new_session=True,
     )
 
 
