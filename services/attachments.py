@@ -22,6 +22,9 @@ from services.viewer import Viewer
 
 MAX_FILENAME = 200
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*;]+')
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Marks, embeddings, overrides and isolates of text direction: after U+202E, ``exe.txt`` shows as
+``txt.exe``."""
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,10 @@ class Limits:
 
 
 def safe_filename(name: str) -> str:
-    """The last path part, without control or reserved characters, at most 200 characters."""
-    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    """The last path part, without control or reserved characters, at most 200 characters. Controls of
+    text direction are dropped, so that a name reads as it is."""
+    name = _BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", name))
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _UNSAFE.sub("_", name).strip(" .")
     if len(name) > MAX_FILENAME:
         stem, dot, extension = name.rpartition(".")

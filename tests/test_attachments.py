@@ -200,3 +200,17 @@ def test_content_disposition_keeps_unicode_names_and_cannot_be_broken_out_of() -
         header
         == "attachment; filename=\"rapport _final__ _t_.pdf\"; filename*=UTF-8''rapport%20%22final%22%3B%20%C3%A9t%C3%A9.pdf"
     )
+
+
+async def test_bidirectional_controls_are_dropped_from_file_names(api: Api) -> None:
+    """U+202E (right-to-left override) made ``\u202eexe.txt`` show as ``txt.exe``."""
+    world = await make_world()
+    for sent, kept in (
+        ("\u202eexe.txt", "exe.txt"),
+        ("report\u202egpj.exe", "reportgpj.exe"),
+        ("\u2067invoice\u2069\u200f.pdf\u061c\u200e", "invoice.pdf"),
+        ("\u202a\u202b\u202c\u202d\u2066\u2068", "attachment"),
+        ("שלום.txt", "שלום.txt"),
+    ):
+        attachment = await uploaded(api, world.technician_token, sent, b"hello")
+        assert attachment["filename"] == kept
