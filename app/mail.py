@@ -38,6 +38,7 @@ def mail_config(settings: Settings) -> MailConfig:
         lease_seconds=settings.mail_lease_seconds,
         max_inbound_file_bytes=settings.max_attachment_bytes,
         max_inbound_comment_bytes=settings.max_comment_attachment_bytes,
+        trusted_authserv_id=settings.mail_trusted_authserv_id.strip().lower(),
     )
 
 

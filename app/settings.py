@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     mail_inbound_secret: str = Field(
         "", description="shared secret of POST /mail/inbound (raw MIME); unset: the endpoint is off"
     )
+    mail_trusted_authserv_id: str = Field(
+        "",
+        description="the authserv-id of the mail server in front of deskql whose topmost "
+        "Authentication-Results header vouches for a sender (DMARC or aligned DKIM pass); unset: none does",
+    )
     mail_max_bytes: int = Field(25_000_000, ge=10_000, description="largest email taken in")
     mail_poll_seconds: float = Field(1.0, gt=0, le=600, description="how often the outbox is looked at")
     mail_retry_seconds: float = Field(

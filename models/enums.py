@@ -137,6 +137,7 @@ class BuiltInField(StrEnum):
 class NotificationKind(StrEnum):
     MENTION = "MENTION"
     NOTE_ON_FOLLOWED_TICKET = "NOTE_ON_FOLLOWED_TICKET"
+    MAIL_HELD = "MAIL_HELD"
 
 
 class ReplyType(StrEnum):
@@ -176,11 +177,20 @@ class InboundOutcome(StrEnum):
     LOOP = "LOOP"
     STORM = "STORM"
     UNKNOWN_SENDER = "UNKNOWN_SENDER"
+    UNVERIFIED_SENDER = "UNVERIFIED_SENDER"
     NO_MAILBOX = "NO_MAILBOX"
     BLOCKED = "BLOCKED"
     EMPTY = "EMPTY"
     MALFORMED = "MALFORMED"
     FAILED = "FAILED"
+
+
+class MailTrust(StrEnum):
+    """What makes a received mail the words of the person whose address it is from: the From address
+    alone, or their own signed reply address (or the trusted mail server's authentication)."""
+
+    SENDER_ADDRESS = "SENDER_ADDRESS"
+    REPLY_ADDRESS = "REPLY_ADDRESS"
 
 
 class ItemKind(StrEnum):

@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from models.accounts import Account
-from models.enums import ReplyType
+from models.enums import MailTrust, ReplyType
 
 
 class TicketSettings(Model):
@@ -28,6 +28,9 @@ class TicketSettings(Model):
     copilot_enabled = fields.BooleanField(default=False, db_default=False)
     deleted_retention_days = fields.SmallIntField(default=30, db_default=30)
     open_tickets_from_unknown_senders = fields.BooleanField(default=False, db_default=False)
+    requester_mail_trust = fields.CharEnumField(
+        MailTrust, max_length=20, default=MailTrust.SENDER_ADDRESS, db_default=MailTrust.SENDER_ADDRESS.value
+    )
 
     class Meta:
         table = "ticket_settings"

@@ -209,6 +209,7 @@ async def update_ticket_settings(
             open_tickets_from_unknown_senders=given(
                 input.open_tickets_from_unknown_senders, "openTicketsFromUnknownSenders"
             ),
+            requester_mail_trust=given(input.requester_mail_trust, "requesterMailTrust"),
         ),
         lambda row: TicketSettingsSuccess(settings=TicketSettings.from_model(row)),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.enums import ReplyType
+from schema.enums import MailTrust, ReplyType
 
 
 @strawberry.input(description="A public reply: the requester and everyone cc'd sees it.")
@@ -117,4 +117,9 @@ class UpdateTicketSettingsInput:
     open_tickets_from_unknown_senders: bool | None = strawberry.field(
         default=strawberry.UNSET,
         description="Mail from an address that is no requester of the account opens a ticket (a new requester).",
+    )
+    requester_mail_trust: MailTrust | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="SENDER_ADDRESS: a requester's mail is theirs by its From address; REPLY_ADDRESS: only "
+        "through their own reply address (other mail into a ticket is held as UNVERIFIED_SENDER).",
     )

@@ -21,6 +21,7 @@ from models.enums import (
     InboundOutcome,
     ItemKind,
     MailKind,
+    MailTrust,
     NotificationKind,
     OutboundStatus,
     Priority,
@@ -57,7 +58,11 @@ strawberry.enum(
     CustomFieldType, description="What a custom field holds; see the README for the value of each."
 )
 strawberry.enum(BuiltInField, description="A field every account has, which admins customise.")
-strawberry.enum(NotificationKind, description="Why a technician is notified.")
+strawberry.enum(
+    NotificationKind,
+    description="Why a technician is notified: a MENTION, a NOTE_ON_FOLLOWED_TICKET, or MAIL_HELD (a mail "
+    "from your address into the ticket was held, as it did not come through your reply address).",
+)
 strawberry.enum(ReplyType, description="A public reply or an internal note.")
 strawberry.enum(TimeEntrySource, description="Where a time entry came from.")
 strawberry.enum(AiFeature, description="What a language-model call was made for.")
@@ -71,7 +76,16 @@ strawberry.enum(AlertStatus, description="OPEN until monitoring (or a technician
 strawberry.enum(ItemKind, description="PRODUCT (hardware, licences) or EXPENSE (travel, purchases).")
 strawberry.enum(MailKind, description="Which template an email is written from.")
 strawberry.enum(OutboundStatus, description="Where an outgoing email stands: PENDING, SENT or FAILED.")
-strawberry.enum(InboundOutcome, description="What became of a received email.")
+strawberry.enum(
+    InboundOutcome,
+    description="What became of a received email. UNVERIFIED_SENDER: held, nothing posted: from a "
+    "participant's address but not through their own reply address (always needed for technicians).",
+)
+strawberry.enum(
+    MailTrust,
+    description="What makes a mail a requester's: SENDER_ADDRESS (their From address) or REPLY_ADDRESS "
+    "(their own signed reply address, or the trusted mail server's authentication).",
+)
 strawberry.enum(ActivityKind, description="What an activity-log row records.")
 
 
@@ -126,6 +140,7 @@ __all__ = [
     "InboundOutcome",
     "ItemKind",
     "MailKind",
+    "MailTrust",
     "NotificationKind",
     "OutboundStatus",
     "Priority",

@@ -26,6 +26,9 @@ class MailConfig:
     """How long a worker holds a mail it is sending before another worker may try it."""
     max_inbound_file_bytes: int = 25_000_000
     max_inbound_comment_bytes: int = 25_000_000
+    trusted_authserv_id: str = ""
+    """The authserv-id (lower case) of the mail server whose topmost Authentication-Results header is
+    believed; empty: none is."""
 
 
 _config: MailConfig | None = None

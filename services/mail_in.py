@@ -1,7 +1,8 @@
 """Mail in: matching a received email to its ticket and posting it through the conversation service.
 
 Matching, in this order; whatever matches, only a participant of the ticket (its requester, someone on
-its cc list, a technician of the account) posts into it:
+its cc list, a technician of the account) posts into it, and a technician only through their own reply
+address or mail the trusted mail server authenticated (services.mail_senders; others are held):
 1. the signed reply token of a ``reply+<token>@<inbound domain>`` recipient;
 2. In-Reply-To and References against the thread ids and the Message-IDs we sent or received;
 3. ``[#<number>]`` in the subject, within the account whose mailbox received it;
@@ -31,6 +32,7 @@ from services.mail_config import MailConfig, mail_config
 from services.mail_matching import find
 from services.mail_posting import open_ticket, post
 from services.mail_screen import screen
+from services.mail_senders import held
 from services.reply_tokens import token_of_address
 from services.storage import storage
 from services.unit_of_work import unit_of_work
@@ -73,7 +75,9 @@ async def _process(config: MailConfig, mail: IncomingMail, route: Route, body_sh
         return screened
     assert route.account_id is not None
     found = await find(config, mail, route)
-    return await (post(config, mail, found) if found else open_ticket(config, mail, route.account_id))
+    if found is None:
+        return await open_ticket(config, mail, route.account_id)
+    return await held(config, mail, found) or await post(config, mail, found)
 
 
 async def receive(mail: IncomingMail) -> InboundMail:

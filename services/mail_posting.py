@@ -63,7 +63,7 @@ def _with_notes(text: str, left_out: list[str], kept: list[int]) -> str:
 
 
 async def post(config: MailConfig, mail: IncomingMail, found: Match) -> Outcome:
-    viewer = found.author.viewer
+    viewer = await found.author.viewer()
     files, left_out = await _upload(viewer, config, mail)
     text = _with_notes(cut(cleaned(plain(mail))), left_out, files)
     if not text.strip():

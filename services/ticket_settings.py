@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.enums import ReplyType
+from models.enums import MailTrust, ReplyType
 from models.settings import TicketSettings
 from services import devices
 from services.admin import require_admin
@@ -40,6 +40,7 @@ async def update_settings(
     copilot_enabled: bool = UNSET,
     deleted_retention_days: int = UNSET,
     open_tickets_from_unknown_senders: bool = UNSET,
+    requester_mail_trust: MailTrust = UNSET,
 ) -> TicketSettings:
     """Admins only. Raises PermissionDenied, ValidationFailed (defaultTimeEntryMinutes: 1..1440,
     deletedRetentionDays: 1..365, remoteConnectUrlTemplate: see services.devices.template_problem)."""
@@ -56,6 +57,7 @@ async def update_settings(
         "copilot_enabled": copilot_enabled,
         "deleted_retention_days": deleted_retention_days,
         "open_tickets_from_unknown_senders": open_tickets_from_unknown_senders,
+        "requester_mail_trust": requester_mail_trust,
     }
     changes = {column: value for column, value in given.items() if value is not UNSET}
     problems = Problems()

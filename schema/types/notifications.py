@@ -15,7 +15,10 @@ from schema.types.conversation import Comment
 from schema.types.tickets import Ticket
 
 
-@strawberry.type(description="A mention, or a note on a ticket you follow. Kept for 7 days.")
+@strawberry.type(
+    description="A mention, a note on a ticket you follow, or a mail from your address that was held. "
+    "Kept for 7 days."
+)
 class Notification(Node):
     ticket_pk: strawberry.Private[int]
     comment_pk: strawberry.Private[int | None]

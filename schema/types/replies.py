@@ -8,7 +8,7 @@ import strawberry
 
 from models import conversation, settings
 from schema import ids
-from schema.enums import ReplyType
+from schema.enums import MailTrust, ReplyType
 from schema.types.common import Node
 
 
@@ -57,6 +57,10 @@ class TicketSettings:
     open_tickets_from_unknown_senders: bool = strawberry.field(
         description="Mail from strangers opens tickets (each becomes a requester)."
     )
+    requester_mail_trust: MailTrust = strawberry.field(
+        description="What a requester's mail needs to be posted as theirs: SENDER_ADDRESS (the From address) "
+        "or REPLY_ADDRESS (their own reply address; other mail is held as UNVERIFIED_SENDER)."
+    )
 
     @classmethod
     def from_model(cls, row: settings.TicketSettings) -> TicketSettings:
@@ -72,4 +76,5 @@ class TicketSettings:
             copilot_enabled=row.copilot_enabled,
             deleted_retention_days=row.deleted_retention_days,
             open_tickets_from_unknown_senders=row.open_tickets_from_unknown_senders,
+            requester_mail_trust=row.requester_mail_trust,
         )
