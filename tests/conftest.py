@@ -2,13 +2,15 @@
 
 With DESKQL_REQUIRE_SERVICES=1 (CI) a missing PostgreSQL or Redis URL fails the run instead of
 skipping those tests. Each test session creates a PostgreSQL database of its own and drops it at the end.
+The summary says in one line which databases ran, and the tests that need a missing service fold into one
+skip line per variable.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -23,6 +25,9 @@ from tests.openai_server import OpenAIServer
 POSTGRES_URL = os.environ.get("DESKQL_TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("DESKQL_TEST_REDIS_URL", "")
 REQUIRE_SERVICES = os.environ.get("DESKQL_REQUIRE_SERVICES") == "1"
+BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL or REQUIRE_SERVICES else ["sqlite"]
+"""The databases every database test runs on: PostgreSQL is left out, not skipped, when its URL is unset
+(a skip per test would bury the summary); the summary says which ran."""
 
 
 def require(url: str, variable: str) -> str:
@@ -31,6 +36,34 @@ def require(url: str, variable: str) -> str:
             pytest.fail(f"{variable} is not set and DESKQL_REQUIRE_SERVICES=1", pytrace=False)
         pytest.skip(f"{variable} is not set")
     return url
+
+
+UNSET = {
+    f"Skipped: {variable} is not set"
+    for variable, url in (("DESKQL_TEST_DATABASE_URL", POSTGRES_URL), ("DESKQL_TEST_REDIS_URL", REDIS_URL))
+    if not url
+}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A skip for a missing service is reported at require(), so that pytest's summary folds them all."""
+    report = yield
+    if report.skipped and isinstance(report.longrepr, tuple) and report.longrepr[2] in UNSET:
+        report.longrepr = (__file__, require.__code__.co_firstlineno, report.longrepr[2])
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line on the databases the tests ran on and the services they lacked."""
+    line = "databases: sqlite, postgres" if POSTGRES_URL else "databases: sqlite"
+    if not POSTGRES_URL:
+        line += " (PostgreSQL: DESKQL_TEST_DATABASE_URL not set)"
+    if not REDIS_URL:
+        line += "; Redis: DESKQL_TEST_REDIS_URL not set"
+    terminalreporter.write_line(line)
 
 
 def _server_url(url: str, database: str) -> str:
@@ -79,7 +112,7 @@ def redis_url() -> str:
     return require(REDIS_URL, "DESKQL_TEST_REDIS_URL")
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+@pytest.fixture(scope="session", params=BACKENDS)
 async def database(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
