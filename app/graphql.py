@@ -40,7 +40,11 @@ def environment_of(settings: Settings, realtime: Realtime) -> Environment:
         realtime=realtime,
         signer=Signer(settings.signing_key),
         max_page_size=settings.max_page_size,
-        attachment_limits=Limits(settings.max_attachment_bytes, settings.max_comment_attachment_bytes),
+        attachment_limits=Limits(
+            settings.max_attachment_bytes,
+            settings.max_comment_attachment_bytes,
+            settings.max_unclaimed_upload_bytes,
+        ),
         app_url=settings.app_url,
         download_link_seconds=settings.download_link_seconds,
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
+from functools import partial
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -28,7 +30,7 @@ from app.requests import RequestIdMiddleware, configure_logging
 from app.settings import Settings, load_settings
 from app.unavailable import DatabaseUnavailable
 from integrations.storage import LocalDirectoryStorage
-from services import ai_analysis, notifications, sla, ticket_lifecycle
+from services import ai_analysis, attachments, notifications, sla, ticket_lifecycle
 from services.ai_provider import install_ai
 from services.mail_config import install_mail_config
 from services.rate_limits import install_rate_limits
@@ -37,10 +39,12 @@ from services.storage import install_storage
 
 def periodic_jobs(settings: Settings) -> list[jobs.Job]:
     """What every server process (and ``deskql worker``) runs in the background."""
+    unclaimed_uploads = timedelta(seconds=settings.unclaimed_upload_seconds)
     return [
         jobs.Job("sla-breaches", settings.sla_check_seconds, sla.record_breaches),
         jobs.Job("expired-notifications", 3600, notifications.purge_expired),
         jobs.Job("purge-deleted-tickets", 3600, ticket_lifecycle.purge_deleted),
+        jobs.Job("purge-unclaimed-uploads", 600, partial(attachments.purge_unclaimed, unclaimed_uploads)),
         jobs.Job("ai-analysis", settings.ai_analysis_seconds, ai_analysis.analyse_due),
         mail.delivery_job(settings, mail.mail_config(settings)),
     ]

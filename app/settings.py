@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     max_comment_attachment_bytes: int = Field(
         25_000_000, ge=1, description="all files of one comment together"
     )
+    max_unclaimed_upload_bytes: int = Field(
+        100_000_000, ge=1, description="uploads not attached to a comment yet, together, per person"
+    )
+    unclaimed_upload_seconds: int = Field(
+        86_400, ge=60, le=30 * 86_400, description="how long an upload not attached to a comment is kept"
+    )
     max_body_bytes: int = Field(1_000_000, ge=10_000, description="largest request body other than an upload")
     download_link_seconds: int = Field(
         3600, ge=60, le=7 * 86400, description="how long a download link works"

@@ -3,24 +3,35 @@
 An upload is kept (content-addressed) and recorded without a comment; only its uploader can see or use
 it until it is attached. Attaching checks that every file exists in the account, was uploaded by the
 same person, is not attached yet, and that the comment's files stay within the per-comment limit.
+Uploads not attached yet are limited in bytes per person, and removed once they are older than a set
+time (``purge_unclaimed``, a background job).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 import puremagic
+from tortoise.functions import Sum
 
+from models.accounts import Technician
+from models.clock import utcnow
 from models.conversation import Attachment
+from models.mail import InboundMail
+from models.people import Requester
 from services import visibility
 from services.errors import NotFound, ValidationFailed
 from services.storage import FileTooLarge, storage
+from services.unit_of_work import unit_of_work
 from services.viewer import Viewer
 
 MAX_FILENAME = 200
+PURGE_BATCH = 500
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*;]+')
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """Marks, embeddings, overrides and isolates of text direction: after U+202E, ``exe.txt`` shows as
@@ -31,6 +42,9 @@ _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 class Limits:
     max_file_bytes: int
     max_comment_bytes: int
+    max_unclaimed_bytes: int | None = None
+    """Uploads not attached yet, together, per person; None: no limit (files of inbound mail, attached
+    as soon as they are kept)."""
 
 
 def safe_filename(name: str) -> str:
@@ -65,20 +79,104 @@ def sniff(head: bytes) -> str:
 
 
 async def upload(viewer: Viewer, filename: str, chunks: AsyncIterator[bytes], limits: Limits) -> Attachment:
-    """Keep an uploaded file for a later comment. Raises ValidationFailed (file: over the size limit)."""
+    """Keep an uploaded file for a later comment.
+
+    Raises ValidationFailed (file: over the size limit, or over the uploader's limit of bytes not
+    attached yet); nothing of a refused file is kept.
+    """
+    quota = limits.max_unclaimed_bytes
+    room = limits.max_file_bytes
+    if quota is not None:
+        unclaimed = await _unclaimed_bytes(viewer)
+        room = min(room, quota - unclaimed)
+        if room <= 0:
+            raise _over_quota(unclaimed, quota)
     try:
-        stored = await storage().save(chunks, limits.max_file_bytes)
+        stored = await storage().save(chunks, room)
     except FileTooLarge as error:
+        if room < limits.max_file_bytes:
+            assert quota is not None
+            raise _over_quota(quota - room, quota) from error
         raise ValidationFailed.one("file", f"Files are limited to {limits.max_file_bytes} bytes.") from error
-    return await Attachment.create(
-        account_id=viewer.account_id,
-        uploaded_by_technician_id=viewer.technician_id,
-        uploaded_by_requester_id=viewer.requester_id,
-        filename=safe_filename(filename),
-        content_type=sniff(stored.head),
-        size=stored.size,
-        sha256=stored.sha256,
+    try:
+        async with unit_of_work():
+            if quota is not None:
+                # Uploads of one person sent at once: each checks the total again under a lock of its
+                # uploader, so that together they stay within the limit.
+                await _lock_uploader(viewer)
+                unclaimed = await _unclaimed_bytes(viewer)
+                if unclaimed + stored.size > quota:
+                    raise _over_quota(unclaimed, quota)
+            return await Attachment.create(
+                account_id=viewer.account_id,
+                uploaded_by_technician_id=viewer.technician_id,
+                uploaded_by_requester_id=viewer.requester_id,
+                filename=safe_filename(filename),
+                content_type=sniff(stored.head),
+                size=stored.size,
+                sha256=stored.sha256,
+            )
+    except ValidationFailed:
+        await delete_unused_files([stored.sha256])
+        raise
+
+
+def _over_quota(unclaimed: int, quota: int) -> ValidationFailed:
+    return ValidationFailed.one(
+        "file",
+        f"Your uploads not attached to a comment come to {unclaimed} bytes; with this file they would pass "
+        f"the limit of {quota}. Attach them, or wait until they are removed.",
     )
+
+
+def _uploader(viewer: Viewer) -> dict[str, Any]:
+    if viewer.technician_id is not None:
+        return {"uploaded_by_technician_id": viewer.technician_id}
+    return {"uploaded_by_requester_id": viewer.requester_id}
+
+
+async def _unclaimed_bytes(viewer: Viewer) -> int:
+    rows = (
+        await Attachment.filter(comment_id__isnull=True, **_uploader(viewer))
+        .annotate(total=Sum("size"))
+        .values("total")
+    )
+    return int(rows[0]["total"] or 0) if rows else 0
+
+
+async def _lock_uploader(viewer: Viewer) -> None:
+    if viewer.technician_id is not None:
+        await Technician.filter(id=viewer.technician_id).select_for_update().only("id")
+    else:
+        await Requester.filter(id=viewer.requester_id).select_for_update().only("id")
+
+
+async def purge_unclaimed(older_than: timedelta, now: datetime | None = None) -> int:
+    """Remove uploads never attached to a comment that are older than ``older_than``, and their files
+    when nothing else uses them. Safe in several processes at once; an upload attached meanwhile stays.
+    Returns how many were removed."""
+    cutoff = (now or utcnow()) - older_than
+    removed = 0
+    while True:
+        rows = await (
+            Attachment.filter(comment_id__isnull=True, created_at__lt=cutoff)
+            .order_by("id")
+            .limit(PURGE_BATCH)
+            .values_list("id", "sha256")
+        )
+        if not rows:
+            return removed
+        removed += await Attachment.filter(id__in=[row[0] for row in rows], comment_id__isnull=True).delete()
+        await delete_unused_files({str(row[1]) for row in rows})
+        if len(rows) < PURGE_BATCH:
+            return removed
+
+
+async def delete_unused_files(sha256s: Iterable[str]) -> None:
+    """Delete the stored files that no attachment and no inbound mail uses any more."""
+    for sha256 in sha256s:
+        if not await Attachment.exists(sha256=sha256) and not await InboundMail.exists(raw_sha256=sha256):
+            await storage().delete(sha256)
 
 
 async def claim(viewer: Viewer, attachment_ids: list[int], comment_id: int, limits: Limits) -> None:

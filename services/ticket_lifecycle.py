@@ -20,15 +20,14 @@ from tortoise.expressions import F
 from models.clock import utcnow
 from models.conversation import Attachment
 from models.enums import ActivityKind
-from models.mail import BlockedSender, InboundMail
+from models.mail import BlockedSender
 from models.people import Requester
 from models.settings import TicketSettings
 from models.tickets import Ticket
-from services import activity, ticket_settings, visibility
+from services import activity, attachments, ticket_settings, visibility
 from services.admin import require_admin, require_technician
 from services.errors import NotFound, ValidationFailed
 from services.events import Event
-from services.storage import storage
 from services.unit_of_work import unit_of_work
 from services.viewer import Viewer
 
@@ -128,9 +127,7 @@ async def purge_deleted(now: datetime | None = None) -> int:
         async with unit_of_work():
             if await Ticket.filter(id=ticket.id, deleted_at__lt=now - timedelta(days=days)).delete():
                 purged += 1
-        for sha256 in files:
-            if not await Attachment.exists(sha256=sha256) and not await InboundMail.exists(raw_sha256=sha256):
-                await storage().delete(str(sha256))
+        await attachments.delete_unused_files(str(sha256) for sha256 in files)
     if purged:
         log.info("purged %s deleted tickets", purged)
     return purged

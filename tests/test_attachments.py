@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from app.main import periodic_jobs
+from app.settings import Settings
 from models.conversation import Attachment, Comment
 from models.enums import CommentKind
 from schema.ids import encode
 from services.authentication import revoke
-from tests.api import UPLOAD, Api, upload, uploaded
+from services.storage import storage
+from tests.api import TEST_SECRET_KEY, UPLOAD, Api, upload, uploaded
 from tests.clock import frozen_at
 from tests.factories import make_world
 from tests.test_conversation import note, reply
@@ -214,3 +221,79 @@ async def test_bidirectional_controls_are_dropped_from_file_names(api: Api) -> N
     ):
         attachment = await uploaded(api, world.technician_token, sent, b"hello")
         assert attachment["filename"] == kept
+
+
+def _unique(size: int) -> bytes:
+    """Content no other test uploads (files are kept by their SHA-256)."""
+    return (uuid.uuid4().hex * (size // 32 + 1)).encode()[:size]
+
+
+async def _file_kept(content: bytes) -> bool:
+    try:
+        async for _ in storage().read(hashlib.sha256(content).hexdigest()):
+            pass
+    except FileNotFoundError:
+        return False
+    return True
+
+
+async def test_uploads_never_attached_are_removed_with_their_files_after_the_set_time(api: Api) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    forgotten, shared, recent = _unique(300), _unique(300), _unique(300)
+    settings = Settings(secret_key=TEST_SECRET_KEY, unclaimed_upload_seconds=3600)
+    [purge] = [job for job in periodic_jobs(settings) if job.name == "purge-unclaimed-uploads"]
+    with frozen_at(datetime(2026, 11, 30, 8, tzinfo=UTC)) as clock:
+        await uploaded(api, world.technician_token, "forgotten.txt", forgotten)
+        attached = await uploaded(api, world.technician_token, "attached.txt", shared)
+        same_bytes = await uploaded(api, world.requester_token, "same.txt", shared)
+        await reply(api, world.technician_token, ticket, attachmentIds=[attached["id"]])
+        clock.advance(seconds=3000)
+        await uploaded(api, world.technician_token, "recent.txt", recent)
+        await purge.run()
+        assert await Attachment.all().count() == 4, "nothing unattached is an hour old yet"
+        clock.advance(seconds=601)
+        await purge.run()
+        assert sorted(await Attachment.all().values_list("filename", flat=True)) == [
+            "attached.txt",
+            "recent.txt",
+        ]
+        assert not await _file_kept(forgotten)
+        assert await _file_kept(shared), "a file an attachment still uses is kept"
+        assert await _file_kept(recent)
+        late = await reply(api, world.requester_token, ticket, attachmentIds=[same_bytes["id"]])
+        assert late["__typename"] == "NotFoundError"
+
+
+QUOTA_ERROR = "Your uploads not attached to a comment come to {total} bytes; with this file they would pass the limit of {limit}. Attach them, or wait until they are removed."
+
+
+async def test_the_bytes_of_uploads_not_attached_yet_are_limited_per_person(db: Any) -> None:
+    api = Api(db, max_unclaimed_upload_bytes=1000)
+    world = await make_world()
+    ticket = await world.ticket()
+    first = await uploaded(api, world.technician_token, "first.txt", _unique(600))
+    refused_content = _unique(600)
+    refused = (await upload(api, world.technician_token, "second.txt", refused_content)).json()
+    assert refused["data"]["uploadAttachment"] == {
+        "__typename": "ValidationError",
+        "fields": [{"field": "file", "message": QUOTA_ERROR.format(total=600, limit=1000)}],
+    }
+    assert await Attachment.all().count() == 1
+    assert not await _file_kept(refused_content), "nothing of a refused upload is kept"
+    await uploaded(api, world.admin_token, "colleague.txt", _unique(600))
+    await reply(api, world.technician_token, ticket, attachmentIds=[first["id"]])
+    await uploaded(api, world.technician_token, "second.txt", refused_content)
+
+
+async def test_uploads_sent_at_once_stay_within_the_limit_of_bytes_not_attached(db: Any) -> None:
+    api = Api(db, max_unclaimed_upload_bytes=1000)
+    world = await make_world()
+    contents = [_unique(300) for _ in range(6)]
+    answers = await asyncio.gather(
+        *[upload(api, world.technician_token, f"{n}.txt", content) for n, content in enumerate(contents)]
+    )
+    kinds = [answer.json()["data"]["uploadAttachment"]["__typename"] for answer in answers]
+    assert sorted(kinds) == ["UploadAttachmentSuccess"] * 3 + ["ValidationError"] * 3
+    assert await Attachment.all().count() == 3
+    assert sum([await _file_kept(content) for content in contents]) == 3
