@@ -10,10 +10,12 @@ from typing import Any, Literal
 import httpx
 import pytest
 from argon2 import PasswordHasher
+from graphql import parse
 
 from app.database import Database
 from models.accounts import Technician
 from models.conversation import ReplyTemplate
+from schema.rate_limiting import root_fields
 from services import rate_limits
 from services.authentication import hash_password
 from tests.api import Api
@@ -251,3 +253,13 @@ async def test_with_redis_out_of_reach_mutations_and_sign_ins_are_let_through(
         signed_in = await api.data(LOGIN, {"email": world.technician.email, "password": PASSWORD})
     assert signed_in["login"]["__typename"] == "LoginSuccess"
     assert any("not counting" in record.getMessage() for record in caplog.records)
+
+
+def test_the_root_fields_counted_follow_fragments_skip_and_include() -> None:
+    document = parse(
+        """mutation($no: Boolean!) { a: login(input: {}) { __typename } ...F
+             b: logout @skip(if: true) { revoked } c: logout @include(if: $no) { revoked } __typename }
+           fragment F on Mutation { d: logout { revoked } ...G ... on Mutation { ...G } }
+           fragment G on Mutation { a: login(input: {}) { __typename } e: logout @include(if: true) { revoked } }"""
+    )
+    assert root_fields(document, None, {"no": False}) == {"a": "login", "d": "logout", "e": "logout"}
