@@ -32,6 +32,7 @@ def limits_of(settings: Settings) -> QueryLimits:
         max_page_size=settings.max_page_size,
         max_nodes=settings.max_nodes,
         max_fields=settings.max_fields,
+        max_response_bytes=settings.max_response_bytes,
     )
 
 

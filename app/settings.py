@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     max_fields: int = Field(
         10_000, ge=100, le=1_000_000, description="fields a document may select once its fragments are spread"
     )
+    max_response_bytes: int = Field(
+        32_000_000, ge=100_000, description="largest answer a query may build, in bytes of JSON"
+    )
     smtp_url: str = Field(
         "",
         description="smtp://[user:password@]host[:port] (STARTTLS when offered; ?starttls=required insists) "

@@ -14,6 +14,10 @@ Plain leaves: a field without arguments or resolver whose type is a scalar or an
 ``execute_field`` itself, without the resolve info, resolver wrapper and completion steps graphql-core
 spends on every field. When its value is null or does not serialize, the field takes graphql-core's own
 way, which then gives the usual null or error; the result is the same either way.
+
+Size: every leaf value completed counts toward ``max_response_bytes`` (a string its characters, any other
+leaf 8). Past the budget every further leaf fails, and the operation answers one QUERY_TOO_LARGE error and
+no data: the answer is never built, let alone serialized.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any
 
 from graphql import (
     ExecutionResult,
+    GraphQLError,
     GraphQLField,
     GraphQLLeafType,
     GraphQLNonNull,
@@ -30,12 +35,14 @@ from graphql import (
     is_leaf_type,
 )
 from graphql.execution.collect_fields import FieldDetails
+from graphql.execution.executor import CollectedErrors
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from schema.masking import mask_result
 
 VIEWER_SPECIFIC_FIELDS = ("downloadUrl",)
+TOO_LARGE = "QUERY_TOO_LARGE"
 PLAIN_LEAF = "deskql-plain-leaf"
 """The key in a GraphQLField's extensions under which its plain-leaf reading is remembered."""
 
@@ -51,12 +58,45 @@ def plain_leaf(field: GraphQLField) -> tuple[str, GraphQLLeafType] | None:
     return found
 
 
+def leaf_size(value: Any) -> int:
+    return len(value) + 2 if isinstance(value, str) else 8
+
+
 class DeskqlExecutor(StrawberryGraphQLCoreExecutionContext):
+    max_response_bytes = 32_000_000
+    """Set per schema by ``executor_for``."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         middleware = self.middleware_manager
         self._plain_leaves = not (middleware and middleware.middlewares)
         """Field middleware (a schema extension's ``resolve``) sees every field; then none is plain."""
+        self._left = self.max_response_bytes
+        """Bytes left of this operation's budget; a subscription's executor is copied per event, with it."""
+
+    def _spend(self, value: Any) -> None:
+        self._left -= leaf_size(value)
+        if self._left < 0:
+            raise self._too_large()
+
+    def _too_large(self) -> GraphQLError:
+        return GraphQLError(
+            f"This answer would be larger than {self.max_response_bytes} bytes. "
+            "Ask for fewer fields, fewer aliases or smaller pages (`first`).",
+            extensions={"code": TOO_LARGE},
+        )
+
+    def complete_leaf_value(self, return_type: GraphQLLeafType, result: Any) -> Any:  # type: ignore[override]
+        completed = super().complete_leaf_value(return_type, result)
+        self._spend(completed)
+        return completed
+
+    def build_response(self, data: dict[str, Any] | None) -> Any:
+        if self._left < 0:
+            self.collected_errors = CollectedErrors()
+            self.collected_errors.add(self._too_large(), None)
+            data = None
+        return super().build_response(data)
 
     def execute_field(
         self,
@@ -76,6 +116,7 @@ class DeskqlExecutor(StrawberryGraphQLCoreExecutionContext):
                 except Exception:  # graphql-core's way below turns it into the field's error
                     serialized = None
                 if serialized is not None and serialized is not Undefined:
+                    self._spend(serialized)
                     return serialized
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
 
@@ -107,3 +148,8 @@ class DeskqlExecutor(StrawberryGraphQLCoreExecutionContext):
     async def _masked_later(self, result: Any) -> Any:
         done = await result
         return mask_result(done, self.context_value) if isinstance(done, ExecutionResult) else done
+
+
+def executor_for(max_response_bytes: int) -> type[DeskqlExecutor]:
+    """The executor of a schema whose answers may be at most ``max_response_bytes``."""
+    return type("DeskqlExecutor", (DeskqlExecutor,), {"max_response_bytes": max_response_bytes})

@@ -39,6 +39,8 @@ class QueryLimits:
     max_nodes: int = 10_000
     max_fields: int = 10_000
     """Fields a document may select once its fragments are spread."""
+    max_response_bytes: int = 32_000_000
+    """Bytes of leaf values an answer may hold (schema.execution)."""
     max_overlap: int = 10_000
     """Comparisons of same-named fields graphql-core's overlap rule may make (Measure.overlap): about 0.1 s
     of CPU (100 copies of `viewer { account { id name } }` are 19,800; the ticket page is 2)."""

@@ -16,7 +16,7 @@ from schema.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from schema.execution import DeskqlExecutor
+from schema.execution import executor_for
 from schema.limits import Parsing, QueryLimits, Validation
 from schema.masking import ErrorCodes
 from schema.operations.actions import ActionMutations, ActionQueries
@@ -106,7 +106,7 @@ def build_schema(limits: QueryLimits = QueryLimits()) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         types=EXTRA_TYPES,
-        execution_context_class=DeskqlExecutor,
+        execution_context_class=executor_for(limits.max_response_bytes),
         extensions=[
             partial(Parsing, max_tokens=limits.max_tokens, parse=lru_cache(maxsize=1000)(parse)),
             partial(Validation, limits=limits, valid=OrderedDict(), maxsize=1000),

@@ -10,8 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.database import Database
+from schema.ids import encode
 from tests.api import Api
-from tests.factories import make_world
+from tests.factories import add_comment, make_world
 from tests.servers import deskql, environment, free_port, serving
 
 
@@ -95,3 +97,32 @@ def test_the_server_keeps_answering_while_it_refuses_a_fragment_bomb(tmp_path: P
                 assert probe.get("/healthz").json() == {"status": "ok"}
         attack.join()
         assert answers[0].json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_LARGE"
+
+
+async def test_an_answer_past_the_byte_budget_is_refused_whole_and_a_smaller_one_is_answered(
+    db: Database,
+) -> None:
+    api = Api(db, max_response_bytes=150_000)
+    world = await make_world()
+    ticket = await world.ticket()
+    for _ in range(5):
+        await add_comment(ticket, world.technician, body="x" * 10_000)
+    page = "conversation(first: 100) { edges { node { body text } } }"
+    query = f"query($id: ID!) {{ ticket(id: $id) {{ {page} }} }}"
+    ticket_id = encode("Ticket", ticket.id)
+    data = await api.data(query, {"id": ticket_id}, token=world.technician_token)
+    assert len(data["ticket"]["conversation"]["edges"]) == 5
+    aliases = " ".join(f"a{i}: {page}" for i in range(10))
+    body = await api.run(
+        f"query($id: ID!) {{ ticket(id: $id) {{ {aliases} }} }}",
+        {"id": ticket_id},
+        token=world.technician_token,
+    )
+    assert body["data"] is None
+    assert body["errors"] == [
+        {
+            "message": "This answer would be larger than 150000 bytes. "
+            "Ask for fewer fields, fewer aliases or smaller pages (`first`).",
+            "extensions": {"code": "QUERY_TOO_LARGE"},
+        }
+    ]
