@@ -17,6 +17,7 @@ from schema.errors import (
     ValidationError,
 )
 from schema.execution import executor_for
+from schema.introspection import IntrospectionCache
 from schema.limits import Parsing, QueryLimits, Validation
 from schema.masking import ErrorCodes
 from schema.operations.actions import ActionMutations, ActionQueries
@@ -112,5 +113,6 @@ def build_schema(limits: QueryLimits = QueryLimits()) -> strawberry.Schema:
             partial(Validation, limits=limits, valid=OrderedDict(), maxsize=1000),
             ErrorCodes,
             MutationRateLimit,
+            partial(IntrospectionCache, answers=OrderedDict(), maxsize=64),
         ],
     )

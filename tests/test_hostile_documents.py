@@ -6,11 +6,14 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from graphql import get_introspection_query
 
 from app.database import Database
+from schema.execution import DeskqlExecutor
 from schema.ids import encode
 from tests.api import Api
 from tests.factories import add_comment, make_world
@@ -126,3 +129,28 @@ async def test_an_answer_past_the_byte_budget_is_refused_whole_and_a_smaller_one
             "extensions": {"code": "QUERY_TOO_LARGE"},
         }
     ]
+
+
+async def test_introspection_is_executed_once_per_document_and_variables(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    executed: list[str] = []
+    execute = DeskqlExecutor.execute_operation
+
+    def counted(self: DeskqlExecutor, serially: bool | None = None) -> Any:
+        executed.append(self.operation.loc.source.body if self.operation.loc else "")
+        return execute(self, serially)
+
+    monkeypatch.setattr(DeskqlExecutor, "execute_operation", counted)
+    introspection = get_introspection_query(descriptions=True)
+    first, second = (await api.post(introspection)).json(), (await api.post(introspection)).json()
+    assert first == second
+    assert first["data"]["__schema"]["queryType"]["name"] == "Query"
+    by_name = "query($n: String!) { __type(name: $n) { name kind } }"
+    for name in ("Ticket", "Comment", "Ticket"):
+        assert (await api.data(by_name, {"n": name}))["__type"] == {"name": name, "kind": "OBJECT"}
+    world = await make_world()
+    mixed = "{ __typename viewer { account { name } } }"
+    for _ in range(2):
+        assert (await api.data(mixed, token=world.technician_token))["__typename"] == "Query"
+    assert executed == [introspection, by_name, by_name, mixed, mixed]
