@@ -43,6 +43,8 @@ from schema.masking import mask_result
 
 VIEWER_SPECIFIC_FIELDS = ("downloadUrl",)
 TOO_LARGE = "QUERY_TOO_LARGE"
+BAD_VARIABLES = "BAD_USER_INPUT"
+UNKNOWN_OPERATION = "OPERATION_RESOLUTION_FAILURE"
 PLAIN_LEAF = "deskql-plain-leaf"
 """The key in a GraphQLField's extensions under which its plain-leaf reading is remembered."""
 
@@ -73,6 +75,17 @@ class DeskqlExecutor(StrawberryGraphQLCoreExecutionContext):
         """Field middleware (a schema extension's ``resolve``) sees every field; then none is plain."""
         self._left = self.max_response_bytes
         """Bytes left of this operation's budget; a subscription's executor is copied per event, with it."""
+
+    @classmethod
+    def build(cls, *args: Any, **kwargs: Any) -> Any:
+        """The executor, or the errors of a request that names no runnable operation or whose variables do
+        not fit their types; those get the code a client can act on."""
+        built = super().build(*args, **kwargs)
+        if isinstance(built, list):
+            for error in built:
+                code = BAD_VARIABLES if error.message.startswith("Variable ") else UNKNOWN_OPERATION
+                error.extensions = {**(error.extensions or {}), "code": code}
+        return built
 
     def _spend(self, value: Any) -> None:
         self._left -= leaf_size(value)

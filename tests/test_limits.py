@@ -195,3 +195,20 @@ async def test_the_client_may_choose_its_request_id(api: Api) -> None:
     assert response.headers["x-request-id"] == "client-chosen-42"
     response = await api.post("{ __typename }", headers={"X-Request-Id": "bad id with spaces"})
     assert response.headers["x-request-id"] != "bad id with spaces"
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"n": "abc"}, "Variable '$n' has invalid value: Int cannot represent non-integer value: 'abc'"),
+        ({}, "Variable '$n' has invalid value: Expected a value of non-null type 'Int!' to be provided."),
+    ],
+)
+async def test_a_variable_that_does_not_fit_its_type_is_bad_user_input(
+    api: Api, variables: dict, message: str
+) -> None:
+    world = await make_world()
+    query = "query($n: Int!) { tickets(first: $n) { totalCount } }"
+    error = await _error(api, query, variables, token=world.technician_token)
+    assert error["message"] == message
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
