@@ -6,18 +6,24 @@ every start)."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 import orjson
 from graphql import ExecutionResult, FieldNode, OperationType, get_operation_ast
 from strawberry.extensions import SchemaExtension
+
+from schema.rate_limiting import caller, refusal
+from services import rate_limits
+from services.rate_limits import RateLimited
 
 Key = tuple[str, str | None, bytes]
 
 
 class IntrospectionCache(SchemaExtension):
     """Answers of introspection-only queries by document, operation name and variables; keeps ``maxsize``,
-    least recently used go first. Answers with errors are not kept."""
+    least recently used go first. Answers with errors are not kept. Executing one counts against the
+    caller's allowance of introspections (services.rate_limits), so that documents made to miss the kept
+    answers cannot take a worker's time."""
 
     def __init__(self, *, answers: OrderedDict[Key, ExecutionResult], maxsize: int = 64) -> None:
         self.answers = answers
@@ -39,11 +45,18 @@ class IntrospectionCache(SchemaExtension):
         variables = orjson.dumps(context.variables or {}, option=orjson.OPT_SORT_KEYS)
         return context.query, context.operation_name, variables
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:
         key = self._key()
+        context = self.execution_context
         if key is not None and key in self.answers:
             self.answers.move_to_end(key)
-            self.execution_context.result = self.answers[key]
+            context.result = self.answers[key]
+        elif key is not None:
+            try:
+                await rate_limits.count_introspection(caller(context.context))
+            except RateLimited as limited:
+                context.result = refusal(limited, context.context)
+                key = None
         yield
         result = self.execution_context.result
         if key is None or key in self.answers:

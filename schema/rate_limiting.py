@@ -47,14 +47,9 @@ class MutationRateLimit(SchemaExtension):
                 )
             elif fields:
                 try:
-                    await rate_limits.count_mutation(_caller(context.context), len(fields))
+                    await rate_limits.count_mutation(caller(context.context), len(fields))
                 except RateLimited as limited:
-                    wait = limited.retry_after
-                    context.result = _refused(limited.message, {"code": "RATE_LIMITED", "retryAfter": wait})
-                    response = getattr(context.context, "response", None)
-                    if response is not None and hasattr(response, "status_code"):
-                        response.status_code = 429
-                        response.headers["Retry-After"] = str(wait)
+                    context.result = refusal(limited, context.context)
         yield
 
 
@@ -103,7 +98,18 @@ def _refused(message: str, extensions: dict[str, Any]) -> ExecutionResult:
     return ExecutionResult(data=None, errors=[GraphQLError(message, extensions=extensions)])
 
 
-def _caller(context: Any) -> str:
+def refusal(limited: RateLimited, context: Any) -> ExecutionResult:
+    """The answer to an operation refused by a rate limit: a ``RATE_LIMITED`` error with ``retryAfter``,
+    and over HTTP status 429 with a ``Retry-After`` header."""
+    wait = limited.retry_after
+    response = getattr(context, "response", None)
+    if response is not None and hasattr(response, "status_code"):
+        response.status_code = 429
+        response.headers["Retry-After"] = str(wait)
+    return _refused(limited.message, {"code": "RATE_LIMITED", "retryAfter": wait})
+
+
+def caller(context: Any) -> str:
     viewer = getattr(context, "viewer_or_none", None)
     if viewer is not None and viewer.token_id is not None:
         return f"token:{viewer.token_id}"

@@ -32,6 +32,8 @@ log = logging.getLogger("deskql.rate_limits")
 
 FAILED_LOGIN_WINDOW_SECONDS = 900
 MUTATION_WINDOW_SECONDS = 60
+INTROSPECTIONS_PER_MINUTE = 30
+"""Introspection operations executed (not answered from the kept answers) per caller and minute."""
 
 
 class RateLimited(DomainError):
@@ -58,6 +60,9 @@ class _Allowances:
         )
         self.logins = RateLimitItemPerSecond(
             limits.failed_logins, FAILED_LOGIN_WINDOW_SECONDS, namespace="login"
+        )
+        self.introspections = RateLimitItemPerSecond(
+            INTROSPECTIONS_PER_MINUTE, MUTATION_WINDOW_SECONDS, namespace="introspection"
         )
 
     async def take(self, item: RateLimitItem, key: str, cost: int = 1) -> int | None:
@@ -101,6 +106,14 @@ async def count_mutation(caller: str, mutations: int = 1) -> None:
     wait = await _allowances.take(_allowances.mutations, caller, mutations)
     if wait is not None:
         raise RateLimited(f"Too many changes from this token; retry in {wait} seconds.", wait)
+
+
+async def count_introspection(caller: str) -> None:
+    """Count an introspection operation that has to be executed (a document and variables not asked
+    before); raises RateLimited past INTROSPECTIONS_PER_MINUTE."""
+    wait = await _allowances.take(_allowances.introspections, caller)
+    if wait is not None:
+        raise RateLimited(f"Too many new introspection queries; retry in {wait} seconds.", wait)
 
 
 def _login_key(email: str) -> str:

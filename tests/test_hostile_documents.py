@@ -154,3 +154,17 @@ async def test_introspection_is_executed_once_per_document_and_variables(
     for _ in range(2):
         assert (await api.data(mixed, token=world.technician_token))["__typename"] == "Query"
     assert executed == [introspection, by_name, by_name, mixed, mixed]
+
+
+async def test_introspection_asked_anew_past_the_allowance_is_refused_but_kept_answers_are_not(
+    api: Api,
+) -> None:
+    query = "query($n: String!) { __type(name: $n) { name } }"
+    for index in range(30):
+        assert (await api.data(query, {"n": f"Type{index}"}))["__type"] is None
+    refused = await api.post(query, {"n": "Type30"})
+    assert refused.status_code == 429
+    error = refused.json()["errors"][0]
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert error["message"].startswith("Too many new introspection queries; retry in ")
+    assert (await api.data(query, {"n": "Type3"}))["__type"] is None
