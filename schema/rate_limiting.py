@@ -11,7 +11,6 @@ from graphql import (
     DocumentNode,
     ExecutionResult,
     FieldNode,
-    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLBoolean,
     GraphQLError,
@@ -24,6 +23,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from schema.document_shape import fragments_of
 from services import rate_limits
 from services.rate_limits import RateLimited
 
@@ -59,7 +59,7 @@ def root_fields(
     """The root fields the operation runs: field name by response name (alias or name), fragments spread,
     fields left out by ``@skip``/``@include`` left out, ``__typename`` not counted."""
     operation = get_operation_ast(document, operation_name)
-    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    fragments = fragments_of(document.definitions)
     spread: set[str] = set()
     found: dict[str, str] = {}
 
