@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import orjson
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
@@ -14,6 +19,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Connec
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.subscriptions.protocols.graphql_ws.types import ConnectionInitMessage as LegacyConnectionInit
 
+from app import request_json
 from app.auth import viewer_from_header
 from app.requests import current_request_id
 from app.settings import Settings
@@ -100,6 +106,28 @@ class DeskqlGraphQL(GraphQL[Context, None]):
         )
         self.environment = environment_of(settings, realtime)
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's, but a request it refuses (JSON it cannot read, no query, a mutation over GET) gets
+        a JSON error with ``extensions.code`` instead of plain text."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as refused:
+            response = refusal(refused.status_code, refused.reason)
+        await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """The JSON of a request (POST body, GET parameters, multipart fields), nested at most
+        ``request_json.MAX_DEPTH`` levels deep."""
+        try:
+            return request_json.loads(data)
+        except request_json.TooDeep as error:
+            raise HTTPException(400, str(error)) from error
+        except json.JSONDecodeError as error:
+            raise HTTPException(400, "Unable to parse request body as JSON") from error
+
     def encode_json(self, data: object) -> str:
         """Websocket messages: text frames, encoded with orjson."""
         return orjson.dumps(data).decode()
@@ -126,6 +154,12 @@ class DeskqlGraphQL(GraphQL[Context, None]):
             request=request,
             response=response,
         )
+
+
+def refusal(status: int, message: str) -> Response:
+    code = "NOT_FOUND" if status == 404 else "BAD_REQUEST"
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 
 __all__ = ["DeskqlGraphQL"]

@@ -21,6 +21,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import request_json
+
 PATH = "/graphql"
 MAX_DOCUMENTS = 10_000
 _HASH = re.compile(r"^[0-9a-f]{64}$")
@@ -86,8 +88,8 @@ class PersistedQueries:
         if "extensions" not in params:
             return scope
         try:
-            request = {"query": params.get("query"), "extensions": json.loads(params["extensions"])}
-        except ValueError:
+            request = {"query": params.get("query"), "extensions": request_json.loads(params["extensions"])}
+        except ValueError:  # malformed or too deep: the GraphQL view refuses it
             return scope
         if not self._resolve(request):
             return scope
@@ -105,8 +107,8 @@ class PersistedQueries:
                 break
         body = b"".join(chunks)
         try:
-            request = json.loads(body)
-        except ValueError:
+            request = request_json.loads(body)
+        except ValueError:  # malformed or too deep: the GraphQL view refuses it
             request = None
         if isinstance(request, dict) and self._resolve(request):
             body = json.dumps(request).encode()

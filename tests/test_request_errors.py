@@ -1,0 +1,100 @@
+"""Requests the server cannot or will not take: a clear JSON answer with a code, and a log that keeps stack
+traces for the server's own failures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.api import Api
+
+PREFLIGHT = {"GraphQL-Preflight": "1"}
+MAX_DEPTH = 100
+"""The documented bound on nesting of the JSON a request carries."""
+
+
+def nested(levels: int) -> str:
+    """A JSON array ``levels`` deep."""
+    return "[" * levels + "]" * levels
+
+
+def body(variables: str) -> str:
+    """A request body whose ``variables`` (one more level) hold the given JSON."""
+    return '{"query": "{ __typename }", "variables": {"a": ' + variables + "}}"
+
+
+async def send(client: httpx.AsyncClient, where: str, value: str) -> httpx.Response:
+    """A request carrying ``value`` (JSON) where a client can put JSON."""
+    typename = '{"query": "{ __typename }"}'
+    match where:
+        case "POST body":
+            headers = {"Content-Type": "application/json"}
+            return await client.post("/graphql", content=body(value), headers=headers)
+        case "POST persisted query":
+            extensions = '{"persistedQuery": {"version": 1, "sha256Hash": "' + "0" * 64 + '"}, "a": '
+            headers = {"Content-Type": "application/json"}
+            return await client.post(
+                "/graphql", content='{"extensions": ' + extensions + value + "}}", headers=headers
+            )
+        case "GET variables":
+            return await client.get(
+                "/graphql", params={"query": "{ __typename }", "variables": '{"a": ' + value + "}"}
+            )
+        case "GET extensions":
+            return await client.get(
+                "/graphql", params={"query": "{ __typename }", "extensions": '{"a": ' + value + "}"}
+            )
+        case "multipart operations":
+            files = {"operations": (None, body(value)), "map": (None, "{}")}
+            return await client.post("/graphql", files=files, headers=PREFLIGHT)
+        case "multipart map":
+            files = {"operations": (None, typename), "map": (None, '{"a": ' + value + "}")}
+            return await client.post("/graphql", files=files, headers=PREFLIGHT)
+    raise AssertionError(where)
+
+
+PLACES = [
+    "POST body",
+    "POST persisted query",
+    "GET variables",
+    "GET extensions",
+    "multipart operations",
+    "multipart map",
+]
+
+
+def refusal(response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/json"
+    [error] = response.json()["errors"]
+    assert error["extensions"] == {"code": "BAD_REQUEST"}
+    return dict(error)
+
+
+@pytest.mark.parametrize("where", PLACES)
+async def test_json_nested_deeper_than_the_limit_is_refused_with_400_wherever_a_request_carries_it(
+    api: Api, where: str
+) -> None:
+    levels = 5_000 if where.startswith("GET") else 50_000  # a URL holds no more than 64 KB
+    async with api.client() as client:
+        far = refusal(await send(client, where, nested(levels)))
+        just_past = refusal(await send(client, where, nested(MAX_DEPTH)))
+    expected = f"The request's JSON is nested more than {MAX_DEPTH} levels deep."
+    assert far["message"] == just_past["message"] == expected
+
+
+async def test_json_nested_as_deep_as_the_limit_is_read(api: Api) -> None:
+    async with api.client() as client:
+        deepest = await send(client, "POST body", nested(MAX_DEPTH - 2))  # the body and `variables` are two
+        by_get = await send(client, "GET variables", nested(MAX_DEPTH - 2))
+    assert deepest.json() == by_get.json() == {"data": {"__typename": "Query"}}
+
+
+async def test_a_body_that_is_not_json_is_refused_in_json(api: Api) -> None:
+    async with api.client() as client:
+        response = await client.post(
+            "/graphql", content=b"{not json", headers={"Content-Type": "application/json"}
+        )
+    assert refusal(response)["message"] == "Unable to parse request body as JSON"
