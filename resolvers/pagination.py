@@ -49,7 +49,7 @@ class Ordering:
     def decode(self, cursor: str) -> tuple[Any, ...]:
         try:
             values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        except (binascii.Error, ValueError, UnicodeDecodeError) as error:
+        except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError) as error:
             raise InvalidCursor("not a cursor of this connection") from error
         if not isinstance(values, list) or len(values) != len(self.fields):
             raise InvalidCursor("not a cursor of this connection")

@@ -3,12 +3,14 @@ traces for the server's own failures."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.api import Api
+from tests.factories import make_world
 
 PREFLIGHT = {"GraphQL-Preflight": "1"}
 MAX_DEPTH = 100
@@ -90,6 +92,15 @@ async def test_json_nested_as_deep_as_the_limit_is_read(api: Api) -> None:
         deepest = await send(client, "POST body", nested(MAX_DEPTH - 2))  # the body and `variables` are two
         by_get = await send(client, "GET variables", nested(MAX_DEPTH - 2))
     assert deepest.json() == by_get.json() == {"data": {"__typename": "Query"}}
+
+
+async def test_a_cursor_of_deeply_nested_json_is_bad_user_input(api: Api) -> None:
+    world = await make_world()
+    cursor = base64.urlsafe_b64encode(nested(50_000).encode()).decode()
+    query = "query($c: String) { tickets(after: $c) { edges { node { id } } } }"
+    [error] = await api.errors(query, {"c": cursor}, token=world.technician_token)
+    assert error["message"] == "`after`: not a cursor of this connection."
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 async def test_a_body_that_is_not_json_is_refused_in_json(api: Api) -> None:
