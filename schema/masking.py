@@ -3,7 +3,8 @@
 - Unexpected failures (an exception that is not a GraphQLError) reach the client as one masked error with
   ``extensions.code = INTERNAL_SERVER_ERROR`` and a ``requestId``; the log line carries the same id and the
   stack trace. Masking happens where every operation (query, mutation, subscription event) is executed,
-  see schema.execution.
+  see schema.execution; what fails in an extension's hook outside execution (parsing, validation) is
+  masked when strawberry hands the errors to the schema, see schema.error_logging.
 - A database that cannot be reached (services.availability) is not a bug: those errors reach the client
   as ``extensions.code = SERVICE_UNAVAILABLE`` with ``retryAfter``, and the HTTP answer is 503 with a
   ``Retry-After`` header, so that clients retry.
@@ -74,15 +75,24 @@ def client_error(error: GraphQLError, request_id: str) -> GraphQLError:
     return masked(error, request_id)
 
 
+def mask_errors(errors: list[GraphQLError], context: Any) -> list[GraphQLError]:
+    """The errors as the client sees them: unexpected ones replaced by ``client_error`` (and logged, once),
+    the others as they are; a database out of reach makes the HTTP answer 503."""
+    if not any(is_unexpected(error) for error in errors):
+        return errors
+    request_id = request_id_of(context)
+    errors = [client_error(e, request_id) if is_unexpected(e) else e for e in errors]
+    if any((e.extensions or {}).get("code") == UNAVAILABLE for e in errors):
+        response = getattr(context, "response", None)
+        if response is not None and hasattr(response, "status_code"):
+            response.status_code = 503
+            response.headers["Retry-After"] = str(availability.RETRY_AFTER_SECONDS)
+    return errors
+
+
 def mask_result(result: ExecutionResult, context: Any) -> ExecutionResult:
-    if result.errors and any(is_unexpected(error) for error in result.errors):
-        request_id = request_id_of(context)
-        result.errors = [client_error(e, request_id) if is_unexpected(e) else e for e in result.errors]
-        if any((e.extensions or {}).get("code") == UNAVAILABLE for e in result.errors):
-            response = getattr(context, "response", None)
-            if response is not None and hasattr(response, "status_code"):
-                response.status_code = 503
-                response.headers["Retry-After"] = str(availability.RETRY_AFTER_SECONDS)
+    if result.errors:
+        result.errors = mask_errors(result.errors, context)
     return result
 
 

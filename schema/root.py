@@ -8,6 +8,7 @@ from functools import lru_cache, partial
 import strawberry
 from graphql import parse
 
+from schema.error_logging import ErrorLoggingSchema
 from schema.errors import (
     AiUnavailableError,
     ConflictError,
@@ -102,7 +103,7 @@ EXTRA_TYPES = [
 
 
 def build_schema(limits: QueryLimits = QueryLimits()) -> strawberry.Schema:
-    return strawberry.Schema(
+    return ErrorLoggingSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

@@ -4,11 +4,13 @@ traces for the server's own failures."""
 from __future__ import annotations
 
 import base64
+import logging
 from typing import Any
 
 import httpx
 import pytest
 
+from schema.ids import encode
 from tests.api import Api
 from tests.factories import make_world
 
@@ -109,3 +111,93 @@ async def test_a_body_that_is_not_json_is_refused_in_json(api: Api) -> None:
             "/graphql", content=b"{not json", headers={"Content-Type": "application/json"}
         )
     assert refusal(response)["message"] == "Unable to parse request body as JSON"
+
+
+def traced(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    """Records at ERROR or above, or with a stack trace."""
+    return [record for record in caplog.records if record.levelno >= logging.ERROR or record.exc_info]
+
+
+def client_error_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.name == "deskql.requests"]
+
+
+async def test_a_validation_error_is_one_short_line_in_the_log_without_a_stack_trace(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    [error] = await api.errors("{ noSuchField }")
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert traced(caplog) == []
+    [line] = client_error_lines(caplog)
+    assert "GRAPHQL_VALIDATION_FAILED" in line
+    assert "noSuchField" in line
+
+
+async def test_an_unauthenticated_request_is_one_short_line_in_the_log_without_a_stack_trace(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    [error] = await api.errors("{ viewer { technician { name } } }")
+    assert error["extensions"]["code"] == "UNAUTHENTICATED"
+    assert traced(caplog) == []
+    [line] = client_error_lines(caplog)
+    assert "UNAUTHENTICATED" in line
+    assert "viewer" in line
+
+
+async def test_bad_user_input_is_one_short_line_in_the_log_without_a_stack_trace(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    world = await make_world()
+    caplog.set_level(logging.DEBUG)
+    query = "query($id: ID!) { node(id: $id) { id } }"
+    [error] = await api.errors(query, {"id": encode("Password", 1)}, token=world.technician_token)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert traced(caplog) == []
+    [line] = client_error_lines(caplog)
+    assert "BAD_USER_INPUT" in line
+
+
+async def test_an_unexpected_error_is_logged_once_with_its_stack_trace_and_the_request_id(
+    api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from services import visibility
+
+    world = await make_world()
+
+    def broken(viewer: object) -> object:
+        raise RuntimeError("the disk is on fire")
+
+    monkeypatch.setattr(visibility, "statuses", broken)
+    caplog.set_level(logging.DEBUG)
+    response = await api.post("{ ticketStatuses { name } }", token=world.technician_token)
+    assert response.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    [record] = traced(caplog)
+    assert record.levelno == logging.ERROR
+    assert record.exc_info is not None
+    assert "the disk is on fire" in str(record.exc_info[1])
+    assert response.headers["x-request-id"] in record.getMessage()
+    assert client_error_lines(caplog) == []
+
+
+async def test_an_unexpected_error_outside_execution_is_logged_once_with_its_stack_trace(
+    api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Errors raised by an extension's hook (parsing, validation) never reach the masking executor."""
+    from schema.masking import ErrorCodes
+
+    def broken(self: ErrorCodes) -> Any:
+        raise RuntimeError("the validator is on fire")
+
+    monkeypatch.setattr(ErrorCodes, "on_validate", broken)
+    caplog.set_level(logging.DEBUG)
+    response = await api.post("{ __typename }")
+    request_id = response.headers["x-request-id"]
+    [record] = traced(caplog)
+    assert record.exc_info is not None
+    assert "the validator is on fire" in str(record.exc_info[1])
+    assert request_id in record.getMessage()
+    [error] = response.json()["errors"]
+    assert error["message"] == "Unexpected error. Quote the requestId when reporting it."
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
