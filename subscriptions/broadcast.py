@@ -24,8 +24,9 @@ log = logging.getLogger("deskql.broadcast")
 class BroadcastPublisher:
     """services' EventPublisher: committed events go out as JSON on their channels.
 
-    A publish that fails (Redis down) is logged and dropped: the change is committed already, and
-    subscribers that missed it are told to refetch (RESYNC) when their connection comes back.
+    Publishing never waits for Redis: the Redis backend buffers the events (bounded) and publishes them in
+    the background, so a committed change is answered at once even while Redis is out of reach.
+    Subscribers that may have missed events are told to refetch (RESYNC) once Redis is back.
     """
 
     def __init__(self, hub: Hub) -> None:

@@ -7,7 +7,10 @@ nothing with redis-py 8) and its listener dies silently when the connection drop
   subscribed, and confirms each SUBSCRIBE to the caller, so a subscriber is live before it reads state;
 - when the connection drops it reconnects with exponential backoff, subscribes every live channel again,
   and then sends ``channels.RESYNC`` on each of them, since events published meanwhile were lost;
-- publishes over a pooled connection, retrying with backoff when a pooled connection turns out dead.
+- never makes a publisher wait for Redis: ``publish`` appends to a bounded buffer
+  (subscriptions.publish_buffer) and a background task publishes it in order, in pipelined batches,
+  retrying with backoff while Redis is out of reach. Channels whose messages the full buffer dropped hear
+  RESYNC once publishing works again.
 """
 
 from __future__ import annotations
@@ -15,29 +18,37 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 
 from broadcaster import Event
 from broadcaster._backends.base import BroadcastBackend
 from redis import asyncio as redis
 from redis.asyncio.client import PubSub
-from redis.backoff import ExponentialBackoff
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from redis.retry import Retry
 
 from subscriptions.channels import RESYNC
+from subscriptions.publish_buffer import PublishBuffer
 
 log = logging.getLogger("deskql.broadcast")
 DROPPED = (RedisConnectionError, RedisTimeoutError, OSError)
 CONFIRM_SECONDS = 3.0
 KEEPALIVE = "deskql:keepalive"
 """Always subscribed, so that the pub/sub connection is never without a subscription."""
-PUBLISH_ATTEMPTS = 4
+BUFFER_SIZE = 10_000
+"""Messages kept while Redis is out of reach (a few hundred bytes each)."""
+BATCH = 100
+RETRY_SECONDS = (0.05, 1.0)
+"""The first and the longest wait between attempts to publish while Redis is out of reach."""
+FLUSH_SECONDS = 2.0
+"""How long stopping waits for the buffer to be published."""
 
 
 class ResilientRedisBackend(BroadcastBackend):
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, buffer_size: int = BUFFER_SIZE) -> None:
         self._url = url
         self._commands = redis.Redis.from_url(
             url,
@@ -46,6 +57,13 @@ class ResilientRedisBackend(BroadcastBackend):
             socket_connect_timeout=2,
             health_check_interval=10,
         )
+        # No retries for pub/sub: redis-py would reconnect and subscribe again by itself after a short
+        # outage, and the listener would never learn that events were lost meanwhile (no RESYNC).
+        self._subscriptions = redis.Redis.from_url(
+            url, retry=Retry(NoBackoff(), 0), socket_connect_timeout=2, health_check_interval=10
+        )
+        self.buffer = PublishBuffer(buffer_size)
+        self._publisher: asyncio.Task[None] | None = None
         self._channels: set[str] = set()
         self._confirmed: dict[str, asyncio.Event] = {}
         self._wanted = asyncio.Event()
@@ -57,13 +75,20 @@ class ResilientRedisBackend(BroadcastBackend):
 
     async def connect(self) -> None:
         self._listener = asyncio.create_task(self._listen(), name="deskql-redis-listener")
+        self._publisher = asyncio.create_task(self._publish_buffered(), name="deskql-redis-publisher")
 
     async def disconnect(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.buffer.emptied(), FLUSH_SECONDS)
+        for task in (self._publisher, self._listener):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        if len(self.buffer):
+            log.warning("stopped with %d events not published", len(self.buffer))
         await self._commands.aclose()
+        await self._subscriptions.aclose()
 
     async def subscribe(self, channel: str) -> None:
         """Subscribe and wait (a few seconds at most) until Redis confirms; during an outage the channel is
@@ -85,16 +110,44 @@ class ResilientRedisBackend(BroadcastBackend):
                 await self._pubsub.unsubscribe(channel)
 
     async def publish(self, channel: str, message: Any) -> None:
-        delay = 0.05
-        for attempt in range(PUBLISH_ATTEMPTS):
+        """Buffered: returns at once, whether Redis is reachable or not."""
+        self.buffer.put(channel, message)
+
+    async def _publish_buffered(self) -> None:
+        """Publish the buffer in order, a pipelined batch at a time; while that fails, wait and retry."""
+        delay, longest = RETRY_SECONDS
+        failing_since: float | None = None
+        while True:
+            await self.buffer.wait()
+            batch = self.buffer.first(BATCH)
+            resync = self.buffer.take_dropped()
             try:
-                await self._commands.publish(channel, message)
-                return
-            except DROPPED:
-                if attempt == PUBLISH_ATTEMPTS - 1:
-                    raise
+                async with self._commands.pipeline(transaction=False) as pipe:
+                    for _, channel, message in batch:
+                        pipe.publish(channel, message)
+                    for channel in resync:
+                        pipe.publish(channel, RESYNC)
+                    await pipe.execute()
+            except asyncio.CancelledError:
+                self.buffer.return_dropped(resync)
+                raise
+            except Exception as error:  # out of reach, or refusing (NOAUTH, READONLY...): wait and retry
+                self.buffer.return_dropped(resync)
+                if failing_since is None:
+                    failing_since = time.monotonic()
+                    log.warning("publishing to the broadcast failed (%s); events wait and are retried", error)
                 await asyncio.sleep(delay)
-                delay *= 2
+                delay = min(delay * 2, longest)
+                continue
+            if batch:
+                self.buffer.published(batch[-1][0])
+            if failing_since is not None:
+                log.warning(
+                    "publishing to the broadcast works again after %.1fs",
+                    time.monotonic() - failing_since,
+                )
+                failing_since = None
+            delay = RETRY_SECONDS[0]
 
     async def next_published(self) -> Event:
         return await self._published.get()
@@ -104,7 +157,7 @@ class ResilientRedisBackend(BroadcastBackend):
         first = True
         while True:
             await self._wanted.wait()
-            pubsub = self._commands.pubsub()
+            pubsub = self._subscriptions.pubsub()
             try:
                 # Set before the snapshot of channels: a concurrent subscribe() either is in the snapshot
                 # or sees this pub/sub and subscribes itself.
