@@ -14,15 +14,12 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
-from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
-from strawberry.subscriptions.protocols.graphql_ws.types import ConnectionInitMessage as LegacyConnectionInit
 
 from app import request_json
 from app.auth import viewer_from_header
 from app.requests import current_request_id
 from app.settings import Settings
+from app.websockets import LegacyWSHandler, TransportWSHandler
 from resolvers.context import Context, Environment
 from schema.root import QueryLimits, build_schema
 from services.attachments import Limits
@@ -55,42 +52,6 @@ def environment_of(settings: Settings, realtime: Realtime) -> Environment:
         app_url=settings.app_url,
         download_link_seconds=settings.download_link_seconds,
     )
-
-
-async def _authenticate_connection(context: Context, payload: object) -> str | None:
-    """Put the viewer of ``connection_init``'s {"authorization": "Bearer ..."} into the connection's context;
-    the reason it is refused, or None."""
-    if context.viewer_or_none is not None:  # authenticated by the upgrade request's header already
-        return None
-    header = payload.get("authorization") if isinstance(payload, dict) else None
-    viewer, error = await viewer_from_header(header if isinstance(header, str) else None)
-    if viewer is None:
-        return error or 'Send {"authorization": "Bearer <token>"} in connection_init.'
-    context.viewer_or_none = viewer
-    return None
-
-
-class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
-    """graphql-transport-ws: an unauthenticated connection is closed with 4401."""
-
-    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
-        refused = await _authenticate_connection(self.context, message.get("payload"))
-        if refused is not None:
-            await self.websocket.close(code=4401, reason=refused[:120])
-            return
-        await super().handle_connection_init(message)
-
-
-class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
-    """graphql-ws: an unauthenticated connection gets connection_error and is closed with 4401."""
-
-    async def handle_connection_init(self, message: LegacyConnectionInit) -> None:
-        refused = await _authenticate_connection(self.context, message.get("payload"))
-        if refused is not None:
-            await self.send_message({"type": "connection_error", "payload": {"message": refused}})
-            await self.websocket.close(code=4401, reason=refused[:120])
-            return
-        await super().handle_connection_init(message)
 
 
 class DeskqlGraphQL(GraphQL[Context, None]):

@@ -32,8 +32,10 @@ def build_realtime(settings: Settings) -> Realtime:
 async def start(realtime: Realtime) -> None:
     await realtime.hub.connect()
     install_publisher(BroadcastPublisher(realtime.hub))
+    await realtime.connections.start(realtime.hub)
 
 
 async def stop(realtime: Realtime) -> None:
+    await realtime.connections.stop()
     await realtime.hub.disconnect()
     await realtime.presence.close()

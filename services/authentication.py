@@ -24,10 +24,13 @@ from models.enums import Channel
 from models.people import Requester
 from services import rate_limits, validation
 from services.errors import InvalidCredentials, Unauthenticated, ValidationFailed
+from services.events import Event
 from services.statements import rows_where
+from services.unit_of_work import unit_of_work
 from services.viewer import Viewer
 
 TOKEN_PREFIX = "dq_"  # noqa: S105 - a prefix, not a secret
+CREDENTIALS_CHANGED = "credentials.changed"
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
@@ -150,18 +153,67 @@ async def login(email: str, password: str) -> str:
     return await issue_token(owner, label="login", interactive=True)
 
 
+async def reauthenticate(viewer: Viewer) -> Viewer:
+    """The viewer read afresh from its token, for connections that outlive a request (websockets).
+
+    Raises Unauthenticated when the token was revoked or its technician deactivated, and also when the
+    technician's role changed: a connection authorised as one role must not go on as another.
+    """
+    if viewer.token_id is None:
+        raise Unauthenticated("Authentication required.")
+    fresh = await viewer_for_token(viewer.token_id)
+    if fresh != viewer:
+        raise Unauthenticated("The role of this token's technician changed: connect again.")
+    return fresh
+
+
+def credentials_changed(
+    account_id: int, *, technician_id: int | None = None, requester_id: int | None = None
+) -> Event:
+    """The event that a person's tokens may no longer be good: one revoked, the technician deactivated or
+    given another role. Emit it in the unit of work of that change: after commit every server process
+    checks the tokens of that person's open websockets again and ends those no longer good."""
+    if technician_id is not None:
+        return Event(CREDENTIALS_CHANGED, account_id, ids={"technician": technician_id})
+    assert requester_id is not None, "a token belongs to a technician or a requester"
+    return Event(CREDENTIALS_CHANGED, account_id, ids={"requester": requester_id})
+
+
 async def revoke(token_id: int) -> int:
-    """Revoke one token; returns how many were revoked (0 when it already was)."""
-    return await ApiToken.filter(id=token_id, revoked_at__isnull=True).update(revoked_at=utcnow())
+    """Revoke one token; returns how many were revoked (0 when it already was).
+
+    Emits ``credentials.changed`` for the token's owner: its websockets end on every server process."""
+    async with unit_of_work() as work:
+        token = await ApiToken.get_or_none(id=token_id, revoked_at__isnull=True)
+        if token is None:
+            return 0
+        revoked = await ApiToken.filter(id=token_id, revoked_at__isnull=True).update(revoked_at=utcnow())
+        if revoked:
+            work.emit(
+                credentials_changed(
+                    token.account_id, technician_id=token.technician_id, requester_id=token.requester_id
+                )
+            )
+    return revoked
 
 
 async def revoke_interactive(viewer: Viewer) -> int:
-    """Revoke every interactive (login) token of the viewer's technician or requester."""
+    """Revoke every interactive (login) token of the viewer's technician or requester.
+
+    Emits ``credentials.changed`` for them: the websockets of those tokens end on every server process."""
     owner = (
         {"technician_id": viewer.technician_id}
         if viewer.is_technician
         else {"requester_id": viewer.requester_id}
     )
-    return await ApiToken.filter(
-        account_id=viewer.account_id, interactive=True, revoked_at__isnull=True, **owner
-    ).update(revoked_at=utcnow())
+    async with unit_of_work() as work:
+        revoked = await ApiToken.filter(
+            account_id=viewer.account_id, interactive=True, revoked_at__isnull=True, **owner
+        ).update(revoked_at=utcnow())
+        if revoked:
+            work.emit(
+                credentials_changed(
+                    viewer.account_id, technician_id=viewer.technician_id, requester_id=viewer.requester_id
+                )
+            )
+    return revoked

@@ -15,6 +15,7 @@ from services import visibility
 from services.events import Event
 from services.viewer import Viewer
 from subscriptions import channels
+from subscriptions.connections import Connections
 from subscriptions.hub import Hub
 from subscriptions.presence import PresenceStore
 
@@ -77,12 +78,14 @@ class SharedReads:
 
 @dataclass(frozen=True)
 class Realtime:
-    """What subscriptions use: the hub, the presence store and its timing."""
+    """What subscriptions use: the hub, the presence store and its timing, the open websockets."""
 
     hub: Hub
     presence: PresenceStore
     presence_ttl_seconds: float = 30.0
     heartbeat_seconds: float = 10.0
     revalidate_seconds: float = 30.0
-    """How often a long subscription checks that its token and ticket are still good."""
+    """How often a long subscription checks that its token and ticket are still good (a safety net:
+    revocations are announced and end the token's websockets at once, see subscriptions.connections)."""
     shared_reads: SharedReads = field(default_factory=SharedReads)
+    connections: Connections = field(default_factory=Connections)

@@ -11,6 +11,8 @@ from services.events import Event
 PREFIX = "deskql"
 RESYNC = json.dumps({"type": "resync"})
 """Sent to every live channel after the broadcast connection was lost: events may have been missed."""
+AUTH = f"{PREFIX}:auth"
+"""Changes of credentials (``credentials.changed``), which every server process follows."""
 
 
 def ticket(ticket_id: int) -> str:
@@ -31,6 +33,8 @@ def chat(chat_id: int) -> str:
 
 def of(event: Event) -> list[str]:
     """The channels an event goes to."""
+    if event.type.startswith("credentials."):
+        return [AUTH]
     if event.type.startswith("notification.") or event.type.startswith("timer."):
         return [technician(event.ids["technician"])]
     if event.type.startswith("chat."):

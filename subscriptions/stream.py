@@ -11,7 +11,7 @@ from graphql import GraphQLError
 
 from resolvers.context import UNAUTHENTICATED, ClientError, Info
 from schema.masking import client_error, request_id_of
-from services.authentication import viewer_for_token
+from services.authentication import reauthenticate
 from services.errors import Unauthenticated
 from subscriptions import channels
 from subscriptions.broadcast import Realtime
@@ -54,9 +54,10 @@ async def messages(
 ) -> AsyncIterator[channels.Message | None]:
     """Each message of the channel, and None every ``tick_seconds`` without one.
 
-    Every ``revalidate_seconds`` the viewer's token is checked again: a revoked token (or a deactivated
-    technician) ends the subscription with an UNAUTHENTICATED error. A subscriber that falls too far
-    behind ends with TOO_SLOW.
+    Every ``revalidate_seconds`` the viewer's token is checked again: a revoked token, a deactivated
+    technician or a changed role ends the subscription with an UNAUTHENTICATED error (a safety net for
+    changes made behind deskql's back: announced ones end the websocket at once, subscriptions.connections).
+    A subscriber that falls too far behind ends with TOO_SLOW.
     """
     realtime = realtime_of(info)
     viewer = info.context.viewer
@@ -72,7 +73,7 @@ async def messages(
         if viewer.token_id is not None and time.monotonic() - checked >= realtime.revalidate_seconds:
             checked = time.monotonic()
             try:
-                await viewer_for_token(viewer.token_id)
+                await reauthenticate(viewer)
             except Unauthenticated as error:
                 raise ClientError(f"{error.message} The subscription ended.", UNAUTHENTICATED) from error
         if event is None:

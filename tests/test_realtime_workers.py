@@ -13,13 +13,15 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
+from services.authentication import digest
 from tests.conftest import POSTGRES_URL, PostgresDatabases, require
 from tests.processes import Cluster, RedisServer, cluster
 from tests.servers import deskql
-from tests.ws import StalledClient, WSClient
+from tests.ws import LEGACY_WS, TRANSPORT_WS, StalledClient, WSClient
 
 UPDATES = (
     "subscription($id: ID!) { ticketUpdated(ticketId: $id) { kind changes ticket { priority version } } }"
@@ -32,6 +34,7 @@ TTL = 3.0
 class Setup:
     cluster: Cluster
     redis: RedisServer
+    database_url: str
     admin: str
     tom: str
     requester_id: str
@@ -86,7 +89,9 @@ async def setup(
           createRequester(input: {name: "Rita Requester", email: "rita@client.test"}) { ... on CreateRequesterSuccess { requester { id } } } }""",
         )
         tom = deskql("create-token", "--email", "tom@acme.test", env=env, cwd=folder).stdout.strip()
-        yield Setup(running, redis_server, admin, tom, people["createRequester"]["requester"]["id"])
+        yield Setup(
+            running, redis_server, database_url, admin, tom, people["createRequester"]["requester"]["id"]
+        )
 
 
 async def graphql(
@@ -96,7 +101,7 @@ async def graphql(
         response = await client.post(
             "/graphql",
             json={"query": query, "variables": variables or {}},
-            headers={"Authorization": f"Bearer {token}"},
+            headers={"Authorization": f"Bearer {token}"} if token else {},
         )
     body = response.json()
     assert "errors" not in body, body
@@ -197,6 +202,106 @@ async def test_a_slow_subscriber_is_cut_off_without_hurting_the_others(setup: Se
     assert received < 240
     slow.close()
     await fast.close()
+
+
+async def logins(setup: Setup, name: str, count: int, role: str = "TECHNICIAN") -> list[str]:
+    """``count`` login tokens of a new technician."""
+    email = f"{name.lower().replace(' ', '.')}@acme.test"
+    password = "correct horse battery staple"
+    base = setup.cluster.servers[0].http
+    await graphql(
+        base,
+        setup.admin,
+        "mutation($input: CreateTechnicianInput!) { createTechnician(input: $input) { __typename } }",
+        {"input": {"name": name, "email": email, "role": role, "password": password}},
+    )
+    login = """mutation($email: String!, $password: String!) { login(input: {email: $email, password: $password}) {
+      ... on LoginSuccess { token } } }"""
+    return [
+        (await graphql(base, "", login, {"email": email, "password": password}))["login"]["token"]
+        for _ in range(count)
+    ]
+
+
+def unauthenticated(operation: str, reason: str, protocol: str = TRANSPORT_WS) -> dict[str, Any]:
+    """The message that ends an operation of a connection whose token is no longer good."""
+    error = {"message": f"{reason} The subscription ended.", "extensions": {"code": "UNAUTHENTICATED"}}
+    if protocol == TRANSPORT_WS:
+        return {"id": operation, "type": "error", "payload": [error]}
+    return {"id": operation, "type": "error", "payload": error}
+
+
+async def test_logout_of_all_sessions_ends_every_socket_of_its_tokens_on_every_worker_within_a_second(
+    setup: Setup,
+) -> None:
+    a, b, _ = setup.cluster.servers
+    first, second = await logins(setup, "Lena Logout", 2)
+    ticket = await new_ticket(setup)
+    following_on_a = await WSClient.open(a.ws, first)
+    await following_on_a.subscribe(UPDATES, {"id": ticket})
+    assert (await following_on_a.next())["ticketUpdated"]["kind"] == "SNAPSHOT"
+    legacy_on_b = await WSClient.open(b.ws, second, protocol=LEGACY_WS)
+    await legacy_on_b.subscribe(UPDATES, {"id": ticket})
+    assert (await legacy_on_b.next())["ticketUpdated"]["kind"] == "SNAPSHOT"
+    idle_on_b = await WSClient.open(b.ws, first)
+    bystander = await WSClient.open(b.ws, setup.tom)
+    await bystander.subscribe(UPDATES, {"id": ticket})
+    await bystander.next()
+
+    await graphql(a.http, second, "mutation { logout(input: {allSessions: true}) { revoked } }")
+    logged_out = time.monotonic()
+    ended = [await socket.ended(within=5) for socket in (following_on_a, legacy_on_b, idle_on_b)]
+    assert time.monotonic() - logged_out < 1.0
+    revoked = "This token has been revoked."
+    assert ended[0].messages == [unauthenticated("1", revoked)]
+    assert ended[1].messages == [
+        unauthenticated("1", revoked, LEGACY_WS),
+        {"type": "complete", "id": "1"},
+        {"type": "connection_error", "payload": {"message": revoked}},
+    ]
+    assert ended[2].messages == []
+    assert {(end.code, end.reason) for end in ended} == {(4401, revoked)}
+
+    await set_priority(a.http, setup.admin, ticket, "LOW")  # others' sockets are untouched
+    await until(bystander, lambda d: d["ticketUpdated"]["kind"] == "TICKET_UPDATED", within=5)
+    await bystander.close()
+
+
+BEHIND_DESKQLS_BACK = {
+    "revoked": (
+        "UPDATE api_token SET revoked_at = now() WHERE token_hash = $1",
+        "This token has been revoked.",
+    ),
+    "deactivated": (
+        "UPDATE technician SET active = false FROM api_token t WHERE t.token_hash = $1 AND technician.id = t.technician_id",
+        "The technician of this token is deactivated.",
+    ),
+    "demoted": (
+        "UPDATE technician SET role = 'TECHNICIAN' FROM api_token t WHERE t.token_hash = $1 AND technician.id = t.technician_id",
+        "The role of this token's technician changed: connect again.",
+    ),
+}
+
+
+@pytest.mark.parametrize("change", list(BEHIND_DESKQLS_BACK))
+async def test_every_subscribe_checks_the_token_afresh(setup: Setup, change: str) -> None:
+    a, _, _ = setup.cluster.servers
+    [token] = await logins(setup, f"Sam {change.title()}", 1, role="ADMIN")
+    ticket = await new_ticket(setup)
+    socket = await WSClient.open(a.ws, token)
+    await socket.subscribe(UPDATES, {"id": ticket})
+    await socket.next()
+    statement, reason = BEHIND_DESKQLS_BACK[change]
+    # Changed in the database directly, so no event announces it: only the check at subscribe can notice.
+    connection = await asyncpg.connect(setup.database_url.replace("postgres://", "postgresql://", 1))
+    try:
+        assert await connection.execute(statement, digest(token)) == "UPDATE 1"
+    finally:
+        await connection.close()
+    await socket.subscribe(UPDATES, {"id": ticket})  # no snapshot for it: the socket is ended
+    ended = await socket.ended(within=5)
+    assert ended.messages == [unauthenticated("2", reason), unauthenticated("1", reason)]
+    assert (ended.code, ended.reason) == (4401, reason)
 
 
 async def test_a_killed_workers_presence_disappears_within_the_ttl(setup: Setup) -> None:

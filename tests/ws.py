@@ -1,29 +1,46 @@
-"""A graphql-transport-ws client over a real websocket, for tests against running servers."""
+"""A GraphQL websocket client (graphql-transport-ws, or the legacy graphql-ws) over a real websocket, for
+tests against running servers."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import socket
+import time
+from dataclasses import dataclass
 from typing import Any
 
 import websockets
 from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import ConnectionClosed
+
+TRANSPORT_WS = "graphql-transport-ws"
+LEGACY_WS = "graphql-ws"
+
+
+@dataclass
+class Ended:
+    """How the server ended a connection: the messages it sent first, then the close code and reason."""
+
+    messages: list[dict[str, Any]]
+    code: int | None
+    reason: str
 
 
 class WSClient:
-    def __init__(self, connection: ClientConnection) -> None:
+    def __init__(self, connection: ClientConnection, protocol: str = TRANSPORT_WS) -> None:
         self.connection = connection
+        self.protocol = protocol
         self._next_id = 0
 
     @classmethod
-    async def open(cls, url: str, token: str) -> WSClient:
+    async def open(cls, url: str, token: str, protocol: str = TRANSPORT_WS) -> WSClient:
         connection = await websockets.connect(
             url,
-            subprotocols=["graphql-transport-ws"],
-            max_size=None,  # type: ignore[list-item]
+            subprotocols=[protocol],  # type: ignore[list-item]
+            max_size=None,
         )
-        client = cls(connection)
+        client = cls(connection, protocol)
         await client.send({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
         ack = await client.receive()
         assert ack["type"] == "connection_ack", ack
@@ -39,18 +56,30 @@ class WSClient:
     async def subscribe(self, query: str, variables: dict[str, Any]) -> str:
         self._next_id += 1
         operation = str(self._next_id)
-        await self.send(
-            {"id": operation, "type": "subscribe", "payload": {"query": query, "variables": variables}}
-        )
+        kind = "subscribe" if self.protocol == TRANSPORT_WS else "start"
+        await self.send({"id": operation, "type": kind, "payload": {"query": query, "variables": variables}})
         return operation
 
     async def next(self, within: float = 10.0) -> dict[str, Any]:
         """The data of the next result (asserting it is one)."""
         message = await self.receive(within)
-        assert message["type"] == "next", message
+        assert message["type"] == ("next" if self.protocol == TRANSPORT_WS else "data"), message
         assert "errors" not in message["payload"], message
         data: dict[str, Any] = message["payload"]["data"]
         return data
+
+    async def ended(self, within: float = 10.0) -> Ended:
+        """Read until the server closes the connection; fail if it is still open after ``within`` seconds."""
+        deadline = time.monotonic() + within
+        messages: list[dict[str, Any]] = []
+        while True:
+            try:
+                messages.append(await self.receive(max(0.0, deadline - time.monotonic())))
+            except TimeoutError:
+                raise AssertionError(f"still open after {within}s; received {messages}") from None
+            except ConnectionClosed as closed:
+                close = closed.rcvd
+                return Ended(messages, close.code if close else None, close.reason if close else "")
 
     async def close(self) -> None:
         await self.connection.close()
