@@ -10,6 +10,7 @@ objects of the connection it pages by the number of parents it is asked for (50 
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -105,9 +106,13 @@ def budget_errors(
 
 class Parsing(SchemaExtension):
     """Parsing with at most ``max_tokens`` tokens, each document once per process (``parse`` is a cache made
-    once per schema, schema.root); a syntax error gets the code of a validation error. All of it happens in
-    ``on_parse``: strawberry's ParserCache and MaxTokensLimiter, and an ``on_operation`` hook labelling the
-    error as it leaves, would keep a suspended generator for the whole life of every open subscription."""
+    once per schema, schema.root); a syntax error gets the code of a validation error.
+
+    A document that does not parse is left to strawberry, which parses it again with the same token limit
+    where its errors become the operation's errors (over HTTP and both websocket protocols alike); raised
+    here, before strawberry's own parsing, a syntax error escaped its handling on websockets. Nothing is
+    kept past parsing: strawberry's ParserCache and MaxTokensLimiter, or an ``on_operation`` hook, would keep
+    a suspended generator for the whole life of every open subscription."""
 
     def __init__(self, *, max_tokens: int, parse: Callable[..., DocumentNode]) -> None:
         self.max_tokens = max_tokens
@@ -115,12 +120,14 @@ class Parsing(SchemaExtension):
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        try:
-            context.graphql_document = self.parse(context.query, max_tokens=self.max_tokens)
-        except GraphQLSyntaxError as error:
-            error.extensions = {**(error.extensions or {}), "code": VALIDATION_FAILED}
-            raise
+        context.parse_options["max_tokens"] = self.max_tokens
+        if context.query is not None:
+            with contextlib.suppress(GraphQLSyntaxError):
+                context.graphql_document = self.parse(context.query, max_tokens=self.max_tokens)
         yield
+        for error in context.pre_execution_errors or ():
+            if isinstance(error, GraphQLSyntaxError):
+                error.extensions = {**(error.extensions or {}), "code": VALIDATION_FAILED}
 
 
 class Validation(SchemaExtension):

@@ -3,6 +3,7 @@ its size, and the server keeps answering others meanwhile."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ from schema.ids import encode
 from tests.api import Api
 from tests.factories import add_comment, make_world
 from tests.servers import deskql, environment, free_port, serving
+from tests.ws import LEGACY_WS, TRANSPORT_WS, WSClient
 
 
 def spread_fragments(levels: int) -> str:
@@ -154,6 +156,37 @@ async def test_introspection_is_executed_once_per_document_and_variables(
     for _ in range(2):
         assert (await api.data(mixed, token=world.technician_token))["__typename"] == "Query"
     assert executed == [introspection, by_name, by_name, mixed, mixed]
+
+
+@pytest.mark.parametrize("protocol", [TRANSPORT_WS, LEGACY_WS])
+async def test_a_subscribe_that_does_not_parse_is_answered_with_the_protocols_error_message(
+    tmp_path: Path, protocol: str
+) -> None:
+    env = environment(database_url=f"sqlite://{tmp_path}/deskql.sqlite3")
+    assert deskql("migrate", env=env, cwd=tmp_path).returncode == 0
+    demo = deskql("demo", env=env, cwd=tmp_path)
+    token = re.search(r"^\s+technician\s+\S+\s+(dq_\S+)$", demo.stdout, re.MULTILINE)
+    assert token, demo.stdout
+    port = free_port()
+    with serving(env, tmp_path, port):
+        client = await WSClient.open(f"ws://127.0.0.1:{port}/graphql", token.group(1), protocol)
+        too_long = 'subscription { ticketUpdated(ticketId: "1") { ' + "kind " * 6000 + "} }"
+        for document, message in (
+            ("subscription { ticketUpdated(", "Syntax Error: Expected Name, found <EOF>."),
+            (too_long, "Syntax Error: Document contains more than 5000 tokens. Parsing aborted."),
+        ):
+            operation = await client.subscribe(document, {})
+            answer = await client.receive()
+            assert answer["type"] == "error", answer
+            assert answer["id"] == operation
+            errors = answer["payload"] if protocol == TRANSPORT_WS else [answer["payload"]]
+            assert [(e["message"], e["extensions"]["code"]) for e in errors] == [
+                (message, "GRAPHQL_VALIDATION_FAILED")
+            ]
+        # The connection stays open and serves the next operation.
+        operation = await client.subscribe("subscription { timerState { __typename } }", {})
+        await client.send({"id": operation, "type": "complete" if protocol == TRANSPORT_WS else "stop"})
+        await client.close()
 
 
 async def test_introspection_asked_anew_past_the_allowance_is_refused_but_kept_answers_are_not(
