@@ -177,14 +177,17 @@ def create_token(args: argparse.Namespace) -> None:
 
 
 def export_schema(args: argparse.Namespace) -> None:
-    from schema.root import build_schema
+    from app.schema_files import possible_types_json, sdl
 
-    text = build_schema().as_str() + "\n"
+    text = sdl()
     if args.output == "-":
         sys.stdout.write(text)
     else:
         Path(args.output).write_text(text)
         print(f"deskql: wrote {args.output}")
+    if args.possible_types:
+        Path(args.possible_types).write_text(possible_types_json())
+        print(f"deskql: wrote {args.possible_types}")
 
 
 async def _until_stopped() -> None:
@@ -307,6 +310,9 @@ def main(argv: list[str] | None = None) -> None:
 
     command = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
     command.add_argument("--output", default="schema.graphql")
+    command.add_argument(
+        "--possible-types", metavar="PATH", help="also write Apollo Client's possibleTypes (JSON) to PATH"
+    )
     command.set_defaults(run=export_schema)
 
     args = parser.parse_args(argv)

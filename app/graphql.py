@@ -1,4 +1,9 @@
-"""The GraphQL endpoint: POST and GraphiQL on /graphql, websockets (graphql-transport-ws and graphql-ws)."""
+"""The GraphQL endpoint: POST and GraphiQL on /graphql, websockets (graphql-transport-ws and graphql-ws).
+
+Media types and statuses follow GraphQL over HTTP (app.graphql_over_http). A websocket handshake from a
+browser page of another origin is refused (HTTP 403) unless DESKQL_CORS_ORIGINS lists it (or is ``*``);
+same-origin pages and clients that send no ``Origin`` (not browsers) are always let in.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +17,13 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequestProtocol
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 
 from app import request_json
 from app.auth import viewer_from_header
+from app.graphql_over_http import JSON, is_request_error, media_type, request_error_status
 from app.requests import current_request_id
 from app.settings import Settings
 from app.websockets import LegacyWSHandler, TransportWSHandler
@@ -50,8 +57,24 @@ def environment_of(settings: Settings, realtime: Realtime) -> Environment:
             settings.max_unclaimed_upload_bytes,
         ),
         app_url=settings.app_url,
+        public_url=settings.public_url,
         download_link_seconds=settings.download_link_seconds,
     )
+
+
+class Refused(HTTPException):
+    """A request /graphql does not read, with the ``extensions.code`` its answer carries."""
+
+    def __init__(self, status_code: int, reason: str, code: str) -> None:
+        super().__init__(status_code, reason)
+        self.code = code
+
+
+BATCHING_NOT_SUPPORTED = Refused(
+    400,
+    "Batched requests (a JSON array of operations) are not supported: send one operation per request.",
+    "BATCHING_NOT_SUPPORTED",
+)
 
 
 class DeskqlGraphQL(GraphQL[Context, None]):
@@ -64,20 +87,46 @@ class DeskqlGraphQL(GraphQL[Context, None]):
             graphql_ide="graphiql" if settings.graphiql else None,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
             multipart_uploads_enabled=True,
+            allowed_origins=settings.cors_origin_list,
         )
         self.environment = environment_of(settings, realtime)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Strawberry's, but a request it refuses (JSON it cannot read, no query, a mutation over GET) gets
-        a JSON error with ``extensions.code`` instead of plain text."""
+        """Strawberry's, but a request it refuses (JSON it cannot read, no query, a mutation over GET, a
+        batch) gets a JSON error with ``extensions.code`` instead of plain text, and the answer has the
+        media type and status of app.graphql_over_http."""
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope, receive)
+        request.state.media_type = media_type(request.headers.get("accept"))
+        request.state.request_error_status = None
         try:
-            response = await self.run(Request(scope, receive))
+            response = await self.run(request)
         except HTTPException as refused:
-            response = refusal(refused.status_code, refused.reason)
+            response = refusal(refused, request.state.media_type)
+        else:
+            if response.media_type == JSON:
+                response.headers["content-type"] = request.state.media_type
+                status = request.state.request_error_status
+                if status is not None and response.status_code < 400:
+                    response.status_code = status
         await response(scope, receive, send)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """A request error answered as application/graphql-response+json has no ``data`` and a 4xx."""
+        answer = await super().process_result(request, result)
+        if request.state.media_type != JSON and is_request_error(result):
+            answer.pop("data", None)
+            request.state.request_error_status = request_error_status(result)
+        return answer
+
+    def _validate_batch_request(
+        self, request_data: list[GraphQLRequestData], protocol: GraphQLRequestProtocol
+    ) -> None:
+        """An array of operations (Apollo's BatchHttpLink) is refused with ``BATCHING_NOT_SUPPORTED``: one
+        operation per request keeps every limit, rate limit and status code per operation."""
+        raise BATCHING_NOT_SUPPORTED
 
     def parse_json(self, data: str | bytes) -> Any:
         """The JSON of a request (POST body, GET parameters, multipart fields), nested at most
@@ -117,10 +166,11 @@ class DeskqlGraphQL(GraphQL[Context, None]):
         )
 
 
-def refusal(status: int, message: str) -> Response:
-    code = "NOT_FOUND" if status == 404 else "BAD_REQUEST"
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
+def refusal(refused: HTTPException, media_type: str) -> Response:
+    status = refused.status_code
+    code = getattr(refused, "code", None) or ("NOT_FOUND" if status == 404 else "BAD_REQUEST")
+    body = {"errors": [{"message": refused.reason, "extensions": {"code": code}}]}
+    return Response(orjson.dumps(body), status_code=status, media_type=media_type)
 
 
 __all__ = ["DeskqlGraphQL"]

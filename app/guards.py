@@ -5,7 +5,9 @@
   the form around the file) for multipart requests to /graphql, and a limit of its own for the paths
   given one (inbound mail).
 - Browsers send multipart/form-data cross-site without asking first, so a multipart POST must carry a
-  non-empty ``GraphQL-Preflight`` (or ``Apollo-Require-Preflight``) header, which no plain form can set.
+  non-empty ``GraphQL-Preflight``, ``Apollo-Require-Preflight`` or ``X-Apollo-Operation-Name`` header
+  (those Apollo Server accepts), which no plain form can set and which a page of another origin may send
+  only after a CORS preflight.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-PREFLIGHT_HEADERS = (b"graphql-preflight", b"apollo-require-preflight")
+PREFLIGHT_HEADERS = (b"graphql-preflight", b"apollo-require-preflight", b"x-apollo-operation-name")
 MULTIPART_OVERHEAD = 1_000_000
 
 
@@ -56,7 +58,10 @@ class RequestGuards:
         multipart = headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
         if multipart and not any(headers.get(name, b"").strip() for name in PREFLIGHT_HEADERS):
             await _refuse(
-                send, 400, "Multipart requests need a non-empty GraphQL-Preflight header (CSRF protection)."
+                send,
+                400,
+                "Multipart requests need a non-empty GraphQL-Preflight, Apollo-Require-Preflight or "
+                "X-Apollo-Operation-Name header (CSRF protection).",
             )
             return
         limit = self.path_limits.get(scope["path"]) or (

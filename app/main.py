@@ -17,6 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 from app import jobs, mail
 from app.ai import build_ai
 from app.calendar import calendar_endpoint
+from app.cors import cors_middleware
 from app.database import Database
 from app.downloads import download_endpoint
 from app.graphql import DeskqlGraphQL
@@ -114,6 +115,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
+            # Before the guards and the 503 of an unreachable database, whose answers a page must read too.
+            *cors_middleware(settings),
             Middleware(DatabaseUnavailable),
             Middleware(
                 RequestGuards,

@@ -38,6 +38,19 @@ class Settings(BaseSettings):
     max_page_size: int = Field(100, ge=1, le=1000, description="largest `first` a connection accepts")
     sla_check_seconds: float = Field(30, gt=0, le=3600, description="how often SLA breaches are looked for")
     app_url: str = Field("http://127.0.0.1:8000", description="the front end's address, for links to tickets")
+    public_url: str = Field(
+        "",
+        description="the API's own address as browsers reach it, for absolute download links; "
+        "unset: links are relative to the API; required with DESKQL_CORS_ORIGINS",
+    )
+    cors_origins: str = Field(
+        "",
+        description="origins whose pages may call the API from a browser, comma-separated "
+        "(http://localhost:5173,https://desk.example.com), or *; unset: the API's own origin only",
+    )
+    cors_allow_credentials: bool = Field(
+        False, description="let those pages send cookies (a sign-in proxy in front); not with * origins"
+    )
     attachments_dir: Path = Field(Path("var/attachments"), description="where attachment files are kept")
     max_attachment_bytes: int = Field(25_000_000, ge=1, description="largest file one upload may be")
     max_comment_attachment_bytes: int = Field(
@@ -145,6 +158,25 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if value and not re.fullmatch(r"https?://[^/?#@\s]+(/[^?#\s]*)?", value):
+            raise ValueError("must be an address such as https://api.example.com (no query)")
+        return value.rstrip("/")
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        origins = [origin.strip().rstrip("/").lower() for origin in value.split(",") if origin.strip()]
+        if "*" in origins and len(origins) > 1:
+            raise ValueError("* stands alone: any origin, or a list of origins")
+        for origin in origins:
+            if origin != "*" and not re.fullmatch(r"https?://[^/?#@\s]+", origin):
+                raise ValueError(f"{origin!r} is not an origin such as https://desk.example.com (no path)")
+        # As browsers send them: without the scheme's default port.
+        return ",".join(re.sub(r"^(http://.+):80$|^(https://.+):443$", r"\1\2", origin) for origin in origins)
+
     @field_validator("smtp_url")
     @classmethod
     def _smtp_url(cls, value: str) -> str:
@@ -199,7 +231,21 @@ class Settings(BaseSettings):
             )
         if not self.secret_key and not self.uses_sqlite:
             raise ValueError("DESKQL_SECRET_KEY must be set when the database is not SQLite")
+        if self.cors_origins == "*" and self.cors_allow_credentials:
+            raise ValueError(
+                "DESKQL_CORS_ORIGINS=* cannot be used with DESKQL_CORS_ALLOW_CREDENTIALS=true: list the origins"
+            )
+        if self.cors_origins and not self.public_url:
+            raise ValueError(
+                "DESKQL_CORS_ORIGINS needs DESKQL_PUBLIC_URL (the API's address, for download links that "
+                "work on other origins)"
+            )
         return self
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        """The origins of DESKQL_CORS_ORIGINS (["*"] for any); empty: the API's own origin only."""
+        return self.cors_origins.split(",") if self.cors_origins else []
 
     @property
     def uses_sqlite(self) -> bool:

@@ -33,6 +33,8 @@ class Environment:
     attachment_limits: Limits
     max_page_size: int = 100
     app_url: str = "http://127.0.0.1:8000"
+    public_url: str = ""
+    """The API's own address for absolute links (DESKQL_PUBLIC_URL); empty: links relative to the API."""
     download_link_seconds: int = 3600
     realtime: Any = None
     """subscriptions.broadcast.Realtime: the hub and presence store subscriptions use."""

@@ -177,7 +177,10 @@ async def create_calendar_feed(info: Info) -> CalendarFeedResult:
 
     def success(done: Any) -> CalendarFeedSuccess:
         token, feed = done
-        base = str(info.context.request.base_url).rstrip("/") if info.context.request is not None else ""
+        request = info.context.request
+        base = info.context.environment.public_url or (
+            str(request.base_url).rstrip("/") if request is not None else ""
+        )
         url = f"{base}/calendar/{token}.ics"
         webcal = "webcal://" + url.split("://", 1)[1] if "://" in url else None
         return CalendarFeedSuccess(feed=CalendarFeed(created_at=feed.created_at, url=url, webcal_url=webcal))

@@ -8,6 +8,7 @@ from pathlib import Path
 from graphql import GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
 
 from app.migrations_check import pending_operations
+from app.schema_files import possible_types_json
 from schema.root import build_schema
 
 
@@ -15,6 +16,12 @@ def test_schema_graphql_is_the_exported_schema(repository_root: Path) -> None:
     exported = build_schema().as_str() + "\n"
     assert (repository_root / "schema.graphql").read_text() == exported, (
         "run `make schema` and commit schema.graphql"
+    )
+
+
+def test_possible_types_json_is_the_exported_one(repository_root: Path) -> None:
+    assert (repository_root / "possible-types.json").read_text() == possible_types_json(), (
+        "run `make schema` and commit possible-types.json"
     )
 
 

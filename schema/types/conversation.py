@@ -80,8 +80,8 @@ class Attachment(Node):
         )
 
     @strawberry.field(
-        description="A signed link (relative to the API) that downloads the file for you, valid for about "
-        "an hour and only while your token is."
+        description="A signed link that downloads the file for you, valid for about an hour and only while "
+        "your token is: absolute when the server knows its public address, else relative to the API."
     )
     def download_url(self, info: Info) -> str:
         return links.download_url(info, self.row)
