@@ -21,14 +21,14 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequ
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
+from api.root import QueryLimits, build_schema
 from app import request_json
 from app.auth import viewer_from_header
 from app.graphql_over_http import JSON, is_request_error, media_type, request_error_status
 from app.requests import current_request_id
 from app.settings import Settings
 from app.websockets import LegacyWSHandler, TransportWSHandler
-from resolvers.context import Context, Environment
-from schema.root import QueryLimits, build_schema
+from schema.context import Context, Environment
 from services.attachments import Limits
 from services.signing import Signer
 from subscriptions.broadcast import Realtime

@@ -30,6 +30,7 @@ from app.realtime import stop as stop_realtime
 from app.requests import RequestIdMiddleware, configure_logging
 from app.settings import Settings, load_settings
 from app.unavailable import DatabaseUnavailable
+from fastpath import switch as fastpath_switch
 from integrations.storage import LocalDirectoryStorage
 from services import ai_analysis, attachments, notifications, sla, ticket_lifecycle
 from services.ai_provider import install_ai
@@ -61,7 +62,9 @@ def settle_garbage_collection() -> None:
 
 
 def install_services(settings: Settings) -> None:
-    """Plug the outside world into the services: file storage, mail, AI and rate limits."""
+    """Plug the outside world into the services: file storage, mail, AI and rate limits; and the fast path
+    on or off."""
+    fastpath_switch.turn(settings.fast_path)
     install_storage(LocalDirectoryStorage(settings.attachments_dir))
     install_rate_limits(rate_limit_storage(settings), rate_limits_of(settings))
     install_mail_config(mail.mail_config(settings))

@@ -12,7 +12,7 @@ import json
 
 from graphql import GraphQLInterfaceType, GraphQLUnionType
 
-from schema.root import build_schema
+from api.root import build_schema
 
 
 def sdl() -> str:

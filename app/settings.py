@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     max_nodes: int = Field(
         10_000, ge=100, le=1_000_000, description="node budget: `first` multiplied through nested connections"
     )
+    fast_path: bool = Field(
+        True,
+        description="the speed-ups of fastpath/ (kept statements, row reader, plain leaves, shared reads)",
+    )
     max_fields: int = Field(
         10_000, ge=100, le=1_000_000, description="fields a document may select once its fragments are spread"
     )

@@ -23,7 +23,7 @@ from strawberry.subscriptions.protocols.graphql_ws.types import ErrorMessage as 
 from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 
 from app.auth import viewer_from_header
-from resolvers.context import UNAUTHENTICATED, Context
+from schema.context import UNAUTHENTICATED, Context
 from schema.masking import client_error
 from services.viewer import Viewer
 from subscriptions.broadcast import Realtime

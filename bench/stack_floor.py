@@ -69,7 +69,7 @@ def _by_response_key(source: Any, info: GraphQLResolveInfo, **_: Any) -> Any:
 
 
 class _LeavesByKey(Executor):
-    """A leaf's value read and serialized directly, as deskql's plain leaves are (schema.execution)."""
+    """A leaf's value read and serialized directly, as deskql's plain leaves are (api.execution)."""
 
     def execute_field(
         self,

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 import strawberry
 
-from resolvers.context import Info
 from resolvers.results import attempt, given, pk
 from schema.action_inputs import (
     AddTicketItemInput,
@@ -19,6 +18,7 @@ from schema.action_inputs import (
     UnmergeTicketInput,
     UpdateTicketItemInput,
 )
+from schema.context import Info
 from schema.payloads import (
     ChatMessageResult,
     ChatMessageSuccess,

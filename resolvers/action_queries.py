@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resolvers.context import Info
+from schema.context import Info
 from schema.types.actions import DeletedTicket
 from services import ticket_lifecycle, visibility
 

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 import strawberry
 
 from models.enums import ArticleStatus
-from resolvers.context import Info
 from resolvers.results import attempt, given, pk
 from schema.ai_inputs import (
     CopilotInput,
@@ -18,6 +17,7 @@ from schema.ai_inputs import (
     RewriteTextInput,
     UpdateKbArticleInput,
 )
+from schema.context import Info
 from schema.payloads import (
     AiDraftResult,
     AiDraftSuccess,

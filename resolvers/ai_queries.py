@@ -11,7 +11,7 @@ from tortoise.functions import Count, Sum
 
 from models.clock import utcnow
 from models.enums import AiFeature as StoredFeature
-from resolvers.context import Info
+from schema.context import Info
 from schema.enums import ArticleStatus
 from schema.types.ai import AiFeatureUsage, AiStatus, AiUsage, KbArticle
 from services import ticket_settings, visibility

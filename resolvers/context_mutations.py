@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 import strawberry
 
-from resolvers.context import Info
 from resolvers.results import attempt, given, optional_pk, pk
+from schema.context import Info
 from schema.context_inputs import (
     AlertInput,
     AlertTicketInput,

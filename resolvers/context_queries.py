@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 from tortoise.expressions import Q
 
-from resolvers.context import Info
+from schema.context import Info
 from schema.enums import AlertStatus
 from schema.types.context import Alert, CalendarFeed
 from schema.types.people import Device

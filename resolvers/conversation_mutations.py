@@ -10,8 +10,8 @@ from strawberry.file_uploads import Upload
 
 from models.conversation import Comment as CommentRow
 from models.tickets import Ticket as TicketRow
-from resolvers.context import Info
 from resolvers.results import attempt, given, optional_pk, pk
+from schema.context import Info
 from schema.conversation_inputs import (
     AddInternalNoteInput,
     AddPublicReplyInput,

@@ -7,10 +7,10 @@ from typing import Annotated
 import strawberry
 from tortoise.expressions import Q
 
-from resolvers.arguments import object_id, page_request
-from resolvers.context import BAD_USER_INPUT, ClientError, Info
-from resolvers.loaders import ConnectionKey
-from resolvers.pagination import Ordering
+from schema.arguments import object_id, page_request
+from schema.context import BAD_USER_INPUT, ClientError, Info
+from schema.loaders import ConnectionKey
+from schema.pagination import Ordering
 from schema.types.common import Connection, connection
 from schema.types.conversation import Author
 from schema.types.notifications import Notification

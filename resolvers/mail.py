@@ -8,16 +8,16 @@ import strawberry
 
 from models import mail as models_mail
 from models.enums import InboundOutcome, OutboundStatus
-from resolvers.arguments import page_request
-from resolvers.context import Info
-from resolvers.pagination import Ordering, page
 from resolvers.results import attempt, pk
+from schema.arguments import page_request
+from schema.context import Info
 from schema.mail_inputs import (
     ResetMailTemplateInput,
     SendMailAgainInput,
     UpdateMailboxInput,
     UpdateMailTemplateInput,
 )
+from schema.pagination import Ordering, page
 from schema.payloads import (
     MailboxResult,
     MailboxSuccess,

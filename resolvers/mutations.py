@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 import strawberry
 
-from resolvers.context import Info
 from resolvers.results import attempt, optional_pk
+from schema.context import Info
 from schema.inputs import (
     CreateRequesterInput,
     CreateTechnicianInput,

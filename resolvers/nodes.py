@@ -7,10 +7,10 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from resolvers.context import BAD_USER_INPUT, ClientError, Info
-from resolvers.loaders import Loaders
-from resolvers.ticket_fields import timer_of
+from schema.context import BAD_USER_INPUT, ClientError, Info
 from schema.ids import InvalidId, decode
+from schema.loaders import Loaders
+from schema.ticket_fields import timer_of
 from schema.types.actions import Chat, TicketItem
 from schema.types.activity import Activity
 from schema.types.ai import KbArticle

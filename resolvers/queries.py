@@ -9,12 +9,12 @@ import strawberry
 from tortoise.expressions import Q
 
 from models.clock import utcnow
-from resolvers.arguments import object_id, page_request
-from resolvers.context import BAD_USER_INPUT, FORBIDDEN, ClientError, Info
 from resolvers.nodes import resolve_node
-from resolvers.pagination import Ordering, page
+from schema.arguments import object_id, page_request
+from schema.context import BAD_USER_INPUT, FORBIDDEN, ClientError, Info
 from schema.enums import TicketOrder
 from schema.inputs import TicketFilter
+from schema.pagination import Ordering, page
 from schema.types.common import Connection, Node, connection
 from schema.types.people import Technician
 from schema.types.tickets import Ticket, TicketStatus

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 import strawberry
 
-from resolvers.context import Info
 from resolvers.results import attempt, given, given_pk, optional_pk, pk
+from schema.context import Info
 from schema.payloads import (
     BusinessCalendarResult,
     BusinessCalendarSuccess,

@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 from tortoise.functions import Count
 
-from resolvers.context import BAD_USER_INPUT, ClientError, Info
+from schema.context import BAD_USER_INPUT, ClientError, Info
 from schema.types.forms import CustomField, FormTemplate
 from schema.types.sla import BusinessCalendar, SlaPolicy
 from schema.types.tickets import TagSuggestion

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 import strawberry
 
 from models.tickets import Ticket as TicketRow
-from resolvers.context import Info
 from resolvers.results import attempt, given, given_pk, pk
+from schema.context import Info
 from schema.payloads import UpdateTicketResult, UpdateTicketSuccess
 from schema.ticket_inputs import MarkTicketReadInput, UpdateTicketInput
 from schema.types.tickets import Ticket

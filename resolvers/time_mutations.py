@@ -6,9 +6,8 @@ from typing import Annotated, Any
 
 import strawberry
 
-from resolvers.context import Info
 from resolvers.results import attempt, given, optional_pk, pk
-from resolvers.ticket_fields import timer_of
+from schema.context import Info
 from schema.payloads import (
     DeleteResult,
     DeleteSuccess,
@@ -19,6 +18,7 @@ from schema.payloads import (
     TimerResult,
     TimerSuccess,
 )
+from schema.ticket_fields import timer_of
 from schema.time_inputs import (
     AddTimeEntryInput,
     AdjustTimerInput,

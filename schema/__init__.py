@@ -1,1 +1,1 @@
-"""The GraphQL schema: types, inputs, enums, errors; ``schema.root`` assembles it."""
+"""The GraphQL schema: types, inputs, enums, errors; ``api.root`` assembles it."""

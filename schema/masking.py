@@ -3,13 +3,13 @@
 - Unexpected failures (an exception that is not a GraphQLError) reach the client as one masked error with
   ``extensions.code = INTERNAL_SERVER_ERROR`` and a ``requestId``; the log line carries the same id and the
   stack trace. Masking happens where every operation (query, mutation, subscription event) is executed,
-  see schema.execution; what fails in an extension's hook outside execution (parsing, validation) is
-  masked when strawberry hands the errors to the schema, see schema.error_logging.
+  see api.execution; what fails in an extension's hook outside execution (parsing, validation) is
+  masked when strawberry hands the errors to the schema, see api.error_logging.
 - A database that cannot be reached (services.availability) is not a bug: those errors reach the client
   as ``extensions.code = SERVICE_UNAVAILABLE`` with ``retryAfter``, and the HTTP answer is 503 with a
   ``Retry-After`` header, so that clients retry.
 - Parse and validation errors keep their message and get ``extensions.code = GRAPHQL_VALIDATION_FAILED``
-  (syntax errors where they are raised, schema.limits.Parsing; the others, the ErrorCodes extension).
+  (syntax errors where they are raised, api.limits.Parsing; the others, the ErrorCodes extension).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def mask_result(result: ExecutionResult, context: Any) -> ExecutionResult:
 
 class ErrorCodes(SchemaExtension):
     """Gives validation errors ``extensions.code = GRAPHQL_VALIDATION_FAILED`` (syntax errors get it where
-    they are raised, schema.limits.Parsing)."""
+    they are raised, api.limits.Parsing)."""
 
     def on_validate(self) -> Iterator[None]:
         yield

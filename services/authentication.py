@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from tortoise.queryset import QuerySet
 
+from fastpath.statements import rows_where
 from models.accounts import Technician
 from models.auth import ApiToken
 from models.clock import utcnow
@@ -25,7 +26,6 @@ from models.people import Requester
 from services import rate_limits, validation
 from services.errors import InvalidCredentials, Unauthenticated, ValidationFailed
 from services.events import Event
-from services.statements import rows_where
 from services.unit_of_work import unit_of_work
 from services.viewer import Viewer
 
@@ -89,7 +89,7 @@ def _tokens() -> QuerySet[ApiToken]:
 
 async def _token_where(field: str, key: str | int) -> ApiToken | None:
     """The token whose unique ``field`` is ``key``, with its technician; its SQL is built once
-    (services.statements), as every request reads one."""
+    (fastpath.statements), as every request reads one."""
     rows = await rows_where(
         _tokens, ("token", field), lambda keys: _tokens().filter(**{field: keys[0]}), [key]
     )

@@ -17,6 +17,12 @@ class Viewer:
     channel: Channel = Channel.API
 
     @property
+    def statement_key(self) -> tuple[int, int | None, int | None, Role | None]:
+        """What a read's SQL may depend on (fastpath.statements): not the token or the channel, so that the
+        tokens of one person share kept statements."""
+        return self.account_id, self.technician_id, self.requester_id, self.role
+
+    @property
     def is_technician(self) -> bool:
         return self.technician_id is not None
 

@@ -11,9 +11,9 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.arguments import object_id
-from resolvers.context import BAD_USER_INPUT, FORBIDDEN, ClientError, Info
 from schema.ai_inputs import AiDraftInput
+from schema.arguments import object_id
+from schema.context import BAD_USER_INPUT, FORBIDDEN, ClientError, Info
 from schema.types.ai import AiDraftChunk
 from services import ai_compose
 from services.ai_provider import AiUnavailable

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from broadcaster import Event as BroadcastEvent
 
-from resolvers.loaders import Loaders
-from services import visibility
+from fastpath.shared_reads import SharedReads
+from schema.loaders import Loaders
 from services.events import Event
-from services.viewer import Viewer
 from subscriptions import channels
 from subscriptions.connections import Connections
 from subscriptions.hub import Hub
@@ -54,28 +52,6 @@ class SharedRead:
     """The event decoded, once for all of them."""
 
 
-class SharedReads:
-    """Shared reads per event and audience (services.visibility.audience), so that an event read by 500
-    technicians costs the queries, and with schema.sharing the execution, of one. Keeps the last events."""
-
-    def __init__(self, size: int = 64) -> None:
-        self.size = size
-        self._reads: OrderedDict[tuple[int, tuple[str, int]], SharedRead] = OrderedDict()
-
-    def for_event(self, event: BroadcastEvent, viewer: Viewer) -> SharedRead:
-        # The event object is kept in the entry, so its id() cannot be reused while it is cached.
-        key = (id(event), visibility.audience(viewer))
-        found = self._reads.get(key)
-        if found is not None:
-            self._reads.move_to_end(key)
-            return found
-        read = SharedRead(event, Loaders(viewer))
-        self._reads[key] = read
-        if len(self._reads) > self.size:
-            self._reads.popitem(last=False)
-        return read
-
-
 @dataclass(frozen=True)
 class Realtime:
     """What subscriptions use: the hub, the presence store and its timing, the open websockets."""
@@ -87,5 +63,5 @@ class Realtime:
     revalidate_seconds: float = 30.0
     """How often a long subscription checks that its token and ticket are still good (a safety net:
     revocations are announced and end the token's websockets at once, see subscriptions.connections)."""
-    shared_reads: SharedReads = field(default_factory=SharedReads)
+    shared_reads: SharedReads[SharedRead] = field(default_factory=SharedReads)
     connections: Connections = field(default_factory=Connections)

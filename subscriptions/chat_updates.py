@@ -12,8 +12,8 @@ from typing import Annotated
 import strawberry
 
 from models.ticket_actions import ChatMessage as ChatMessageRow
-from resolvers.arguments import object_id
-from resolvers.context import ClientError, Info
+from schema.arguments import object_id
+from schema.context import ClientError, Info
 from schema.types.actions import ChatMessage
 from services import visibility
 from subscriptions import channels

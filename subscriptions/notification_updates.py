@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 
-from resolvers.context import Info
+from schema.context import Info
 from schema.types.notifications import Notification
 from subscriptions import channels
 from subscriptions.stream import guarded, messages, realtime_of

@@ -18,8 +18,8 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.arguments import object_id
-from resolvers.context import ClientError, Info
+from schema.arguments import object_id
+from schema.context import ClientError, Info
 from schema.errors import ErrorCode, FieldError, NotFoundError, PermissionDeniedError, ValidationError
 from schema.ids import InvalidId, decode_as
 from schema.realtime_payloads import SetPresenceStateInput, SetPresenceStateResult, SetPresenceStateSuccess

@@ -7,14 +7,18 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any, TypeVar
 
+from broadcaster import Event
 from graphql import GraphQLError
 
-from resolvers.context import UNAUTHENTICATED, ClientError, Info
+from schema.context import UNAUTHENTICATED, ClientError, Info
+from schema.loaders import Loaders
 from schema.masking import client_error, request_id_of
+from services import visibility
 from services.authentication import reauthenticate
 from services.errors import Unauthenticated
+from services.viewer import Viewer
 from subscriptions import channels
-from subscriptions.broadcast import Realtime
+from subscriptions.broadcast import Realtime, SharedRead
 from subscriptions.hub import Subscriber, SubscriberTooSlow
 
 TOO_SLOW = "TOO_SLOW"
@@ -79,8 +83,14 @@ async def messages(
         if event is None:
             yield None
             continue
-        shared = realtime.shared_reads.for_event(event, viewer)
+        shared = realtime.shared_reads.for_event(
+            event, visibility.audience(viewer), functools.partial(_read, event, viewer)
+        )
         info.context.use_loaders(shared.loaders)
         if shared.message is None:
             shared.message = channels.decode(event.message, shared=shared)
         yield shared.message
+
+
+def _read(event: Event, viewer: Viewer) -> SharedRead:
+    return SharedRead(event, Loaders(viewer))

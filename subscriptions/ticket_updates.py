@@ -15,8 +15,8 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.arguments import object_id
-from resolvers.context import ClientError, Info
+from schema.arguments import object_id
+from schema.context import ClientError, Info
 from schema.types.activity import Activity
 from schema.types.conversation import Comment
 from schema.types.realtime import TicketEvent, TicketEventKind

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 
-from resolvers.context import Info
-from resolvers.ticket_fields import timer_of
+from schema.context import Info
+from schema.ticket_fields import timer_of
 from schema.types.time import TimerChange, TimerChangeKind
 from subscriptions import channels
 from subscriptions.stream import guarded, messages, realtime_of

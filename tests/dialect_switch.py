@@ -18,8 +18,8 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from app.database import Database, migrate
+from fastpath.statements import rows_where_in
 from services import visibility
-from services.statements import rows_where_in
 from tests.factories import add_comment, as_viewer, fill_requester_panel, make_world
 
 

@@ -12,7 +12,7 @@ from app.database import Database
 from app.graphql import DeskqlGraphQL
 from app.main import create_app
 from app.settings import Settings
-from resolvers.context import Context
+from schema.context import Context
 from services.authentication import authenticate
 from tests.api import TEST_SECRET_KEY, Api
 

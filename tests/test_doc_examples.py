@@ -27,7 +27,7 @@ from graphql import (
     visit,
 )
 
-from schema.root import build_schema
+from api.root import build_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

@@ -1,4 +1,4 @@
-"""Plain leaves read in schema.execution give what graphql-core's own way gives, errors included."""
+"""Plain leaves read in api.execution give what graphql-core's own way gives, errors included."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 import strawberry
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from schema.execution import DeskqlExecutor
+from api.execution import DeskqlExecutor
 
 
 @strawberry.enum

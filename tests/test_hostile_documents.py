@@ -13,8 +13,8 @@ import httpx
 import pytest
 from graphql import get_introspection_query
 
+from api.execution import DeskqlExecutor
 from app.database import Database
-from schema.execution import DeskqlExecutor
 from schema.ids import encode
 from tests.api import Api
 from tests.factories import add_comment, make_world

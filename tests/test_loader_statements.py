@@ -19,6 +19,8 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from app.database import Database
+from fastpath import statements
+from fastpath.statements import count_where, rows_where_in, values_where_in
 from models.clock import utcnow
 from models.conversation import Comment
 from models.enums import Channel, CommentKind, TimeEntrySource
@@ -26,11 +28,10 @@ from models.people import Requester, Site
 from models.sla import BusinessCalendar
 from models.tickets import Ticket
 from models.timekeeping import TimeEntry
-from resolvers.loaders import conversation_query
-from resolvers.pagination import Ordering, PageRequest, pages_by_parent
-from services import authentication, statements, visibility
+from schema.loaders import conversation_query
+from schema.pagination import Ordering, PageRequest, pages_by_parent
+from services import authentication, visibility
 from services.errors import Unauthenticated
-from services.statements import count_where, rows_where_in, values_where_in
 from services.viewer import Viewer
 from tests.conftest import PostgresDatabases, require
 from tests.factories import add_comment, as_viewer, make_world
@@ -316,7 +317,7 @@ async def test_kept_rows_are_the_instances_tortoise_makes(
         kept = await rows_where_in(query, field, keys, ("id",))
         assert [vars(row) for row in kept] == [vars(row) for row in built], name
         assert built, name
-        assert made_by_tortoise == [], name  # services.rows read them
+        assert made_by_tortoise == [], name  # fastpath.rows read them
         assert [statement is not None for statement in _kept_for(query.__code__)] == [True], name
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from graphql import GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
 
+from api.root import build_schema
 from app.migrations_check import pending_operations
 from app.schema_files import possible_types_json
-from schema.root import build_schema
 
 
 def test_schema_graphql_is_the_exported_schema(repository_root: Path) -> None:

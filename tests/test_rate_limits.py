@@ -12,10 +12,10 @@ import pytest
 from argon2 import PasswordHasher
 from graphql import parse
 
+from api.rate_limiting import root_fields
 from app.database import Database
 from models.accounts import Technician
 from models.conversation import ReplyTemplate
-from schema.rate_limiting import root_fields
 from services import rate_limits
 from services.authentication import hash_password
 from tests.api import Api

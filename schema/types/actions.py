@@ -8,8 +8,8 @@ from decimal import Decimal
 import strawberry
 
 from models import ticket_actions, tickets
-from resolvers.context import Info
 from schema import ids
+from schema.context import Info
 from schema.enums import ItemKind
 from schema.types.common import Node
 from schema.types.conversation import Author, Comment, author

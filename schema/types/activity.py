@@ -10,8 +10,8 @@ from typing import cast
 import strawberry
 
 from models import activity
-from resolvers.context import Info
 from schema import ids
+from schema.context import Info
 from schema.enums import ActivityKind, Channel
 from schema.types.common import Node, asks_for
 from schema.types.conversation import NOT_READ, Author, author, authors, preloaded

@@ -9,8 +9,8 @@ import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 from tortoise.models import Model
 
-from resolvers.context import Info
-from resolvers.pagination import Page
+from schema.context import Info
+from schema.pagination import Page
 
 NodeT = TypeVar("NodeT")
 ModelT = TypeVar("ModelT", bound=Model)

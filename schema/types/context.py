@@ -7,8 +7,8 @@ from datetime import datetime
 import strawberry
 
 from models import alerts, calendar
-from resolvers.context import Info
 from schema import ids
+from schema.context import Info
 from schema.enums import AlertSeverity, AlertStatus
 from schema.types.common import Node
 from schema.types.people import Device, Technician

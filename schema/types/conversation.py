@@ -11,9 +11,8 @@ from typing import Annotated, Any, cast
 import strawberry
 
 from models import conversation
-from resolvers import links
-from resolvers.context import Info
-from schema import ids
+from schema import ids, links
+from schema.context import Info
 from schema.enums import Channel, CommentKind
 from schema.types.common import Node, asks_for
 from schema.types.people import Requester, Technician

@@ -8,8 +8,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from models import forms
-from resolvers.context import Info
 from schema import ids
+from schema.context import Info
 from schema.enums import BuiltInField, CustomFieldType
 from schema.types.common import Node
 

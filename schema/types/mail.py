@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from models import mail
-from resolvers.context import Info
 from schema import ids
+from schema.context import Info
 from schema.enums import InboundOutcome, MailKind, OutboundStatus
 from services.mail_render import PLACEHOLDERS
 from services.mail_settings import Template

@@ -7,8 +7,8 @@ from datetime import datetime
 import strawberry
 
 from models import notifications
-from resolvers.context import Info
 from schema import ids
+from schema.context import Info
 from schema.enums import NotificationKind
 from schema.types.common import Node
 from schema.types.conversation import Comment

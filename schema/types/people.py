@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from models import accounts, people
-from resolvers.context import Info
-from resolvers.loaders import ConnectionKey
-from resolvers.pagination import Ordering, PageRequest
 from schema import ids
+from schema.context import Info
 from schema.enums import ContractType, Role
+from schema.loaders import ConnectionKey
+from schema.pagination import Ordering, PageRequest
 from schema.types.common import Node
 from schema.types.sla import SlaPolicy
 from services.devices import remote_connect_url

@@ -46,7 +46,7 @@ class TicketEvent:
         default=None, description="For TIME_ENTRY_ADDED and TIME_ENTRY_UPDATED (technicians only)."
     )
     shared_results: strawberry.Private[dict[Any, Any]] = dataclasses.field(default_factory=dict)
-    """Results of this event for the subscribers who share it (schema.sharing)."""
+    """Results of this event for the subscribers who share it (api.execution, fastpath.shared_reads)."""
 
     def release(self) -> None:
         """Lets go of the entities once this event was sent: graphql-core keeps the last event of a

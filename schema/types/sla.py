@@ -8,8 +8,8 @@ import strawberry
 
 from models import sla as sla_models
 from models.sla import FIRST_RESPONSE, RESOLUTION, WEEKDAYS
-from resolvers.context import Info
 from schema import ids
+from schema.context import Info
 from schema.enums import Priority, Weekday
 from schema.types.common import Node
 

@@ -9,12 +9,9 @@ import strawberry
 
 from models import tickets
 from models.enums import CommentKind as StoredCommentKind
-from resolvers import links, ticket_fields
-from resolvers.arguments import page_request
-from resolvers.context import Info
-from resolvers.loaders import ConnectionKey
-from resolvers.pagination import Ordering
-from schema import ids
+from schema import ids, links, ticket_fields
+from schema.arguments import page_request
+from schema.context import Info
 from schema.enums import (
     ActivityKind,
     ActivityStatus,
@@ -27,6 +24,8 @@ from schema.enums import (
     TagSource,
     TicketType,
 )
+from schema.loaders import ConnectionKey
+from schema.pagination import Ordering
 from schema.types.actions import Chat, ItemTotals, TicketItem
 from schema.types.activity import Activity, activities
 from schema.types.ai import TicketSentiment

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from models import timekeeping
-from resolvers.context import Info
 from schema import ids
+from schema.context import Info
 from schema.enums import TimeEntrySource
 from schema.types.common import Node
 from schema.types.people import Technician

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import ticket_fields
-from resolvers.context import Info
-from resolvers.time_queries import visibility_timers
+from schema import ticket_fields
+from schema.context import Info
 from schema.types.people import Account, Requester, Technician
 from schema.types.time import Timer
 
@@ -41,5 +40,5 @@ class Viewer:
         description="Your timers, running one first (the timer bar of every page; technicians)."
     )
     async def timers(self, info: Info) -> list[Timer]:
-        rows = await visibility_timers(info)
+        rows = await ticket_fields.visibility_timers(info)
         return [ticket_fields.timer_of(row) for row in rows]

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from models.clock import utcnow
 from models.conversation import Attachment
-from resolvers.context import Info
+from schema.context import Info
 from schema.ids import encode
 from services.signing import attachment_link_query
 

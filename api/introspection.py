@@ -12,7 +12,7 @@ import orjson
 from graphql import ExecutionResult, FieldNode, OperationType, get_operation_ast
 from strawberry.extensions import SchemaExtension
 
-from schema.rate_limiting import caller, refusal
+from api.rate_limiting import caller, refusal
 from services import rate_limits
 from services.rate_limits import RateLimited
 

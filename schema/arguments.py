@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from resolvers.context import BAD_USER_INPUT, ClientError, Info
-from resolvers.pagination import InvalidCursor, Ordering, PageRequest
+from schema.context import BAD_USER_INPUT, ClientError, Info
 from schema.ids import InvalidId, decode_as
+from schema.pagination import InvalidCursor, Ordering, PageRequest
 
 
 def page_request(info: Info, ordering: Ordering, first: int, after: str | None) -> PageRequest:

@@ -1,5 +1,5 @@
 """The query limits, checked before anything runs: parsing with a token limit, then the document's shape
-(schema.document_shape: depth, aliases, fields once fragments are spread, the work of checking overlapping
+(api.document_shape: depth, aliases, fields once fragments are spread, the work of checking overlapping
 fields) and the node budget of the operation with its variables. Each document is parsed and validated once
 per process; later operations of it check only the node budget, which depends on the variables.
 
@@ -25,7 +25,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from schema.document_shape import NodeBudget, fragments_of, measure
+from api.document_shape import NodeBudget, fragments_of, measure
 from schema.masking import VALIDATION_FAILED
 
 TOO_LARGE = "QUERY_TOO_LARGE"
@@ -41,7 +41,7 @@ class QueryLimits:
     max_fields: int = 10_000
     """Fields a document may select once its fragments are spread."""
     max_response_bytes: int = 32_000_000
-    """Bytes of leaf values an answer may hold (schema.execution)."""
+    """Bytes of leaf values an answer may hold (api.execution)."""
     max_overlap: int = 10_000
     """Comparisons of same-named fields graphql-core's overlap rule may make (Measure.overlap): about 0.1 s
     of CPU (100 copies of `viewer { account { id name } }` are 19,800; the ticket page is 2)."""
@@ -106,7 +106,7 @@ def budget_errors(
 
 class Parsing(SchemaExtension):
     """Parsing with at most ``max_tokens`` tokens, each document once per process (``parse`` is a cache made
-    once per schema, schema.root); a syntax error gets the code of a validation error.
+    once per schema, api.root); a syntax error gets the code of a validation error.
 
     A document that does not parse is left to strawberry, which parses it again with the same token limit
     where its errors become the operation's errors (over HTTP and both websocket protocols alike); raised
@@ -133,7 +133,7 @@ class Parsing(SchemaExtension):
 class Validation(SchemaExtension):
     """Validation with the API's limits, each document once.
 
-    The limits are checked first, in time linear in the document (schema.document_shape); a document past
+    The limits are checked first, in time linear in the document (api.document_shape); a document past
     one of them is not given to graphql-core's rules, some of which cost more than linear time. A document
     that passed is not validated again: later operations of it check only the node budget, which depends on
     their variables and which strawberry's own ValidationCache would skip. Keeps ``maxsize`` documents,

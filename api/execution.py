@@ -4,16 +4,14 @@ Masking: unexpected errors in a result become the masked error of schema.masking
 mutations and every subscription event pass, so no per-result hook is needed.
 
 Sharing: a subscription yields the same payload object to every subscriber of one event in one audience
-(subscriptions.broadcast.SharedReads); the payload carries a ``shared_results`` dict. For such payloads
+(fastpath.shared_reads); the payload carries a ``shared_results`` dict. For such payloads
 the selection runs once per document, operation and variables, and the other subscribers get that
 result. Fields whose value depends on the individual viewer rather than on their audience make the
 viewer's token part of the key: today that is ``downloadUrl`` (a link signed for the token).
 
-Plain leaves: a field without arguments or resolver whose type is a scalar or an enum (``title``,
-``createdAt``, ``name``: three quarters of the fields of a ticket page) is read and serialized in
-``execute_field`` itself, without the resolve info, resolver wrapper and completion steps graphql-core
-spends on every field. When its value is null or does not serialize, the field takes graphql-core's own
-way, which then gives the usual null or error; the result is the same either way.
+Plain leaves (fastpath.plain_leaves, unless the fast path is off): a field without arguments or resolver
+whose type is a scalar or an enum is read and serialized in ``execute_field`` itself; when its value is
+null or does not serialize, the field takes graphql-core's own way, which gives the usual null or error.
 
 Size: every leaf value completed counts toward ``max_response_bytes`` (a string its characters, any other
 leaf 8). Past the budget every further leaf fails, and the operation answers one QUERY_TOO_LARGE error and
@@ -28,36 +26,22 @@ from typing import Any
 from graphql import (
     ExecutionResult,
     GraphQLError,
-    GraphQLField,
     GraphQLLeafType,
-    GraphQLNonNull,
     GraphQLObjectType,
-    is_leaf_type,
 )
 from graphql.execution.collect_fields import FieldDetails
 from graphql.execution.executor import CollectedErrors
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from fastpath import switch
+from fastpath.plain_leaves import plain_leaf
 from schema.masking import mask_result
 
 VIEWER_SPECIFIC_FIELDS = ("downloadUrl",)
 TOO_LARGE = "QUERY_TOO_LARGE"
 BAD_VARIABLES = "BAD_USER_INPUT"
 UNKNOWN_OPERATION = "OPERATION_RESOLUTION_FAILURE"
-PLAIN_LEAF = "deskql-plain-leaf"
-"""The key in a GraphQLField's extensions under which its plain-leaf reading is remembered."""
-
-
-def plain_leaf(field: GraphQLField) -> tuple[str, GraphQLLeafType] | None:
-    """The attribute and leaf type of a plain leaf field, or None; worked out once per field."""
-    if PLAIN_LEAF not in field.extensions:
-        definition = field.extensions.get("strawberry-definition")
-        leaf = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
-        plain = definition is not None and definition.is_basic_field and not field.args and is_leaf_type(leaf)
-        field.extensions[PLAIN_LEAF] = (definition.python_name, leaf) if plain and definition else None
-    found: tuple[str, GraphQLLeafType] | None = field.extensions[PLAIN_LEAF]
-    return found
 
 
 def leaf_size(value: Any) -> int:
@@ -71,7 +55,7 @@ class DeskqlExecutor(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         middleware = self.middleware_manager
-        self._plain_leaves = not (middleware and middleware.middlewares)
+        self._plain_leaves = switch.on() and not (middleware and middleware.middlewares)
         """Field middleware (a schema extension's ``resolve``) sees every field; then none is plain."""
         self._left = self.max_response_bytes
         """Bytes left of this operation's budget; a subscription's executor is copied per event, with it."""

@@ -23,7 +23,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from schema.document_shape import fragments_of
+from api.document_shape import fragments_of
 from services import rate_limits
 from services.rate_limits import RateLimited
 

@@ -18,6 +18,7 @@ from tortoise.functions import Count, Sum
 from tortoise.models import Model
 from tortoise.queryset import QuerySet, ValuesListQuery
 
+from fastpath.statements import count_where, rows_where_in, values_where_in
 from models.accounts import Account, Technician
 from models.activity import Activity
 from models.ai import KbArticle
@@ -40,9 +41,8 @@ from models.sla import BusinessCalendar, SlaPause, SlaPolicy
 from models.ticket_actions import Chat, TicketItem
 from models.tickets import Ticket, TicketStatus
 from models.timekeeping import TimeEntry, Timer
-from resolvers.pagination import Ordering, Page, PageRequest, pages_by_parent
+from schema.pagination import Ordering, Page, PageRequest, pages_by_parent
 from services import visibility
-from services.statements import count_where, rows_where_in, values_where_in
 from services.viewer import Viewer
 
 ModelT = TypeVar("ModelT", bound=Model)
@@ -126,7 +126,7 @@ def notifications_query(viewer: Viewer, unread_only: Hashable) -> QuerySet[Notif
 
 class Loaders:
     """Everything a request reads by key, each loader made on first use. One per request, never shared
-    (subscriptions share them only within an audience, see subscriptions.broadcast.SharedLoaders)."""
+    (subscriptions share them only within an audience, see fastpath.shared_reads)."""
 
     def __init__(self, viewer: Viewer) -> None:
         self.viewer = viewer

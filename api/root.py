@@ -8,7 +8,21 @@ from functools import lru_cache, partial
 import strawberry
 from graphql import parse
 
-from schema.error_logging import ErrorLoggingSchema
+from api.error_logging import ErrorLoggingSchema
+from api.execution import executor_for
+from api.introspection import IntrospectionCache
+from api.limits import Parsing, QueryLimits, Validation
+from api.operations.actions import ActionMutations, ActionQueries
+from api.operations.ai import AiMutations, AiQueries
+from api.operations.context import ContextMutations, ContextQueries
+from api.operations.conversation import ConversationMutations, ConversationQueries
+from api.operations.foundation import FoundationMutations, FoundationQueries
+from api.operations.mail import MailMutations, MailQueries
+from api.operations.realtime import RealtimeMutations, Subscription
+from api.operations.settings import SettingsMutations, SettingsQueries
+from api.operations.tickets import TicketMutations, TicketQueries
+from api.operations.time import TimeMutations
+from api.rate_limiting import MutationRateLimit
 from schema.errors import (
     AiUnavailableError,
     ConflictError,
@@ -17,21 +31,7 @@ from schema.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from schema.execution import executor_for
-from schema.introspection import IntrospectionCache
-from schema.limits import Parsing, QueryLimits, Validation
 from schema.masking import ErrorCodes
-from schema.operations.actions import ActionMutations, ActionQueries
-from schema.operations.ai import AiMutations, AiQueries
-from schema.operations.context import ContextMutations, ContextQueries
-from schema.operations.conversation import ConversationMutations, ConversationQueries
-from schema.operations.foundation import FoundationMutations, FoundationQueries
-from schema.operations.mail import MailMutations, MailQueries
-from schema.operations.realtime import RealtimeMutations, Subscription
-from schema.operations.settings import SettingsMutations, SettingsQueries
-from schema.operations.tickets import TicketMutations, TicketQueries
-from schema.operations.time import TimeMutations
-from schema.rate_limiting import MutationRateLimit
 from schema.types.activity import Activity
 from schema.types.ai import KbArticle
 from schema.types.context import Alert, CalendarEvent

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 
-from resolvers.loaders import Loaders
+from schema.loaders import Loaders
 from services.attachments import Limits
 from services.signing import Signer
 from services.viewer import Viewer

@@ -1,15 +1,15 @@
-"""Ticket fields that are computed by the domain: custom field values and SLA clocks."""
+"""Fields computed by the domain: custom field values, SLA clocks, timers and totals."""
 
 from __future__ import annotations
 
 from models import tickets, timekeeping
 from models.clock import utcnow
-from resolvers.context import Info
+from schema.context import Info
 from schema.types.actions import ItemTotals
 from schema.types.forms import CustomField, TicketCustomField
 from schema.types.sla import SlaClock, SlaPolicy, TicketSla
 from schema.types.time import Timer, TimeTotals
-from services import field_values, sla, ticket_items, time_entries
+from services import field_values, sla, ticket_items, time_entries, visibility
 from services.timers import clock_of
 
 
@@ -83,4 +83,12 @@ async def item_totals_of(info: Info, ticket_id: int) -> ItemTotals | None:
     found = ticket_items.totals(await info.context.loaders.items_by_ticket.load(ticket_id))
     return ItemTotals(
         products=found.products, expenses=found.expenses, billable=found.billable, total=found.total
+    )
+
+
+async def visibility_timers(info: Info) -> list[timekeeping.Timer]:
+    """The viewer's timers, the running one first, then the most recently changed."""
+    rows = await visibility.timers(info.context.viewer)
+    return sorted(
+        rows, key=lambda timer: (timer.running_since is None, -timer.updated_at.timestamp(), timer.id)
     )

@@ -21,7 +21,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from services.statements import rows_where
+from fastpath.statements import rows_where
 
 ModelT = TypeVar("ModelT", bound=Model)
 MAX_INT = 2**31 - 1
@@ -139,7 +139,7 @@ async def pages_by_parent(
     request: PageRequest,
 ) -> dict[int, Page[ModelT]]:
     """The same page for each parent, in one statement; the first page of one parent from a kept statement
-    (services.statements) when there is one."""
+    (fastpath.statements) when there is one."""
     if len(parent_ids) == 1:
         only = parent_ids[0]
         if request.after is None:

@@ -42,8 +42,8 @@ from tortoise.models import Model
 from tortoise.queryset import CountQuery, QuerySet, ValuesListQuery
 from tortoise.router import router
 
-from services.rows import instances
-from services.viewer import Viewer
+from fastpath import switch
+from fastpath.rows import instances
 
 ModelT = TypeVar("ModelT", bound=Model)
 MARKER = -(2**40)
@@ -91,17 +91,17 @@ def _constant_set(value: object) -> bool:
 
 
 def _factory_key(query: Callable[..., Any]) -> Hashable | None:
-    """What the factory's SQL depends on: its code and what it captured (of a viewer: account, person and
-    role); None when that is not plain."""
+    """What the factory's SQL depends on: its code and what it captured (of a value with a
+    ``statement_key``, such as services.viewer.Viewer, that key); None when that is not plain."""
     if not isinstance(query, FunctionType) or query.__defaults__ or query.__kwdefaults__:
         return None
     captured: list[Hashable] = []
     for cell in query.__closure__ or ():
         value = cell.cell_contents
-        if isinstance(value, Viewer):
-            captured.append((Viewer, value.account_id, value.technician_id, value.requester_id, value.role))
-        elif isinstance(value, CONSTANTS) or _constant_set(value):
+        if isinstance(value, CONSTANTS) or _constant_set(value):
             captured.append(value)
+        elif (key := getattr(value, "statement_key", None)) is not None:
+            captured.append((type(value), key))
         elif isinstance(value, FunctionType) and (inner := _factory_key(value)) is not None:
             captured.append(inner)
         else:
@@ -160,6 +160,8 @@ def _kept_statement(
 ) -> tuple[Statement, list[Any]] | None:
     """The kept statement for these keys and the keys padded to its size, or None: build the query as
     usual."""
+    if not switch.on():
+        return None
     factory_key = _factory_key(factory)
     if not keys or factory_key is None or len(keys) > MAX_KEPT_KEYS:
         return None

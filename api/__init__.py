@@ -1,0 +1,1 @@
+"""The assembly of the API: the root types, the one schema and the extensions that run every operation."""

@@ -1,0 +1,1 @@
+"""Root fields by area; ``api.root`` combines them into Query and Mutation."""

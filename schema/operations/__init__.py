@@ -1,1 +1,0 @@
-"""Root fields by area; ``schema.root`` combines them into Query and Mutation."""

@@ -1,0 +1,67 @@
+"""Imports point one way: app -> api (the assembly) -> {resolvers, subscriptions} -> schema (leaf types and
+the request context) -> services -> models, with integrations beside the API (called by app, calling
+services) and fastpath underneath services and the executor. Every import counts, a function's own or one
+under TYPE_CHECKING too."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MAY_IMPORT: dict[str, set[str]] = {
+    "models": set(),
+    "fastpath": {"models"},
+    "services": {"models", "fastpath"},
+    "integrations": {"services", "models"},
+    "schema": {"services", "models", "fastpath"},
+    "resolvers": {"schema", "services", "models", "fastpath"},
+    "subscriptions": {"schema", "services", "models", "fastpath"},
+    "api": {"resolvers", "subscriptions", "schema", "services", "models", "fastpath"},
+    "app": {"api", "resolvers", "subscriptions", "schema", "services", "models", "fastpath", "integrations"},
+}
+ALLOWED: set[tuple[str, str]] = set()
+"""(module, imported package) pairs that may cross the picture; none today."""
+
+
+def imports_of(path: Path) -> set[str]:
+    """The top-level packages of ours that a module imports."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found & set(MAY_IMPORT)
+
+
+def crossings() -> list[str]:
+    wrong = []
+    for package, allowed in MAY_IMPORT.items():
+        for path in sorted((ROOT / package).rglob("*.py")):
+            module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            for imported in sorted(imports_of(path) - allowed - {package}):
+                if (module, imported) not in ALLOWED:
+                    wrong.append(f"{module} imports {imported}")
+    return wrong
+
+
+def test_every_import_points_inward() -> None:
+    assert crossings() == []
+
+
+def test_the_check_sees_an_import_against_the_direction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "services").mkdir()
+    (tmp_path / "services" / "late.py").write_text(
+        "def f():\n    from schema.context import Info\n    return Info\n"
+    )
+    for package in MAY_IMPORT:
+        (tmp_path / package).mkdir(exist_ok=True)
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert crossings() == ["services.late imports schema"]
