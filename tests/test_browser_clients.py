@@ -192,6 +192,14 @@ async def test_download_links_are_absolute_under_the_public_url_and_answer_liste
     assert "content-disposition" in download.headers["access-control-expose-headers"].lower()
 
 
+async def test_a_calendar_feed_address_is_under_the_public_url(spa_api: Api) -> None:
+    world = await make_world()
+    feed = """mutation { createCalendarFeed { ... on CalendarFeedSuccess { feed { url webcalUrl } } } }"""
+    made = (await spa_api.data(feed, token=world.technician_token))["createCalendarFeed"]["feed"]
+    assert made["url"].startswith(f"{PUBLIC}/calendar/")
+    assert made["webcalUrl"] == made["url"].replace("https://", "webcal://")
+
+
 async def test_without_a_public_url_download_links_stay_paths_on_the_api(api: Api) -> None:
     world = await make_world()
     response = await _upload(api, world.technician_token, {"GraphQL-Preflight": "1"})
