@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tortoise import fields
+from tortoise.indexes import PartialIndex
 from tortoise.models import Model
 
 from models.accounts import Account, Technician
@@ -42,7 +43,17 @@ class Comment(Model):
 
     class Meta:
         table = "comment"
-        indexes = (("ticket_id", "created_at", "id"), ("ticket_id", "kind", "created_at", "id"))
+        indexes = (
+            ("ticket_id", "created_at", "id"),
+            ("ticket_id", "kind", "created_at", "id"),
+            # a conversation's count read from the index alone (visibility.comments_of_visible_ticket)
+            ("ticket_id", "account_id", "kind"),
+            PartialIndex(
+                fields=("ticket_id", "created_at", "id"),
+                name="comment_resolution",
+                condition={"is_resolution": True},
+            ),
+        )
 
 
 class Attachment(Model):

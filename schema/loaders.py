@@ -430,8 +430,17 @@ class Loaders:
         return pages(lambda _: visibility.time_entries(v), "ticket_id")
 
     async def conversation_count(self, ticket_id: int, kinds: Hashable) -> int:
+        """The comments of a ticket the viewer has read (Ticket.conversation is its only caller)."""
         v = self.viewer
-        return await count_where(lambda: conversation_query(v, kinds), "ticket_id", ticket_id)
+
+        def query() -> QuerySet[Comment]:
+            visible = visibility.comments_of_visible_ticket(v)
+            if kinds is None:
+                return visible
+            assert isinstance(kinds, frozenset)
+            return visible.filter(kind__in=[CommentKind(kind) for kind in kinds])
+
+        return await count_where(query, "ticket_id", ticket_id)
 
     async def activity_count(self, ticket_id: int, kinds: Hashable) -> int:
         v = self.viewer
