@@ -41,7 +41,7 @@ from schema.masking import mask_result
 VIEWER_SPECIFIC_FIELDS = ("downloadUrl",)
 TOO_LARGE = "QUERY_TOO_LARGE"
 BAD_VARIABLES = "BAD_USER_INPUT"
-UNKNOWN_OPERATION = "OPERATION_RESOLUTION_FAILURE"
+UNKNOWN_OPERATION = "BAD_REQUEST"
 
 
 def leaf_size(value: Any) -> int:

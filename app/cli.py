@@ -237,6 +237,41 @@ def mail_in(args: argparse.Namespace) -> None:
     asyncio.run(_with_database(settings, work))
 
 
+def move_attachments(args: argparse.Namespace) -> None:
+    from app.storage import build_storage
+    from services.file_moves import move_files
+
+    settings = _settings()
+    source_kind = args.source or settings.attachment_storage
+    if source_kind == args.to:
+        print(f"deskql: --to: the files are in {args.to} already (name another storage)", file=sys.stderr)
+        raise SystemExit(2)
+    try:
+        source, target = build_storage(settings, source_kind), build_storage(settings, args.to)
+    except SettingsError as error:
+        print(f"deskql: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+    def progress(sha256: str, outcome: str) -> None:
+        if outcome != "already moved":
+            print(f"{sha256} {outcome}", flush=True)
+
+    async def work() -> None:
+        report = await move_files(source, target, progress)
+        print(
+            f"deskql: {report.moved} files moved from {source_kind} to {args.to} (checksums verified), "
+            f"{report.already_moved} moved before, {len(report.failed)} failed."
+        )
+        if report.failed:
+            print(
+                "deskql: the files that failed stay where they were; repair them and run the command again.",
+                file=sys.stderr,
+            )
+            raise SystemExit(1)
+
+    asyncio.run(_with_database(settings, work))
+
+
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
 

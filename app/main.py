@@ -29,9 +29,9 @@ from app.realtime import start as start_realtime
 from app.realtime import stop as stop_realtime
 from app.requests import RequestIdMiddleware, configure_logging
 from app.settings import Settings, load_settings
+from app.storage import build_storage
 from app.unavailable import DatabaseUnavailable
 from fastpath import switch as fastpath_switch
-from integrations.storage import LocalDirectoryStorage
 from services import ai_analysis, attachments, notifications, sla, ticket_lifecycle
 from services.ai_provider import install_ai
 from services.mail_config import install_mail_config
@@ -65,7 +65,7 @@ def install_services(settings: Settings) -> None:
     """Plug the outside world into the services: file storage, mail, AI and rate limits; and the fast path
     on or off."""
     fastpath_switch.turn(settings.fast_path)
-    install_storage(LocalDirectoryStorage(settings.attachments_dir))
+    install_storage(build_storage(settings))
     install_rate_limits(rate_limit_storage(settings), rate_limits_of(settings))
     install_mail_config(mail.mail_config(settings))
     install_ai(*build_ai(settings))

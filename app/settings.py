@@ -51,7 +51,24 @@ class Settings(BaseSettings):
     cors_allow_credentials: bool = Field(
         False, description="let those pages send cookies (a sign-in proxy in front); not with * origins"
     )
-    attachments_dir: Path = Field(Path("var/attachments"), description="where attachment files are kept")
+    attachments_storage: Literal["", "folder", "database", "s3"] = Field(
+        "",
+        description="where attachment files are kept: folder (DESKQL_ATTACHMENTS_DIR), database or s3; "
+        "unset: database on PostgreSQL, folder on SQLite",
+    )
+    attachments_dir: Path = Field(
+        Path("var/attachments"), description="where attachment files are kept with the folder storage"
+    )
+    s3_endpoint_url: str = Field(
+        "", description="an S3-compatible API such as https://minio.example.com:9000; unset: AWS S3"
+    )
+    s3_bucket: str = Field("", description="the bucket of the s3 storage (it must exist)")
+    s3_prefix: str = Field("", description="put before every object key, such as deskql/")
+    s3_region: str = Field("", description="the bucket's region; unset: AWS_REGION / AWS_DEFAULT_REGION")
+    s3_access_key_id: str = Field("", description="unset: AWS_ACCESS_KEY_ID, a profile or an instance role")
+    s3_secret_access_key: SecretStr = Field(
+        SecretStr(""), description="with DESKQL_S3_ACCESS_KEY_ID; unset: AWS_SECRET_ACCESS_KEY ..."
+    )
     max_attachment_bytes: int = Field(25_000_000, ge=1, description="largest file one upload may be")
     max_comment_attachment_bytes: int = Field(
         25_000_000, ge=1, description="all files of one comment together"
@@ -181,6 +198,13 @@ class Settings(BaseSettings):
         # As browsers send them: without the scheme's default port.
         return ",".join(re.sub(r"^(http://.+):80$|^(https://.+):443$", r"\1\2", origin) for origin in origins)
 
+    @field_validator("s3_endpoint_url")
+    @classmethod
+    def _s3_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
     @field_validator("smtp_url")
     @classmethod
     def _smtp_url(cls, value: str) -> str:
@@ -244,7 +268,16 @@ class Settings(BaseSettings):
                 "DESKQL_CORS_ORIGINS needs DESKQL_PUBLIC_URL (the API's address, for download links that "
                 "work on other origins)"
             )
+        if self.attachment_storage == "s3" and not self.s3_bucket:
+            raise ValueError("DESKQL_ATTACHMENTS_STORAGE=s3 needs DESKQL_S3_BUCKET")
         return self
+
+    @property
+    def attachment_storage(self) -> Literal["folder", "database", "s3"]:
+        """DESKQL_ATTACHMENTS_STORAGE, or its default: the database on PostgreSQL, the folder on SQLite."""
+        if self.attachments_storage:
+            return self.attachments_storage
+        return "folder" if self.uses_sqlite else "database"
 
     @property
     def cors_origin_list(self) -> list[str]:

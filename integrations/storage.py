@@ -58,3 +58,6 @@ class LocalDirectoryStorage:
     async def delete(self, sha256: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             await asyncio.to_thread(self._path(sha256).unlink)
+
+    async def exists(self, sha256: str) -> bool:
+        return await asyncio.to_thread(self._path(sha256).is_file)

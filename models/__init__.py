@@ -18,4 +18,5 @@ MODEL_MODULES = [
     "models.calendar",
     "models.alerts",
     "models.ai",
+    "models.files",
 ]

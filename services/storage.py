@@ -28,6 +28,10 @@ class FileStorage(Protocol):
 
     async def delete(self, sha256: str) -> None: ...
 
+    async def exists(self, sha256: str) -> bool:
+        """Whether the content of ``sha256`` is kept (``read`` of a missing one raises FileNotFoundError)."""
+        ...
+
 
 class NoStorage:
     """Until the application installs a storage (CLI commands that never touch files)."""
@@ -39,6 +43,9 @@ class NoStorage:
         raise RuntimeError("no file storage is installed")
 
     async def delete(self, sha256: str) -> None:
+        raise RuntimeError("no file storage is installed")
+
+    async def exists(self, sha256: str) -> bool:
         raise RuntimeError("no file storage is installed")
 
 
