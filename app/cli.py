@@ -209,7 +209,7 @@ def worker(args: argparse.Namespace) -> None:
         configure_logging(settings.log_level)
         install_services(settings)
         print("deskql: worker running (mail delivery, SLA breaches, clean-up); Ctrl+C stops it.", flush=True)
-        async with jobs.running(periodic_jobs(settings)):
+        async with jobs.running(periodic_jobs(settings), settings.shutdown_timeout_seconds):
             await _until_stopped()
 
     asyncio.run(_with_database(settings, work))
@@ -289,6 +289,7 @@ def serve(args: argparse.Namespace) -> None:
         port=args.port or settings.port,
         workers=workers,
         log_level=settings.log_level,
+        timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
         ws_ping_interval=20,
         ws_ping_timeout=20,
         # Compressing every event for every subscriber costs more CPU than the bandwidth it saves.

@@ -50,12 +50,18 @@ def delivery_job(settings: Settings, config: MailConfig) -> Job:
     """Send what the outbox holds, batch after batch while batches come back full."""
     sender = build_sender(settings.smtp_url, settings.mail_dir)
     worker = worker_name()
+    stopping = asyncio.Event()
 
     async def deliver() -> None:
-        while await outbox.deliver_due(config, sender, worker, limit=BATCH) == BATCH:
-            pass
+        while not stopping.is_set():
+            sent = await outbox.deliver_due(config, sender, worker, limit=BATCH, stopping=stopping.is_set)
+            if sent < BATCH:
+                return
 
-    return Job("mail-delivery", settings.mail_poll_seconds, deliver)
+    async def release() -> None:
+        await outbox.release(worker)
+
+    return Job("mail-delivery", settings.mail_poll_seconds, deliver, release, stopping)
 
 
 @asynccontextmanager

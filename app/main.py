@@ -23,12 +23,14 @@ from app.downloads import download_endpoint
 from app.graphql import DeskqlGraphQL
 from app.guards import RequestGuards
 from app.limits import rate_limit_storage, rate_limits_of
+from app.persisted_documents import document_store
 from app.persisted_queries import PersistedQueries
 from app.realtime import build_realtime
 from app.realtime import start as start_realtime
 from app.realtime import stop as stop_realtime
 from app.requests import RequestIdMiddleware, configure_logging
 from app.settings import Settings, load_settings
+from app.shutdown import first_on_signal
 from app.storage import build_storage
 from app.unavailable import DatabaseUnavailable
 from fastpath import switch as fastpath_switch
@@ -77,6 +79,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     owned = database is None
     db = database or Database(settings.database_url)
     realtime = build_realtime(settings)
+    persisted_documents = document_store(settings.broadcast_url)
     graphql = DeskqlGraphQL(settings, realtime)
     install_services(settings)
 
@@ -97,12 +100,17 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         await start_realtime(realtime)
         try:
             if owned:
-                async with jobs.running(periodic_jobs(settings)), mail.listening(settings):
-                    yield
+                async with (
+                    jobs.running(periodic_jobs(settings), settings.shutdown_timeout_seconds),
+                    mail.listening(settings),
+                ):
+                    with first_on_signal(realtime.connections.go_away):
+                        yield
             else:
                 yield
         finally:
             await stop_realtime(realtime)
+            await persisted_documents.close()
             if owned:
                 await db.close()
 
@@ -127,7 +135,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                 max_upload_bytes=settings.max_attachment_bytes,
                 path_limits={"/mail/inbound": settings.mail_max_bytes},
             ),
-            Middleware(PersistedQueries),
+            Middleware(PersistedQueries, store=persisted_documents),
         ],
         lifespan=lifespan,
     )

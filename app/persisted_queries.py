@@ -6,8 +6,8 @@ instead of the document.
   and the client sends the document once more, with its hash, which is then remembered.
 - A document sent with a hash that is not its SHA-256 is refused (``PERSISTED_QUERY_HASH_MISMATCH``).
 - Works for POST (JSON) and GET (``?extensions=...&variables=...``), so that queries can be cached by HTTP.
-Each process remembers up to 10,000 documents (least recently used go first); with several workers a
-client may be asked for a document once per worker.
+The documents are kept by app.persisted_documents: in Redis when it is configured, so that a document sent
+to one worker is known to every worker and host; else in this process's memory.
 """
 
 from __future__ import annotations
@@ -15,16 +15,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import OrderedDict
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import request_json
+from app.persisted_documents import DocumentStore, MemoryDocuments
 
 PATH = "/graphql"
-MAX_DOCUMENTS = 10_000
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -34,12 +33,11 @@ class _Refused(Exception):
 
 
 class PersistedQueries:
-    def __init__(self, app: ASGIApp, max_documents: int = MAX_DOCUMENTS) -> None:
+    def __init__(self, app: ASGIApp, store: DocumentStore | None = None) -> None:
         self.app = app
-        self.max_documents = max_documents
-        self.documents: OrderedDict[str, str] = OrderedDict()
+        self.store = store or MemoryDocuments()
 
-    def _resolve(self, request: dict[str, Any]) -> bool:
+    async def _resolve(self, request: dict[str, Any]) -> bool:
         """Fill in ``query`` from the hash (or remember it); whether the request used the protocol."""
         extensions = request.get("extensions")
         persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
@@ -58,14 +56,11 @@ class PersistedQueries:
         if isinstance(query, str) and query:
             if hashlib.sha256(query.encode()).hexdigest() != digest:
                 raise _Refused(400, "PERSISTED_QUERY_HASH_MISMATCH", "provided sha does not match query")
-            self.documents[digest] = query
-            if len(self.documents) > self.max_documents:
-                self.documents.popitem(last=False)
+            await self.store.put(digest, query)
             return True
-        known = self.documents.get(digest)
+        known = await self.store.get(digest)
         if known is None:
             raise _Refused(200, "PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
-        self.documents.move_to_end(digest)
         request["query"] = known
         return True
 
@@ -75,7 +70,7 @@ class PersistedQueries:
             return
         try:
             if scope["method"] == "GET":
-                scope = self._get(scope)
+                scope = await self._get(scope)
             elif scope["method"] == "POST" and _is_json(scope):
                 receive = await self._post(receive)
         except _Refused as refused:
@@ -83,7 +78,7 @@ class PersistedQueries:
             return
         await self.app(scope, receive, send)
 
-    def _get(self, scope: Scope) -> Scope:
+    async def _get(self, scope: Scope) -> Scope:
         params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
         if "extensions" not in params:
             return scope
@@ -91,7 +86,7 @@ class PersistedQueries:
             request = {"query": params.get("query"), "extensions": request_json.loads(params["extensions"])}
         except ValueError:  # malformed or too deep: the GraphQL view refuses it
             return scope
-        if not self._resolve(request):
+        if not await self._resolve(request):
             return scope
         params["query"] = request["query"]
         return {**scope, "query_string": urlencode(params).encode("latin-1")}
@@ -110,7 +105,7 @@ class PersistedQueries:
             request = request_json.loads(body)
         except ValueError:  # malformed or too deep: the GraphQL view refuses it
             request = None
-        if isinstance(request, dict) and self._resolve(request):
+        if isinstance(request, dict) and await self._resolve(request):
             body = json.dumps(request).encode()
         return _replaying([{"type": "http.request", "body": body, "more_body": False}])
 

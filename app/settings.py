@@ -26,6 +26,13 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="address the server listens on")
     port: int = Field(8000, ge=1, le=65535, description="port the server listens on")
     workers: int = Field(1, ge=1, le=64, description="uvicorn worker processes")
+    shutdown_timeout_seconds: int = Field(
+        20,
+        ge=1,
+        le=600,
+        description="on SIGTERM, how long a worker waits for the requests in flight, then for its background "
+        "work, before it stops",
+    )
     secret_key: str = Field(
         "",
         description="key for signed links and reply tokens; generated into var/secret-key when unset on SQLite",

@@ -8,7 +8,9 @@ running operation ends with an UNAUTHENTICATED error and the connection is close
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+from typing import Any
 
 from graphql import GraphQLError, GraphQLFormattedError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
@@ -30,6 +32,7 @@ from subscriptions.broadcast import Realtime
 from subscriptions.connections import Connections
 
 UNAUTHORIZED = 4401
+GOING_AWAY = 1001
 REASON_BYTES = 120  # a close frame's reason holds 123 bytes
 
 
@@ -57,6 +60,13 @@ def _ended(reason: str) -> GraphQLFormattedError:
     return {"message": f"{reason} The subscription ended.", "extensions": {"code": UNAUTHENTICATED}}
 
 
+async def _stopped(tasks: list[asyncio.Task[Any]]) -> None:
+    """Cancel the operations and wait for their cleanup (a presence entry removed and announced)."""
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 def _close_reason(reason: str) -> str:
     return reason.encode()[:REASON_BYTES].decode(errors="ignore")
 
@@ -72,6 +82,9 @@ class _Authenticated:
         return self.context.viewer_or_none
 
     async def end(self, reason: str) -> None:
+        raise NotImplementedError
+
+    async def go_away(self) -> None:
         raise NotImplementedError
 
     async def _refused(self) -> tuple[str | None, GraphQLFormattedError | None]:
@@ -143,6 +156,14 @@ class TransportWSHandler(_Authenticated, BaseGraphQLTransportWSHandler[Context, 
         with contextlib.suppress(Exception):
             await self.websocket.close(code=UNAUTHORIZED, reason=_close_reason(reason))
 
+    async def go_away(self) -> None:
+        if not self._start_ending():
+            return
+        tasks = [operation.task for operation in self.operations.values() if operation.task is not None]
+        await _stopped(tasks)
+        with contextlib.suppress(Exception):
+            await self.websocket.close(code=GOING_AWAY, reason="going away")
+
 
 class LegacyWSHandler(_Authenticated, BaseGraphQLWSHandler[Context, None]):
     """graphql-ws: an unauthenticated connection gets connection_error and is closed with 4401."""
@@ -186,3 +207,10 @@ class LegacyWSHandler(_Authenticated, BaseGraphQLWSHandler[Context, None]):
             await self.send_message({"type": "connection_error", "payload": {"message": reason}})
         with contextlib.suppress(Exception):
             await self.websocket.close(code=UNAUTHORIZED, reason=_close_reason(reason))
+
+    async def go_away(self) -> None:
+        if not self._start_ending():
+            return
+        await _stopped(list(self.tasks.values()))
+        with contextlib.suppress(Exception):
+            await self.websocket.close(code=GOING_AWAY, reason="going away")

@@ -6,13 +6,15 @@ conditional UPDATE that keeps the claim safe where there is no row locking (SQLi
 outside any transaction and marks it SENT only while it still holds the lease. A failure schedules the
 next attempt ``retry_seconds * 2 ** (attempts - 1)`` later (at most an hour); a permanent refusal or the
 last attempt makes the row FAILED, where an admin can see it and send it again. A worker killed while
-sending leaves its lease to expire; the row is then sent again, with the same Message-ID.
+sending leaves its lease to expire; the row is then sent again, with the same Message-ID. A worker that
+stops gives its leases back (``release``), so that another sends those rows at once.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -159,13 +161,31 @@ async def _deliver(config: MailConfig, sender: MailSender, worker: str, row: Out
     return True
 
 
-async def deliver_due(config: MailConfig, sender: MailSender, worker: str, *, limit: int = 20) -> int:
-    """Send what is due, up to ``limit`` mails; the number sent."""
+async def deliver_due(
+    config: MailConfig,
+    sender: MailSender,
+    worker: str,
+    *,
+    limit: int = 20,
+    stopping: Callable[[], bool] = lambda: False,
+) -> int:
+    """Send what is due, up to ``limit`` mails; the number sent. Once ``stopping()`` is true no further
+    mail is begun: the rows claimed and not sent stay leased until ``release``."""
     sent = 0
     for mail_id in await _claim(config, worker, limit):
+        if stopping():
+            break
         row = await OutboundMail.get(id=mail_id)
         sent += await _deliver(config, sender, worker, row)
     return sent
+
+
+async def release(worker: str) -> int:
+    """Give back the leases ``worker`` holds on mail it has not sent (it stops), so that another worker
+    sends that mail without waiting for the leases to run out; how many."""
+    return await OutboundMail.filter(lease_owner=worker, status=OutboundStatus.PENDING).update(
+        leased_until=None, lease_owner=None
+    )
 
 
 async def send_again(viewer: Viewer, mail_id: int) -> OutboundMail:

@@ -11,6 +11,8 @@ A connection is authenticated once, at ``connection_init``, and may live for hou
   what changed behind deskql's back (a technician deactivated in the database directly).
 
 Ending a connection ends each of its operations with an UNAUTHENTICATED error and closes it with 4401.
+A worker that stops closes every connection with 1001 "going away" (``go_away``), so that clients connect
+again, to another worker.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ class Connection(Protocol):
 
     async def end(self, reason: str) -> None:
         """End every operation with an UNAUTHENTICATED error naming ``reason``, and close."""
+
+    async def go_away(self) -> None:
+        """Stop every operation and close with 1001 "going away": this worker stops, the client may connect
+        to another."""
 
 
 def _person(viewer: Viewer) -> Person:
@@ -101,6 +107,13 @@ class Connections:
                 await asyncio.gather(*(c.end(error.message) for c in same), return_exceptions=True)
             except Exception:
                 log.exception("checking the token %s of %d websockets failed", viewer.token_id, len(same))
+
+    async def go_away(self) -> None:
+        """Close every connection with 1001, their operations' cleanup (presence above all) done."""
+        connections = list(self._person_of)
+        for connection in connections:
+            self.discard(connection)
+        await asyncio.gather(*(c.go_away() for c in connections), return_exceptions=True)
 
     async def start(self, hub: Hub) -> None:
         """Follow ``channels.AUTH``; returns once it is subscribed."""

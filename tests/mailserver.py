@@ -61,6 +61,8 @@ class _Keeper:
             await asyncio.sleep(3600)
         if mode == "refuse":
             return "451 4.3.0 Try again later"
+        if self.server.delay_seconds:
+            await asyncio.sleep(self.server.delay_seconds)
         raw = envelope.original_content or b""
         message = email.message_from_bytes(raw if isinstance(raw, bytes) else raw.encode(), policy=default)
         assert isinstance(message, EmailMessage)
@@ -75,6 +77,8 @@ class MailServer:
     def __init__(self, port: int | None = None) -> None:
         self.port = port or free_port()
         self.mode = "accept"
+        self.delay_seconds = 0.0
+        """How long each mail takes to be accepted (a slow relay)."""
         self.refuse: set[str] = set()
         """Addresses refused at RCPT (550)."""
         self.received: list[Received] = []
