@@ -176,6 +176,35 @@ def create_token(args: argparse.Namespace) -> None:
     asyncio.run(_with_database(settings, work))
 
 
+def export_person(args: argparse.Namespace) -> None:
+    import json
+
+    from services.errors import NotFound, ValidationFailed
+    from services.personal_data import export_everyone_with
+
+    settings = _settings()
+    exported: list[dict[str, object]] = []
+
+    async def work() -> None:
+        try:
+            exported.append(await export_everyone_with(args.email))
+        except ValidationFailed as error:
+            for message in error.fields.values():
+                print(f"deskql: --email: {message}", file=sys.stderr)
+            raise SystemExit(2) from None
+        except NotFound as error:
+            print(f"deskql: --{error.message}", file=sys.stderr)
+            raise SystemExit(1) from None
+
+    asyncio.run(_with_database(settings, work))
+    text = json.dumps(exported[0], indent=2, ensure_ascii=False) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+        return
+    Path(args.output).write_text(text, encoding="utf-8")
+    print(f"deskql: {exported[0]['email']} exported to {args.output}.")
+
+
 def export_schema(args: argparse.Namespace) -> None:
     from app.schema_files import possible_types_json, sdl
 
@@ -343,6 +372,14 @@ def main(argv: list[str] | None = None) -> None:
     command.add_argument("--email", required=True)
     command.add_argument("--label", default="cli")
     command.set_defaults(run=create_token)
+
+    command = commands.add_parser(
+        "export-person",
+        help="write everything deskql holds about the requesters and technicians with an email, as JSON",
+    )
+    command.add_argument("--email", required=True)
+    command.add_argument("--output", default="-", help="a file to write (default: standard output)")
+    command.set_defaults(run=export_person)
 
     command = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
     command.add_argument("--output", default="schema.graphql")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from strawberry.scalars import JSON
 
 from schema.errors import (
     AiUnavailableError,
@@ -70,6 +71,23 @@ CreateTechnicianResult = Annotated[
 CreateRequesterResult = Annotated[
     CreateRequesterSuccess | ValidationError | NotFoundError | PermissionDeniedError,
     strawberry.union("CreateRequesterResult", description="The new requester, or why not."),
+]
+
+
+@strawberry.type(description="Everything deskql holds about the people with one email, as one JSON document.")
+class ExportPersonSuccess:
+    email: str = strawberry.field(description="The email exported, as stored.")
+    document: JSON = strawberry.field(
+        description=(
+            "The export: {email, exportedAt, people: [{kind, account, profile, tickets, comments, "
+            "attachments, surveys, timeEntries}]}; see docs/operations.md, Personal data."
+        )
+    )
+
+
+ExportPersonResult = Annotated[
+    ExportPersonSuccess | ValidationError | NotFoundError | PermissionDeniedError,
+    strawberry.union("ExportPersonResult", description="The export, or why not."),
 ]
 
 

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import mutations, queries
-from schema.payloads import CreateRequesterResult, CreateTechnicianResult, LoginResult, LogoutSuccess
+from resolvers import mutations, personal_data, queries
+from schema.payloads import (
+    CreateRequesterResult,
+    CreateTechnicianResult,
+    ExportPersonResult,
+    LoginResult,
+    LogoutSuccess,
+)
 from schema.types.common import Node
 from schema.types.people import Technician
 from schema.types.viewer import Viewer
@@ -41,4 +47,11 @@ class FoundationMutations:
     )
     create_requester: CreateRequesterResult = strawberry.field(
         resolver=mutations.create_requester, description="Add a requester (admins only)."
+    )
+    export_person: ExportPersonResult = strawberry.field(
+        resolver=personal_data.export_person,
+        description=(
+            "Everything deskql holds about the requester and/or technician of this account with an email, "
+            "as JSON (admins only)."
+        ),
     )
