@@ -29,7 +29,6 @@ LOCAL_DOCUMENTS = 1_000
 TTL_SECONDS = 30 * 86_400
 TOUCH_SECONDS = 60.0
 PREFIX = "deskql:pq:"
-USED = "deskql:pq:used"
 
 
 class DocumentStore(Protocol):
@@ -98,6 +97,7 @@ class RedisDocuments:
         max_documents: int = MAX_DOCUMENTS,
         ttl_seconds: int = TTL_SECONDS,
         timeout_seconds: float = 0.5,
+        prefix: str = PREFIX,
     ) -> None:
         self._redis = redis.Redis.from_url(
             url, socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds
@@ -105,13 +105,14 @@ class RedisDocuments:
         self._keep = self._redis.register_script(_KEEP)
         self.max_documents = max_documents
         self.ttl_seconds = ttl_seconds
+        self.prefix = prefix
         self._local = MemoryDocuments(min(LOCAL_DOCUMENTS, max_documents))
         self._touched: dict[str, float] = {}
 
     async def _record(self, digest: str, document: str) -> bool:
         """Store (or, with no document, refresh) the entry; whether it exists in Redis now."""
         args: list[str | int | float] = [digest, document, self.ttl_seconds, time.time(), self.max_documents]
-        return bool(await self._keep(keys=[PREFIX + digest, USED], args=args))
+        return bool(await self._keep(keys=[self.prefix + digest, self.prefix + "used"], args=args))
 
     async def get(self, digest: str) -> str | None:
         document = self._local.find(digest)
@@ -119,7 +120,7 @@ class RedisDocuments:
             await self._touch(digest, document)
             return document
         try:
-            raw = await self._redis.get(PREFIX + digest)
+            raw = await self._redis.get(self.prefix + digest)
             if raw is None:
                 return None
             document = raw.decode() if isinstance(raw, bytes) else str(raw)
