@@ -12,6 +12,7 @@ from api.error_logging import ErrorLoggingSchema
 from api.execution import executor_for
 from api.introspection import IntrospectionCache
 from api.limits import Parsing, QueryLimits, Validation
+from api.observing import Observe, Observed
 from api.operations.actions import ActionMutations, ActionQueries
 from api.operations.ai import AiMutations, AiQueries
 from api.operations.context import ContextMutations, ContextQueries
@@ -102,7 +103,9 @@ EXTRA_TYPES = [
 ]
 
 
-def build_schema(limits: QueryLimits = QueryLimits()) -> strawberry.Schema:
+def build_schema(limits: QueryLimits = QueryLimits(), observe: Observe | None = None) -> strawberry.Schema:
+    """The schema; with ``observe``, each query and mutation answered is handed to it (api.observing)."""
+    observing = [partial(Observed, observe=observe)] if observe is not None else []
     return ErrorLoggingSchema(
         query=Query,
         mutation=Mutation,
@@ -115,5 +118,6 @@ def build_schema(limits: QueryLimits = QueryLimits()) -> strawberry.Schema:
             ErrorCodes,
             MutationRateLimit,
             partial(IntrospectionCache, answers=OrderedDict(), maxsize=64),
+            *observing,
         ],
     )

@@ -230,12 +230,13 @@ async def _until_stopped() -> None:
 def worker(args: argparse.Namespace) -> None:
     from app import jobs
     from app.main import install_services, periodic_jobs
+    from app.request_log import handler_for
     from app.requests import configure_logging
 
     settings = _settings()
 
     async def work() -> None:
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, handler_for(settings.log_format))
         install_services(settings)
         print("deskql: worker running (mail delivery, SLA breaches, clean-up); Ctrl+C stops it.", flush=True)
         async with jobs.running(periodic_jobs(settings), settings.shutdown_timeout_seconds):
@@ -246,6 +247,7 @@ def worker(args: argparse.Namespace) -> None:
 
 def mail_in(args: argparse.Namespace) -> None:
     from app.main import install_services
+    from app.request_log import handler_for
     from app.requests import configure_logging
     from integrations import smtp_in
 
@@ -253,7 +255,7 @@ def mail_in(args: argparse.Namespace) -> None:
     host, port = args.host or settings.smtp_in_host, args.port or settings.smtp_in_port or 2525
 
     async def work() -> None:
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, handler_for(settings.log_format))
         install_services(settings)
         server = await smtp_in.start(host, port, settings.mail_max_bytes)
         print(f"deskql: taking mail (SMTP) on {host}:{port}; Ctrl+C stops it.", flush=True)
@@ -305,25 +307,28 @@ def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from app.main import create_app
+    from app.observability import uvicorn_logging, workers_sharing_metrics
 
     settings = _settings()
     workers = args.workers or settings.workers
-    # Build the app once here: with several workers uvicorn would respawn a worker that cannot import
-    # the app for ever, so a broken configuration must fail before any worker starts.
-    create_app(settings)
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
-        workers=workers,
-        log_level=settings.log_level,
-        timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
-        ws_ping_interval=20,
-        ws_ping_timeout=20,
-        # Compressing every event for every subscriber costs more CPU than the bandwidth it saves.
-        ws_per_message_deflate=False,
-    )
+    with workers_sharing_metrics(settings, workers):
+        # Build the app once here: with several workers uvicorn would respawn a worker that cannot import
+        # the app for ever, so a broken configuration must fail before any worker starts.
+        create_app(settings)
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=args.host or settings.host,
+            port=args.port or settings.port,
+            workers=workers,
+            log_level=settings.log_level,
+            timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
+            ws_ping_interval=20,
+            ws_ping_timeout=20,
+            # Compressing every event for every subscriber costs more CPU than the bandwidth it saves.
+            ws_per_message_deflate=False,
+            **uvicorn_logging(settings),
+        )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -21,6 +21,7 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequ
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
+from api.observing import Observe
 from api.root import QueryLimits, build_schema
 from app import request_json
 from app.auth import viewer_from_header
@@ -81,9 +82,9 @@ class DeskqlGraphQL(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWSHandler
     graphql_ws_handler_class = LegacyWSHandler
 
-    def __init__(self, settings: Settings, realtime: Realtime) -> None:
+    def __init__(self, settings: Settings, realtime: Realtime, *, observe: Observe | None = None) -> None:
         super().__init__(
-            build_schema(limits_of(settings)),
+            build_schema(limits_of(settings), observe=observe),
             graphql_ide="graphiql" if settings.graphiql else None,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
             multipart_uploads_enabled=True,

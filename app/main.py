@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
-from app import jobs, mail
+from app import jobs, mail, observability
 from app.ai import build_ai
 from app.calendar import calendar_endpoint
 from app.cors import cors_middleware
@@ -28,6 +28,7 @@ from app.persisted_queries import PersistedQueries
 from app.realtime import build_realtime
 from app.realtime import start as start_realtime
 from app.realtime import stop as stop_realtime
+from app.request_log import handler_for
 from app.requests import RequestIdMiddleware, configure_logging
 from app.settings import Settings, load_settings
 from app.shutdown import first_on_signal
@@ -71,6 +72,7 @@ def install_services(settings: Settings) -> None:
     install_rate_limits(rate_limit_storage(settings), rate_limits_of(settings))
     install_mail_config(mail.mail_config(settings))
     install_ai(*build_ai(settings))
+    observability.install(settings)
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> Starlette:
@@ -80,7 +82,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     db = database or Database(settings.database_url)
     realtime = build_realtime(settings)
     persisted_documents = document_store(settings.broadcast_url)
-    graphql = DeskqlGraphQL(settings, realtime)
+    graphql = DeskqlGraphQL(settings, realtime, observe=observability.observer_of(settings))
     install_services(settings)
 
     async def healthz(request: Request) -> JSONResponse:
@@ -94,7 +96,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if owned:
-            configure_logging(settings.log_level)
+            configure_logging(settings.log_level, handler_for(settings.log_format))
             await db.open()
             settle_garbage_collection()
         await start_realtime(realtime)
@@ -103,6 +105,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                 async with (
                     jobs.running(periodic_jobs(settings), settings.shutdown_timeout_seconds),
                     mail.listening(settings),
+                    observability.serving(settings),
                 ):
                     with first_on_signal(realtime.connections.go_away):
                         yield
@@ -123,9 +126,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             Route("/attachments/{id}/{filename}", download_endpoint(graphql.environment.signer)),
             Route("/mail/inbound", mail.inbound_endpoint(settings), methods=["POST"]),
             Route("/calendar/{token}.ics", calendar_endpoint(settings.app_url)),
+            *observability.routes(settings),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
+            *observability.middleware(settings),
             # Before the guards and the 503 of an unreachable database, whose answers a page must read too.
             *cors_middleware(settings),
             Middleware(DatabaseUnavailable),

@@ -50,10 +50,14 @@ class RequestIdMiddleware:
             _request_id.reset(token)
 
 
-def configure_logging(level: str) -> None:
-    handler = logging.StreamHandler()
-    handler.addFilter(RequestIdFilter())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"))
+def configure_logging(level: str, handler: logging.Handler | None = None) -> None:
+    """Log at ``level`` through ``handler`` (default: plain text lines with the request id)."""
+    if handler is None:
+        handler = logging.StreamHandler()
+        handler.addFilter(RequestIdFilter())
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+        )
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level.upper())

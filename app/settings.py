@@ -38,6 +38,14 @@ class Settings(BaseSettings):
         description="key for signed links and reply tokens; generated into var/secret-key when unset on SQLite",
     )
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="log level")
+    log_format: Literal["text", "json"] = Field(
+        "text", description="text lines, or one JSON object per line and per request (deskql.access)"
+    )
+    metrics: str = Field(
+        "off",
+        description="Prometheus metrics: off, on (GET /metrics on the API's port) or a port of their own",
+    )
+    metrics_host: str = Field("127.0.0.1", description="address the metrics port listens on")
     graphiql: bool = Field(True, description="serve GraphiQL on GET /graphql")
     max_depth: int = Field(15, ge=3, le=100, description="deepest selection a query may have")
     max_aliases: int = Field(30, ge=0, le=1000, description="aliases a document may use")
@@ -212,6 +220,19 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
+    @field_validator("metrics")
+    @classmethod
+    def _metrics(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value in ("off", "on") or (value.isdigit() and 1 <= int(value) <= 65535):
+            return value
+        raise ValueError("must be off, on or a port number")
+
+    @property
+    def metrics_port(self) -> int | None:
+        """The port of its own that DESKQL_METRICS names, if it names one."""
+        return int(self.metrics) if self.metrics.isdigit() else None
+
     @field_validator("smtp_url")
     @classmethod
     def _smtp_url(cls, value: str) -> str:
@@ -260,6 +281,8 @@ class Settings(BaseSettings):
             raise ValueError("DESKQL_WORKERS > 1 needs DESKQL_BROADCAST_URL=redis://...")
         if self.workers > 1 and self.uses_sqlite:
             raise ValueError("DESKQL_WORKERS > 1 needs DESKQL_DATABASE_URL=postgres://...")
+        if self.metrics_port == self.port:
+            raise ValueError("DESKQL_METRICS must be another port than DESKQL_PORT (or on)")
         if self.presence_heartbeat_seconds >= self.presence_ttl_seconds:
             raise ValueError(
                 "DESKQL_PRESENCE_HEARTBEAT_SECONDS must be shorter than DESKQL_PRESENCE_TTL_SECONDS"

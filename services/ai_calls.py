@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Sequence
 from models.ai import AiUsage
 from models.enums import AiFeature
 from services.ai_provider import AiUnavailable, ChatMessage, Completion, chat_model
+from services.telemetry import telemetry
 from services.viewer import Viewer
 
 
@@ -22,6 +23,12 @@ async def _record(viewer: Viewer, feature: AiFeature, completion: Completion | N
         prompt_tokens=completion.prompt_tokens if completion else 0,
         completion_tokens=completion.completion_tokens if completion else 0,
         succeeded=completion is not None,
+    )
+    telemetry().ai_call(
+        feature.value,
+        completion is not None,
+        completion.prompt_tokens if completion else 0,
+        completion.completion_tokens if completion else 0,
     )
 
 

@@ -35,6 +35,7 @@ from services.mail_screen import screen
 from services.mail_senders import held
 from services.reply_tokens import token_of_address
 from services.storage import storage
+from services.telemetry import telemetry
 from services.unit_of_work import unit_of_work
 
 log = logging.getLogger("deskql.mail")
@@ -120,4 +121,5 @@ async def _record(record: dict[str, Any], result: Outcome) -> InboundMail:
         author_requester_id=result.requester_id,
     )
     log.info("mail %s from %s: %s %s", row.message_id or row.id, row.sender, row.outcome.value, row.detail)
+    telemetry().inbound_mail(row.outcome.value)
     return row

@@ -27,6 +27,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 
 from services.errors import DomainError
+from services.telemetry import telemetry
 
 log = logging.getLogger("deskql.rate_limits")
 
@@ -99,12 +100,14 @@ async def count_mutation(caller: str, mutations: int = 1) -> None:
     """
     most = _allowances.limits.mutations_per_minute
     if mutations > most:
+        telemetry().rate_limited("mutations")
         raise RateLimited(
             f"This operation makes {mutations} changes; at most {most} are allowed a minute.",
             MUTATION_WINDOW_SECONDS,
         )
     wait = await _allowances.take(_allowances.mutations, caller, mutations)
     if wait is not None:
+        telemetry().rate_limited("mutations")
         raise RateLimited(f"Too many changes from this token; retry in {wait} seconds.", wait)
 
 
@@ -113,6 +116,7 @@ async def count_introspection(caller: str) -> None:
     before); raises RateLimited past INTROSPECTIONS_PER_MINUTE."""
     wait = await _allowances.take(_allowances.introspections, caller)
     if wait is not None:
+        telemetry().rate_limited("introspection")
         raise RateLimited(f"Too many new introspection queries; retry in {wait} seconds.", wait)
 
 
@@ -125,6 +129,7 @@ async def count_login(email: str) -> None:
     the password is checked. Raises RateLimited when the address had too many failures in the window."""
     wait = await _allowances.take(_allowances.logins, _login_key(email))
     if wait is not None:
+        telemetry().rate_limited("login")
         raise RateLimited(f"Too many failed sign-ins for this address; try again in {wait} seconds.", wait)
 
 

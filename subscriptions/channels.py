@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,9 +62,14 @@ class Message:
         return self.type == "resync"
 
 
+SENT_AT = '{"sentAt":'
+
+
 def encode(event: Event) -> str:
+    """The event as JSON, led by when it was sent (seconds since the epoch), for the delivery lag."""
     return json.dumps(
         {
+            "sentAt": round(time.time(), 6),
             "type": event.type,
             "accountId": event.account_id,
             "ticketId": event.ticket_id,
@@ -73,6 +79,17 @@ def encode(event: Event) -> str:
         },
         separators=(",", ":"),
     )
+
+
+def sent_at(message: object) -> float | None:
+    """When a message of ``encode`` was sent, read from its head without decoding the rest; None for
+    other messages (RESYNC, presence changes)."""
+    if not isinstance(message, str) or not message.startswith(SENT_AT):
+        return None
+    try:
+        return float(message[len(SENT_AT) : message.index(",", len(SENT_AT))])
+    except ValueError:
+        return None
 
 
 def decode(text: str | bytes, shared: Any = None) -> Message:

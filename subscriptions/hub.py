@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +19,9 @@ from typing import Any
 
 from broadcaster import Broadcast, Event
 from broadcaster._backends.base import BroadcastBackend
+
+from services.telemetry import telemetry
+from subscriptions.channels import sent_at
 
 log = logging.getLogger("deskql.broadcast")
 
@@ -48,6 +52,7 @@ class Subscriber:
                 "a subscriber of %s fell %d events behind and is cut off", event.channel, self.queue_size
             )
             self.overflowed = True
+            telemetry().subscriber_dropped(event.channel)
             self._events = None  # free the memory, then wake the reader
         else:
             self._events.append(event)
@@ -113,11 +118,17 @@ class Hub(Broadcast):
                 log.exception("reading the broadcast failed; going on")
                 await asyncio.sleep(0.1)
                 continue
-            for subscriber in list(self._channels.get(event.channel, ())):
+            subscribers = list(self._channels.get(event.channel, ()))
+            for subscriber in subscribers:
                 subscriber.offer(event)
+            sent = sent_at(event.message)
+            telemetry().delivered(
+                event.channel, len(subscribers), None if sent is None else max(0.0, time.time() - sent)
+            )
 
     async def publish(self, channel: str, message: Any) -> None:
         await self._backend.publish(channel, message)
+        telemetry().published(channel)
 
     @property
     def subscriber_count(self) -> int:

@@ -11,6 +11,8 @@ import asyncio
 import logging
 from collections import deque
 
+from services.telemetry import telemetry
+
 log = logging.getLogger("deskql.broadcast")
 
 
@@ -34,6 +36,7 @@ class PublishBuffer:
         if len(self._messages) >= self.size:
             _, lost, _ = self._messages.popleft()
             self.dropped += 1
+            telemetry().publish_dropped()
             if len(self._dropped) < self.size:
                 self._dropped.add(lost)
             if self.dropped == 1 or self.dropped % self.size == 0:

@@ -16,6 +16,7 @@ from schema.masking import client_error, request_id_of
 from services import visibility
 from services.authentication import reauthenticate
 from services.errors import Unauthenticated
+from services.telemetry import telemetry
 from services.viewer import Viewer
 from subscriptions import channels
 from subscriptions.broadcast import Realtime, SharedRead
@@ -33,6 +34,8 @@ def guarded(subscribe: SubscribeFunction) -> SubscribeFunction:
     @functools.wraps(subscribe)
     async def stream(info: Info, *args: Any, **kwargs: Any) -> AsyncGenerator[Any, None]:
         source = subscribe(info, *args, **kwargs)
+        kind = info.field_name
+        telemetry().subscription(kind, 1)
         try:
             async for item in source:
                 yield item
@@ -42,6 +45,7 @@ def guarded(subscribe: SubscribeFunction) -> SubscribeFunction:
             unexpected = GraphQLError(str(error), original_error=error)
             raise client_error(unexpected, request_id_of(info.context)) from None
         finally:
+            telemetry().subscription(kind, -1)
             await source.aclose()
 
     return stream  # type: ignore[return-value]
