@@ -7,6 +7,7 @@ from functools import lru_cache, partial
 
 import strawberry
 from graphql import parse
+from opentelemetry.trace import TracerProvider
 
 from api.error_logging import ErrorLoggingSchema
 from api.execution import executor_for
@@ -24,6 +25,7 @@ from api.operations.settings import SettingsMutations, SettingsQueries
 from api.operations.tickets import TicketMutations, TicketQueries
 from api.operations.time import TimeMutations
 from api.rate_limiting import MutationRateLimit
+from api.tracing import OperationSpans, trace_resolvers
 from schema.errors import (
     AiUnavailableError,
     ConflictError,
@@ -103,16 +105,23 @@ EXTRA_TYPES = [
 ]
 
 
-def build_schema(limits: QueryLimits = QueryLimits(), observe: Observe | None = None) -> strawberry.Schema:
-    """The schema; with ``observe``, each query and mutation answered is handed to it (api.observing)."""
+def build_schema(
+    limits: QueryLimits = QueryLimits(),
+    observe: Observe | None = None,
+    tracer_provider: TracerProvider | None = None,
+) -> strawberry.Schema:
+    """The schema; with ``observe``, each query and mutation answered is handed to it (api.observing); with
+    a ``tracer_provider``, every operation records its spans there (api.tracing)."""
     observing = [partial(Observed, observe=observe)] if observe is not None else []
-    return ErrorLoggingSchema(
+    tracing = [partial(OperationSpans, tracer_provider=tracer_provider)] if tracer_provider else []
+    schema = ErrorLoggingSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=EXTRA_TYPES,
         execution_context_class=executor_for(limits.max_response_bytes),
         extensions=[
+            *tracing,
             partial(Parsing, max_tokens=limits.max_tokens, parse=lru_cache(maxsize=1000)(parse)),
             partial(Validation, limits=limits, valid=OrderedDict(), maxsize=1000),
             ErrorCodes,
@@ -121,3 +130,6 @@ def build_schema(limits: QueryLimits = QueryLimits(), observe: Observe | None = 
             *observing,
         ],
     )
+    if tracer_provider is not None:
+        trace_resolvers(schema, tracer_provider)
+    return schema

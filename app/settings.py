@@ -179,6 +179,11 @@ class Settings(BaseSettings):
     openai_max_retries: int = Field(
         2, ge=0, le=10, description="retries of a language model call after a timeout, 429 or 5xx"
     )
+    otlp_endpoint: str = Field(
+        "",
+        description="an OpenTelemetry collector's OTLP/HTTP address (http://127.0.0.1:4318): traces of "
+        "requests, operations, resolvers, SQL and broadcasts go there; unset: no tracing",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -192,6 +197,13 @@ class Settings(BaseSettings):
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("otlp_endpoint")
+    @classmethod
+    def _otlp_endpoint(cls, value: str) -> str:
+        if value and not re.fullmatch(r"https?://[^?#\s]+", value):
+            raise ValueError("must be an address such as http://127.0.0.1:4318")
         return value.rstrip("/")
 
     @field_validator("public_url")

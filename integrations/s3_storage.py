@@ -78,7 +78,7 @@ class S3Storage:
                     if len(head) < HEAD:
                         head += chunk[: HEAD - len(head)]
                     pending += chunk
-                    if len(pending) >= PART:
+                    if len(pending) > PART:
                         upload = upload or await _Multipart.start(s3, bucket, self.location.prefix)
                         await upload.send(bytes(pending[:PART]))
                         del pending[:PART]

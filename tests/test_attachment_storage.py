@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -14,11 +14,14 @@ import pytest
 
 from app.database import Database
 from app.settings import Settings, SettingsError, load_settings
+from integrations.database_storage import DatabaseStorage
 from integrations.s3_storage import S3Location, S3Storage
+from integrations.storage import LocalDirectoryStorage
 from models.clock import utcnow
 from models.conversation import Attachment
 from models.files import FileContent
 from schema.ids import encode
+from services.file_moves import move_files
 from services.storage import FileTooLarge, storage
 from services.ticket_lifecycle import purge_deleted
 from tests.api import TEST_SECRET_KEY, Api, uploaded
@@ -190,3 +193,29 @@ async def _download_as_uploader(api: Api, token: str, attachment: dict[str, Any]
     response = await get(api, attachment["downloadUrl"], token)
     assert response.status_code == 200, response.text
     assert response.content == content
+
+
+async def test_a_file_copied_by_a_run_stopped_before_it_removed_the_source_is_checked_and_removed(
+    db: Database, tmp_path: Path
+) -> None:
+    folder, database = LocalDirectoryStorage(tmp_path / "files"), DatabaseStorage()
+    api = Api(db, attachments_storage="folder", attachments_dir=tmp_path / "files")
+    world = await make_world()
+    content = _unique(3000)
+    await uploaded(api, world.technician_token, "both.txt", content)
+    sha256 = hashlib.sha256(content).hexdigest()
+    await database.save(_one(content), len(content))  # the copy a stopped run left behind
+    report = await move_files(folder, database)
+    assert (report.moved, report.already_moved, report.failed) == (1, 0, {})
+    assert not await folder.exists(sha256)
+    await FileContent.filter(sha256=sha256).update(content=b"rotten")
+    report = await move_files(database, folder)
+    assert report.failed == {
+        sha256: f"the source's bytes have the SHA-256 {hashlib.sha256(b'rotten').hexdigest()}"
+    }
+    assert await database.exists(sha256)
+    assert not await folder.exists(sha256), "nothing of a file whose bytes went bad is kept in the target"
+
+
+async def _one(content: bytes) -> AsyncIterator[bytes]:
+    yield content
