@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
+from opentelemetry.trace import TracerProvider
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -82,9 +83,16 @@ class DeskqlGraphQL(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWSHandler
     graphql_ws_handler_class = LegacyWSHandler
 
-    def __init__(self, settings: Settings, realtime: Realtime, *, observe: Observe | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        realtime: Realtime,
+        *,
+        tracer_provider: TracerProvider | None = None,
+        observe: Observe | None = None,
+    ) -> None:
         super().__init__(
-            build_schema(limits_of(settings), observe=observe),
+            build_schema(limits_of(settings), observe=observe, tracer_provider=tracer_provider),
             graphql_ide="graphiql" if settings.graphiql else None,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
             multipart_uploads_enabled=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -33,6 +34,7 @@ from app.requests import RequestIdMiddleware, configure_logging
 from app.settings import Settings, load_settings
 from app.shutdown import first_on_signal
 from app.storage import build_storage
+from app.tracing import Tracing, tracing_of
 from app.unavailable import DatabaseUnavailable
 from fastpath import switch as fastpath_switch
 from services import ai_analysis, attachments, notifications, sla, ticket_lifecycle
@@ -75,14 +77,25 @@ def install_services(settings: Settings) -> None:
     observability.install(settings)
 
 
-def create_app(settings: Settings | None = None, *, database: Database | None = None) -> Starlette:
-    """The application. Given a ``database``, the caller owns its lifetime (tests); else the app does."""
+def create_app(
+    settings: Settings | None = None, *, database: Database | None = None, tracing: Tracing | None = None
+) -> Starlette:
+    """The application. Given a ``database``, the caller owns its lifetime (tests); else the app does.
+    Traces go where ``tracing`` says (tests), else where the settings say; none by default (app.tracing)."""
     settings = settings or load_settings()
+    tracing = tracing or tracing_of(settings)
     owned = database is None
     db = database or Database(settings.database_url)
     realtime = build_realtime(settings)
     persisted_documents = document_store(settings.broadcast_url)
-    graphql = DeskqlGraphQL(settings, realtime, observe=observability.observer_of(settings))
+    graphql = DeskqlGraphQL(
+        settings,
+        realtime,
+        tracer_provider=tracing.provider if tracing else None,
+        observe=observability.observer_of(settings),
+    )
+    if tracing is not None:
+        tracing.instrument()
     install_services(settings)
 
     async def healthz(request: Request) -> JSONResponse:
@@ -116,6 +129,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             await persisted_documents.close()
             if owned:
                 await db.close()
+                if tracing is not None:
+                    await asyncio.to_thread(tracing.close)
 
     app = Starlette(
         routes=[
@@ -129,6 +144,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             *observability.routes(settings),
         ],
         middleware=[
+            *([tracing.middleware()] if tracing is not None else []),
             Middleware(RequestIdMiddleware),
             *observability.middleware(settings),
             # Before the guards and the 503 of an unreachable database, whose answers a page must read too.
