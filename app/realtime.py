@@ -1,12 +1,11 @@
-"""Building the realtime pieces from settings: the broadcast hub, the presence store, the publisher."""
+"""Building the realtime pieces from settings: the broadcast hub and the presence store."""
 
 from __future__ import annotations
 
 from broadcaster._backends.memory import MemoryBackend
 
 from app.settings import Settings
-from services.events import install_publisher
-from subscriptions.broadcast import BroadcastPublisher, Realtime
+from subscriptions.broadcast import Realtime
 from subscriptions.hub import Hub
 from subscriptions.presence import MemoryPresence, RedisPresence
 from subscriptions.redis_backend import ResilientRedisBackend
@@ -31,7 +30,6 @@ def build_realtime(settings: Settings) -> Realtime:
 
 async def start(realtime: Realtime) -> None:
     await realtime.hub.connect()
-    install_publisher(BroadcastPublisher(realtime.hub))
     await realtime.connections.start(realtime.hub)
 
 

@@ -1,9 +1,8 @@
-"""A transaction that collects events and publishes them once it has committed.
+"""A transaction that collects events and hands them to the registered consumers (services.consumers).
 
 Tortoise has no on-commit hook. Services open ``unit_of_work()``; a service called from inside another
-joins the outer unit, so that events leave only after the outermost transaction commits, and not at all
-when it rolls back. Before committing, the outermost unit writes the durable side effects of its events
-(the email outbox, services.mail_out) in the same transaction.
+joins the outer unit, so that the outermost one hands over every event: to the before-commit consumers
+inside its transaction, to the after-commit ones once it has committed, and to none when it rolls back.
 """
 
 from __future__ import annotations
@@ -14,8 +13,8 @@ from contextvars import ContextVar
 
 from tortoise.transactions import in_transaction
 
-from services import mail_out
-from services.events import Event, publisher
+from services import consumers
+from services.events import Event
 
 _current: ContextVar[UnitOfWork | None] = ContextVar("deskql_unit_of_work", default=None)
 
@@ -45,9 +44,9 @@ async def unit_of_work() -> AsyncIterator[UnitOfWork]:
         async with in_transaction():
             yield work
             if work.events:
-                await mail_out.compose(work.events)
+                await consumers.before_commit(work.events)
     finally:
         _current.reset(token)
     # Only reached when the transaction committed.
     if work.events:
-        await publisher().publish(work.events)
+        await consumers.after_commit(work.events)

@@ -21,7 +21,7 @@ log = logging.getLogger("deskql.broadcast")
 
 
 class BroadcastPublisher:
-    """services' EventPublisher: committed events go out as JSON on their channels.
+    """The after-commit consumer of events (app.main): committed events go out as JSON on their channels.
 
     Publishing never waits for Redis: the Redis backend buffers the events (bounded) and publishes them in
     the background, so a committed change is answered at once even while Redis is out of reach.
