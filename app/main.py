@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
-from app import jobs, mail
+from app import jobs, mail, observability
 from app.ai import build_ai
 from app.calendar import calendar_endpoint
 from app.cors import cors_middleware
@@ -23,15 +24,19 @@ from app.downloads import download_endpoint
 from app.graphql import DeskqlGraphQL
 from app.guards import RequestGuards
 from app.limits import rate_limit_storage, rate_limits_of
+from app.persisted_documents import document_store
 from app.persisted_queries import PersistedQueries
 from app.realtime import build_realtime
 from app.realtime import start as start_realtime
 from app.realtime import stop as stop_realtime
+from app.request_log import handler_for
 from app.requests import RequestIdMiddleware, configure_logging
 from app.settings import Settings, load_settings
+from app.shutdown import first_on_signal
+from app.storage import build_storage
+from app.tracing import Tracing, tracing_of
 from app.unavailable import DatabaseUnavailable
 from fastpath import switch as fastpath_switch
-from integrations.storage import LocalDirectoryStorage
 from services import ai_analysis, attachments, consumers, mail_out, notifications, sla, ticket_lifecycle
 from services.ai_provider import install_ai
 from services.mail_config import install_mail_config
@@ -66,11 +71,12 @@ def install_services(settings: Settings) -> None:
     """Plug the outside world into the services: file storage, mail, AI and rate limits, what a change sets
     off; and the fast path on or off."""
     fastpath_switch.turn(settings.fast_path)
-    install_storage(LocalDirectoryStorage(settings.attachments_dir))
+    install_storage(build_storage(settings))
     install_rate_limits(rate_limit_storage(settings), rate_limits_of(settings))
     install_mail_config(mail.mail_config(settings))
     install_ai(*build_ai(settings))
     install_consumers()
+    observability.install(settings)
 
 
 def install_consumers(realtime: Realtime | None = None) -> None:
@@ -85,13 +91,25 @@ def install_consumers(realtime: Realtime | None = None) -> None:
         consumers.register("broadcast", after_commit=BroadcastPublisher(realtime.hub).publish)
 
 
-def create_app(settings: Settings | None = None, *, database: Database | None = None) -> Starlette:
-    """The application. Given a ``database``, the caller owns its lifetime (tests); else the app does."""
+def create_app(
+    settings: Settings | None = None, *, database: Database | None = None, tracing: Tracing | None = None
+) -> Starlette:
+    """The application. Given a ``database``, the caller owns its lifetime (tests); else the app does.
+    Traces go where ``tracing`` says (tests), else where the settings say; none by default (app.tracing)."""
     settings = settings or load_settings()
+    tracing = tracing or tracing_of(settings)
     owned = database is None
     db = database or Database(settings.database_url)
     realtime = build_realtime(settings)
-    graphql = DeskqlGraphQL(settings, realtime)
+    persisted_documents = document_store(settings.broadcast_url)
+    graphql = DeskqlGraphQL(
+        settings,
+        realtime,
+        tracer_provider=tracing.provider if tracing else None,
+        observe=observability.observer_of(settings),
+    )
+    if tracing is not None:
+        tracing.instrument()
     install_services(settings)
 
     async def healthz(request: Request) -> JSONResponse:
@@ -105,21 +123,29 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if owned:
-            configure_logging(settings.log_level)
+            configure_logging(settings.log_level, handler_for(settings.log_format))
             await db.open()
             settle_garbage_collection()
         await start_realtime(realtime)
         install_consumers(realtime)
         try:
             if owned:
-                async with jobs.running(periodic_jobs(settings)), mail.listening(settings):
-                    yield
+                async with (
+                    jobs.running(periodic_jobs(settings), settings.shutdown_timeout_seconds),
+                    mail.listening(settings),
+                    observability.serving(settings),
+                ):
+                    with first_on_signal(realtime.connections.go_away):
+                        yield
             else:
                 yield
         finally:
             await stop_realtime(realtime)
+            await persisted_documents.close()
             if owned:
                 await db.close()
+                if tracing is not None:
+                    await asyncio.to_thread(tracing.close)
 
     app = Starlette(
         routes=[
@@ -130,9 +156,12 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             Route("/attachments/{id}/{filename}", download_endpoint(graphql.environment.signer)),
             Route("/mail/inbound", mail.inbound_endpoint(settings), methods=["POST"]),
             Route("/calendar/{token}.ics", calendar_endpoint(settings.app_url)),
+            *observability.routes(settings),
         ],
         middleware=[
+            *([tracing.middleware()] if tracing is not None else []),
             Middleware(RequestIdMiddleware),
+            *observability.middleware(settings),
             # Before the guards and the 503 of an unreachable database, whose answers a page must read too.
             *cors_middleware(settings),
             Middleware(DatabaseUnavailable),
@@ -142,7 +171,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                 max_upload_bytes=settings.max_attachment_bytes,
                 path_limits={"/mail/inbound": settings.mail_max_bytes},
             ),
-            Middleware(PersistedQueries),
+            Middleware(PersistedQueries, store=persisted_documents),
         ],
         lifespan=lifespan,
     )
