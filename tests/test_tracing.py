@@ -3,9 +3,15 @@ no span at all with tracing off."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
+import httpx
 import pytest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -19,6 +25,7 @@ from app.tracing import Tracing
 from schema.ids import encode
 from tests.api import TEST_SECRET_KEY, Api
 from tests.factories import World, add_comments, fill_requester_panel, make_world
+from tests.servers import deskql, environment, free_port, serving
 from tests.sql import recorded_statements
 from tests.test_ticket_page import TICKET_PAGE
 
@@ -150,3 +157,56 @@ async def test_with_tracing_off_nothing_is_traced_and_the_schema_has_no_span_hoo
     schema = untraced.app.state.graphql.schema
     assert all(getattr(hook, "func", hook) is not OperationSpans for hook in schema.extensions)
     assert not any("OpenTelemetry" in str(middleware.cls) for middleware in untraced.app.user_middleware)
+
+
+class Collector(BaseHTTPRequestHandler):
+    """An OTLP/HTTP receiver on loopback: the service name and span names of every export it is sent."""
+
+    received: list[tuple[str, str, str]]  # (path, service name, span name)
+
+    def do_POST(self) -> None:
+        request = ExportTraceServiceRequest()
+        request.ParseFromString(self.rfile.read(int(self.headers["Content-Length"])))
+        for resource_spans in request.resource_spans:
+            attributes = {a.key: a.value.string_value for a in resource_spans.resource.attributes}
+            for scope_spans in resource_spans.scope_spans:
+                for span in scope_spans.spans:
+                    self.received.append((self.path, attributes.get("service.name", ""), span.name))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def collector() -> Iterator[tuple[str, list[tuple[str, str, str]]]]:
+    received: list[tuple[str, str, str]] = []
+    handler = type("Handler", (Collector,), {"received": received})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", received
+    server.shutdown()
+    server.server_close()
+
+
+def test_deskql_serve_exports_its_traces_by_otlp_to_the_configured_collector(
+    collector: tuple[str, list[tuple[str, str, str]]], tmp_path: Path
+) -> None:
+    endpoint, received = collector
+    env = environment(
+        database_url=f"sqlite://{tmp_path}/deskql.sqlite3", secret_key="t" * 40, otlp_endpoint=endpoint
+    )
+    env["OTEL_BSP_SCHEDULE_DELAY"] = "100"  # the SDK's own variables apply
+    assert deskql("migrate", env=env, cwd=tmp_path).returncode == 0
+    with serving(env, tmp_path, free_port()) as base:
+        answer = httpx.post(f"{base}/graphql", json={"query": "query Ping { __typename }"}, timeout=10)
+        assert answer.json() == {"data": {"__typename": "Query"}}
+        deadline = time.monotonic() + 15
+        while ("/v1/traces", "deskql", "GraphQL Query: Ping") not in received:
+            assert time.monotonic() < deadline, received
+            time.sleep(0.05)
+    assert ("/v1/traces", "deskql", "POST /graphql") in received
+    assert not any(name.startswith("GET /readyz") for _, _, name in received)
