@@ -55,7 +55,7 @@ async def running(jobs: list[Job], grace_seconds: float = 10.0) -> AsyncIterator
     finally:
         for job in jobs:
             job.stopping.set()
-        _, late = await asyncio.wait(tasks, timeout=grace_seconds)
+        _, late = await asyncio.wait(tasks, timeout=grace_seconds) if tasks else (set(), set())
         for task in late:
             log.warning("job %s did not finish within %ss; cancelled", task.get_name(), grace_seconds)
             task.cancel()
