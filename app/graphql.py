@@ -14,7 +14,7 @@ import orjson
 from cross_web import HTTPException
 from opentelemetry.trace import TracerProvider
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -24,7 +24,7 @@ from strawberry.types import ExecutionResult
 
 from api.observing import Observe
 from api.root import QueryLimits, build_schema
-from app import request_json
+from app import request_json, web
 from app.auth import viewer_from_header
 from app.graphql_over_http import JSON, is_request_error, media_type, request_error_status
 from app.requests import current_request_id
@@ -99,6 +99,7 @@ class DeskqlGraphQL(GraphQL[Context, None]):
             allowed_origins=settings.cors_origin_list,
         )
         self.environment = environment_of(settings, realtime)
+        self.web_dir = settings.web_dir
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry's, but a request it refuses (JSON it cannot read, no query, a mutation over GET, a
@@ -136,6 +137,11 @@ class DeskqlGraphQL(GraphQL[Context, None]):
         """An array of operations (Apollo's BatchHttpLink) is refused with ``BATCHING_NOT_SUPPORTED``: one
         operation per request keeps every limit, rate limit and status code per operation."""
         raise BATCHING_NOT_SUPPORTED
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        """deskql's own GraphiQL, whose scripts deskql serves, where web/ is built; else strawberry's page,
+        whose scripts come from a CDN. Read at each request, as strawberry does: a new build needs no restart."""
+        return HTMLResponse(web.graphiql_page(self.web_dir) or self.graphql_ide_html)
 
     def parse_json(self, data: str | bytes) -> Any:
         """The JSON of a request (POST body, GET parameters, multipart fields), nested at most

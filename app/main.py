@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
-from app import jobs, mail, observability
+from app import jobs, mail, observability, web
 from app.ai import build_ai
 from app.calendar import calendar_endpoint
 from app.cors import cors_middleware
@@ -124,6 +124,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if owned:
             configure_logging(settings.log_level, handler_for(settings.log_format))
+            web.announce(settings.web_dir)
             await db.open()
             settle_garbage_collection()
         await start_realtime(realtime)
@@ -157,6 +158,7 @@ def create_app(
             Route("/mail/inbound", mail.inbound_endpoint(settings), methods=["POST"]),
             Route("/calendar/{token}.ics", calendar_endpoint(settings.app_url)),
             *observability.routes(settings),
+            *web.routes(settings.web_dir),
         ],
         middleware=[
             *([tracing.middleware()] if tracing is not None else []),

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     )
     metrics_host: str = Field("127.0.0.1", description="address the metrics port listens on")
     graphiql: bool = Field(True, description="serve GraphiQL on GET /graphql")
+    web_dir: Path = Field(
+        Path(__file__).resolve().parents[1] / "web" / "dist",
+        description="the built reference page (served at /) and GraphiQL's own assets; `make` builds web/dist",
+    )
     max_depth: int = Field(15, ge=3, le=100, description="deepest selection a query may have")
     max_aliases: int = Field(30, ge=0, le=1000, description="aliases a document may use")
     max_tokens: int = Field(5000, ge=100, le=100_000, description="tokens a document may have")
