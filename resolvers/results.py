@@ -14,10 +14,16 @@ from services.errors import Conflict, DomainError, ValidationFailed
 from services.unset import UNSET
 
 T = TypeVar("T")
+S = TypeVar("S")
+
+TypedError = Any
+"""The typed error of a service's failure (an ``Error`` from schema.errors.from_domain). Which of them a
+mutation's union lists is the mutation's own choice, so this side stays unchecked."""
 
 
-async def attempt(call: Callable[[], Awaitable[T]], success: Callable[[T], Any]) -> Any:
-    """Run ``call`` (argument decoding included) and map its result with ``success``, or its error."""
+async def attempt(call: Callable[[], Awaitable[T]], success: Callable[[T], S]) -> S | TypedError:
+    """Run ``call`` (argument decoding included) and map its result with ``success``, or its error. The
+    success type is checked against the mutation's union: one it does not list fails mypy."""
     try:
         result = await call()
     except DomainError as error:
