@@ -22,6 +22,7 @@ from tests.api import Api
 from tests.factories import World, add_comment, make_world
 from tests.live import Live
 from tests.openai_server import OpenAIServer
+from tests.waiting import received_until
 
 KEY = "sk-test-feature-key"
 NOTE = "SECRET-NOTE: the admin password is hunter2"
@@ -235,10 +236,7 @@ async def test_sentiment_is_worked_out_off_the_request_path_and_falls_back_to_th
     assert seen["ticket"]["sentiment"]["label"] == "NEGATIVE"
     assert seen["ticket"]["sentiment"]["score"] < -0.3
     assert "furious" in openai_server.completions[0].prompt
-    pushed = (await staff.next())["ticketUpdated"]
-    while pushed["changes"] != ["sentiment"]:
-        pushed = (await staff.next())["ticketUpdated"]
-    await end_user.nothing()
+    await received_until(staff, lambda data: data["ticketUpdated"]["changes"] == ["sentiment"])
     assert (await live.data(SENTIMENT, {"id": gid(ticket)}, token=world.requester_token))["ticket"][
         "sentiment"
     ] is None
@@ -247,6 +245,13 @@ async def test_sentiment_is_worked_out_off_the_request_path_and_falls_back_to_th
     await live.data(
         COMMENT, {"input": {"ticketId": gid(ticket), "body": thanks}}, token=world.requester_token
     )
+    # A barrier: the reply's comment is its last event on the channel of the sentiment change; the end
+    # user heard the reply alone.
+    heard = await received_until(end_user, lambda data: data["ticketUpdated"]["kind"] == "COMMENT_ADDED")
+    assert [data["ticketUpdated"] for data in heard] == [
+        {"kind": "ACTIVITY_ADDED", "changes": []},
+        {"kind": "COMMENT_ADDED", "changes": []},
+    ]
     openai_server.reply('Sure: {"label": "POSITIVE", "score": 0.8}')
     await ai_analysis.analyse_due()
     label = (await live.data(SENTIMENT, {"id": gid(ticket)}, token=world.technician_token))["ticket"][

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +33,7 @@ from tests.factories import World, fill_requester_panel, make_world
 from tests.live import Live
 from tests.test_conversation import note, reply
 from tests.test_sla import FRIDAY_3PM_ROME, office_policy
+from tests.waiting import received_until
 
 MISSING = 999_999
 SECRETS = ("hunter2", "salaries-2026", "globex", "difficult requester", "admin private")
@@ -539,13 +540,9 @@ FOLLOW = """subscription($id: ID!) { ticketUpdated(ticketId: $id) { kind changes
   comment { kind text mentions { name } attachments { filename } } activity { kind newValue } } }"""
 
 
-async def drain(stream: Any) -> list[dict[str, Any]]:
-    events = []
-    while True:
-        try:
-            events.append((await stream.next(within=0.7))["ticketUpdated"])
-        except TimeoutError:
-            return events
+def replied(text: str) -> Callable[[dict[str, Any]], bool]:
+    """Whether a ticketUpdated result is the comment with this text."""
+    return lambda data: (data["ticketUpdated"]["comment"] or {}).get("text") == text
 
 
 async def test_an_end_user_following_a_ticket_hears_nothing_of_notes_mentions_files_or_resolutions(
@@ -564,11 +561,19 @@ async def test_an_end_user_following_a_ticket_hears_nothing_of_notes_mentions_fi
     assert written["__typename"] == "AddCommentSuccess"
     unmark = {"input": {"commentId": s.note_id, "isResolution": False}}
     await live.run(mutation("setCommentResolution"), unmark, ours.technician_token)
-    await watcher.nothing(within=0.7)
-    assert "COMMENT_ADDED" in {event["kind"] for event in await drain(staff)}  # the notes did happen
+    heard = await received_until(staff, lambda data: data["ticketUpdated"]["kind"] == "COMMENT_UPDATED")
+    assert "COMMENT_ADDED" in {data["ticketUpdated"]["kind"] for data in heard}  # the notes did happen
     await reply(live, ours.technician_token, s.ticket, body="<p>Fixed, please check.</p>")
-    events = clean(await drain(watcher))
-    assert {event["kind"] for event in events} >= {"COMMENT_ADDED", "ACTIVITY_ADDED"}
+    # The reply's comment is the last event it emits, on the channel of the notes' events: a barrier. Up
+    # to it the watcher heard the reply alone, nothing of the notes.
+    events = [
+        data["ticketUpdated"] for data in await received_until(watcher, replied("Fixed, please check."))
+    ]
+    clean(events)
+    assert [(event["kind"], (event["activity"] or {}).get("kind")) for event in events] == [
+        ("ACTIVITY_ADDED", "PUBLIC_REPLY_ADDED"),
+        ("COMMENT_ADDED", None),
+    ]
     for event in events:
         assert event["ticket"]["conversation"] == event["ticket"]["activity"] == {"totalCount": 0}
         assert (event["ticket"]["resolution"], event["ticket"]["followers"]) == ([], [])
@@ -604,8 +609,13 @@ async def test_new_notifications_reach_only_their_recipient(live: Live) -> None:
     assert clean(await requester.error())["extensions"]["code"] == "FORBIDDEN"
     await note(live, s.ours.technician_token, s.ticket, body="ping", mentionTechnicianIds=[gid(s.ours.admin)])
     assert (await recipient.next())["notificationAdded"]["kind"] == "MENTION"
-    await colleague.nothing()
-    await foreigner.nothing()
+    # Barriers: a later mention of each, published after the ping (one hub, in order), is the first they hear.
+    await note(live, s.ours.admin_token, s.ticket, body="pong", mentionTechnicianIds=[gid(s.ours.technician)])
+    await note(
+        live, s.theirs.technician_token, s.foreign, body="pong", mentionTechnicianIds=[gid(s.theirs.admin)]
+    )
+    for stream in (colleague, foreigner):
+        assert (await stream.next())["notificationAdded"]["comment"]["text"] == "pong"
     for stream in (recipient, colleague, foreigner, requester):
         await stream.close()
 

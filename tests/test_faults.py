@@ -23,6 +23,7 @@ from models.enums import ActivityKind
 from tests.conftest import POSTGRES_URL, PostgresDatabases, require
 from tests.processes import PostgresServer, cluster
 from tests.servers import deskql, environment, free_port, serving
+from tests.waiting import eventually
 from tests.ws import WSClient
 
 CREATE = """mutation($input: CreateTicketInput!) { createTicket(input: $input) { __typename
@@ -44,11 +45,11 @@ class Load:
 
 
 async def _client(
-    base: Callable[[int], str], token: str, requester: str, name: int, load: Load, until: float
+    base: Callable[[int], str], token: str, requester: str, name: int, load: Load, stop: asyncio.Event
 ) -> None:
     serial = 0
     async with httpx.AsyncClient(timeout=20) as client:
-        while time.monotonic() < until:
+        while not stop.is_set():
             serial += 1
             title = f"load {name}-{serial}"
             load.attempted.add(title)
@@ -156,25 +157,38 @@ async def test_a_postgresql_restart_under_load_fails_requests_cleanly_and_loses_
     assert deskql("migrate", env=env, cwd=tmp_path).returncode == 0
     with serving(env, tmp_path, free_port()) as base:
         admin, requester = _people(base, env, tmp_path)
-        load = Load()
-        until = time.monotonic() + 7
+        load, stop = Load(), asyncio.Event()
         clients = [
-            asyncio.create_task(_client(lambda _: base, admin, requester, n, load, until))
+            asyncio.create_task(_client(lambda _: base, admin, requester, n, load, stop))
             for n in range(CLIENTS)
         ]
-        socket = await WSClient.open(base.replace("http://", "ws://") + "/graphql", admin)
-        ticket = _ticket_id(base, admin, requester)
-        await asyncio.sleep(1.5)
-        await asyncio.to_thread(postgres_server.stop)
-        stopped_at = time.monotonic()
-        await asyncio.sleep(0.5)
-        await socket.subscribe(SUBSCRIBE, {"id": ticket})
-        ended = await socket.receive()
-        await socket.close()
-        await asyncio.sleep(1.0)
-        await asyncio.to_thread(postgres_server.start)
-        restarted_at = time.monotonic()
-        await asyncio.gather(*clients)
+        try:
+            socket = await WSClient.open(base.replace("http://", "ws://") + "/graphql", admin)
+            ticket = _ticket_id(base, admin, requester)
+            await eventually(
+                lambda: len(load.successes_at) >= CLIENTS, within=30, what="the load is under way"
+            )
+            await asyncio.to_thread(postgres_server.stop)
+            stopped_at = time.monotonic()
+
+            def refused_since_stop() -> int:
+                return sum(at >= stopped_at for at in load.unavailable)
+
+            await eventually(refused_since_stop, within=30, what="the server noticed the outage")
+            await socket.subscribe(SUBSCRIBE, {"id": ticket})
+            ended = await socket.receive()
+            await socket.close()
+            await eventually(lambda: refused_since_stop() >= 2 * CLIENTS, within=30, what="a longer outage")
+            await asyncio.to_thread(postgres_server.start)
+            restarted_at = time.monotonic()
+            await eventually(
+                lambda: any(at > restarted_at + 0.5 for at in load.successes_at),
+                within=60,
+                what="the service recovered by itself",
+            )
+        finally:
+            stop.set()
+            await asyncio.gather(*clients)
     log = "".join(path.read_text() for path in tmp_path.glob("server-*.log"))  # noqa: ASYNC240 (after the load)
     assert load.refused == [], load.refused[:3]
     assert load.transport_errors == 0
@@ -204,19 +218,27 @@ async def test_a_worker_killed_under_load_loses_no_acknowledged_change(
         assert deskql("migrate", env=env, cwd=tmp_path).returncode == 0
         first, second = running.servers
         admin, requester = _people(first.http, env, tmp_path)
-        load = Load()
-        until = time.monotonic() + 5
+        load, stop = Load(), asyncio.Event()
 
         def spread(serial: int) -> str:
             return (first if serial % 2 else second).http
 
         clients = [
-            asyncio.create_task(_client(spread, admin, requester, n, load, until)) for n in range(CLIENTS)
+            asyncio.create_task(_client(spread, admin, requester, n, load, stop)) for n in range(CLIENTS)
         ]
-        await asyncio.sleep(2)
-        await asyncio.to_thread(second.kill)
-        killed_at = time.monotonic()
-        await asyncio.gather(*clients)
+        try:
+            # Each client alternates between the workers: twice as many successes as clients is load on both.
+            await eventually(lambda: len(load.successes_at) >= 2 * CLIENTS, within=30, what="load on both")
+            await asyncio.to_thread(second.kill)
+            killed_at = time.monotonic()
+            await eventually(
+                lambda: load.transport_errors > 0 and any(at > killed_at + 0.5 for at in load.successes_at),
+                within=30,
+                what="requests to the killed worker failed and the other one went on serving",
+            )
+        finally:
+            stop.set()
+            await asyncio.gather(*clients)
     assert load.refused == [], load.refused[:3]
     assert load.transport_errors > 0, "requests to the killed worker fail at the transport"
     assert any(at > killed_at + 0.5 for at in load.successes_at), "the other worker goes on serving"

@@ -13,6 +13,7 @@ import pytest
 
 from app.database import Database
 from integrations.smtp import SmtpSender
+from models.clock import utcnow
 from models.enums import MailKind, OutboundStatus, StatusCategory
 from models.mail import OutboundMail
 from models.tickets import TicketStatus
@@ -20,6 +21,7 @@ from schema.ids import encode
 from services import outbox
 from tests.mailroom import Mailroom, mailroom
 from tests.test_conversation import reply
+from tests.waiting import eventually
 
 OUTBOUND = """query($status: OutboundStatus) { outboundMails(status: $status, first: 50) {
   totalCount nodes { id kind recipient status attempts lastError nextAttemptAt } } }"""
@@ -47,7 +49,8 @@ async def test_mail_waits_out_a_mail_server_outage_and_is_delivered_once_it_is_b
     assert [(r.status, r.attempts) for r in rows] == [(OutboundStatus.PENDING, 1)] * 3
     assert all("Connect" in r.last_error or "refused" in r.last_error.lower() for r in rows)
     assert await room.send_out() == 0  # not due yet: the next attempt waits 0.2 s
-    await asyncio.sleep(0.25)
+    due = max(r.next_attempt_at for r in rows)
+    await eventually(lambda: utcnow() >= due, what="the second attempts are due")
     assert await room.send_out() == 0
     assert {r.attempts for r in await OutboundMail.all()} == {2}  # the delay doubles: 0.4 s now
     room.server.start()

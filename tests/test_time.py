@@ -21,6 +21,8 @@ from tests.api import Api
 from tests.clock import frozen_at
 from tests.factories import World, make_world
 from tests.live import Live
+from tests.test_conversation import reply
+from tests.waiting import received_until
 
 MONDAY = datetime(2026, 11, 30, 8, tzinfo=UTC)
 CHANGE = """... on TimerSuccess { change { kind timer { state startedAt accumulatedSeconds elapsedSeconds }
@@ -468,7 +470,9 @@ async def test_timer_changes_reach_every_tab_of_the_technician(live: Live) -> No
         await timer(live, world.technician_token, "pauseTimer", ticket)
     for tab in tabs:
         assert (await tab.next())["timerState"]["timer"] == {"state": "PAUSED", "accumulatedSeconds": 95}
-    await others.nothing()
+    # A barrier: the other's own timer, started later (one hub, in order), is the first change it hears.
+    await timer(live, world.admin_token, "startTimer", await world.ticket("Server room too warm"))
+    assert (await others.next())["timerState"]["ticket"] == {"title": "Server room too warm"}
     for stream in (*tabs, others):
         await stream.close()
 
@@ -487,6 +491,14 @@ async def test_time_entries_appear_on_ticket_updated_for_technicians_only(live: 
         event = (await technician.next())["ticketUpdated"]
         kinds[event["kind"]] = event
     assert kinds["TIME_ENTRY_ADDED"]["timeEntry"] == {"durationSeconds": 1500}
-    await requester.nothing()
+    # A barrier: a public reply's comment, its last event on the same channel; the requester heard the reply
+    # alone (its activity, the activity status, the comment).
+    await reply(live, world.technician_token, ticket)
+    heard = await received_until(requester, lambda data: data["ticketUpdated"]["kind"] == "COMMENT_ADDED")
+    assert [data["ticketUpdated"]["kind"] for data in heard] == [
+        "ACTIVITY_ADDED",
+        "TICKET_UPDATED",
+        "COMMENT_ADDED",
+    ]
     await technician.close()
     await requester.close()
