@@ -28,6 +28,7 @@ MAX_DOCUMENTS = 10_000
 LOCAL_DOCUMENTS = 1_000
 TTL_SECONDS = 30 * 86_400
 TOUCH_SECONDS = 60.0
+WARN_SECONDS = 10.0
 PREFIX = "deskql:pq:"
 
 
@@ -108,6 +109,7 @@ class RedisDocuments:
         self.prefix = prefix
         self._local = MemoryDocuments(min(LOCAL_DOCUMENTS, max_documents))
         self._touched: dict[str, float] = {}
+        self._warned = -WARN_SECONDS
 
     async def _record(self, digest: str, document: str) -> bool:
         """Store (or, with no document, refresh) the entry; whether it exists in Redis now."""
@@ -126,7 +128,7 @@ class RedisDocuments:
             document = raw.decode() if isinstance(raw, bytes) else str(raw)
             await self._record(digest, "")
         except (RedisError, OSError) as error:
-            log.warning("persisted queries: Redis is out of reach (%s); asking the client", error)
+            self._warn(error)
             return None
         self._local.keep(digest, document)
         self._touched[digest] = time.monotonic()
@@ -146,7 +148,7 @@ class RedisDocuments:
                 await self._record(digest, document)
         except (RedisError, OSError) as error:
             self._touched.pop(digest, None)  # so that the next use tries again
-            log.warning("persisted queries: Redis is out of reach (%s)", error)
+            self._warn(error)
 
     async def put(self, digest: str, document: str) -> None:
         self._local.keep(digest, document)
@@ -155,7 +157,19 @@ class RedisDocuments:
             self._touched[digest] = time.monotonic()
         except (RedisError, OSError) as error:
             self._touched.pop(digest, None)  # so that the next use stores it, once Redis is back
-            log.warning("persisted queries: Redis is out of reach (%s); kept in this process only", error)
+            self._warn(error)
+
+    def _warn(self, error: Exception) -> None:
+        """One warning every WARN_SECONDS at most, not one per request, while Redis is out of reach."""
+        now = time.monotonic()
+        if now - self._warned < WARN_SECONDS:
+            return
+        self._warned = now
+        log.warning(
+            "persisted queries: Redis is out of reach (%s); documents are kept in this process, "
+            "unknown hashes are asked of the client",
+            error,
+        )
 
     async def close(self) -> None:
         await self._redis.aclose()
