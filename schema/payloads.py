@@ -91,6 +91,17 @@ ExportPersonResult = Annotated[
 ]
 
 
+@strawberry.type(description="The requester was erased: name and contact replaced, tickets kept.")
+class ErasePersonSuccess:
+    requester: Requester = strawberry.field(description="The anonymised requester.")
+
+
+ErasePersonResult = Annotated[
+    ErasePersonSuccess | ValidationError | NotFoundError | PermissionDeniedError,
+    strawberry.union("ErasePersonResult", description="The erased requester, or why not."),
+]
+
+
 @strawberry.type(description="The ticket after the change.")
 class UpdateTicketSuccess:
     ticket: Ticket = strawberry.field(description="The ticket as saved, with its new version.")

@@ -8,6 +8,7 @@ from resolvers import mutations, personal_data, queries
 from schema.payloads import (
     CreateRequesterResult,
     CreateTechnicianResult,
+    ErasePersonResult,
     ExportPersonResult,
     LoginResult,
     LogoutSuccess,
@@ -53,5 +54,12 @@ class FoundationMutations:
         description=(
             "Everything deskql holds about the requester and/or technician of this account with an email, "
             "as JSON (admins only)."
+        ),
+    )
+    erase_person: ErasePersonResult = strawberry.field(
+        resolver=personal_data.erase_person,
+        description=(
+            "Anonymise a requester: name and contact replaced, attachments removed, mail logs scrubbed; "
+            "tickets and statistics stay (admins only)."
         ),
     )
