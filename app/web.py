@@ -36,9 +36,12 @@ def graphiql_page(directory: Path) -> str | None:
 
 class SinglePageApp(StaticFiles):
     """The built files. A path that names no file and has no file extension is one of the page's own
-    addresses (``/tickets/200``): it gets index.html, so that a reload or a shared link opens the page."""
+    addresses (``/tickets/200``): it gets index.html, so that a reload or a shared link opens the page.
+    GraphiQL's page is served on GET /graphql only, where ``DESKQL_GRAPHIQL`` allows it."""
 
     async def get_response(self, path: str, scope: Scope) -> Response:
+        if PurePosixPath(path) == PurePosixPath(GRAPHIQL_PAGE).parent or path == GRAPHIQL_PAGE:
+            return await super().get_response("index.html", scope)
         try:
             return await super().get_response(path, scope)
         except HTTPException as missing:

@@ -24,7 +24,7 @@ from tests.servers import environment, free_port, serving
 PAGE = '<!doctype html><title>deskql: ticket page</title><script type="module" src="/assets/main-a1.js"></script>'
 GRAPHIQL = '<!doctype html><title>deskql GraphiQL</title><script type="module" src="/assets/graphiql-b2.js"></script>'
 
-Client = Callable[[Path], AbstractAsyncContextManager[httpx.AsyncClient]]
+Client = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 
 
 @pytest.fixture
@@ -38,18 +38,18 @@ def built(tmp_path: Path) -> Path:
     return dist
 
 
-def app_for(web_dir: Path, tmp_path: Path) -> object:
+def app_for(web_dir: Path, tmp_path: Path, graphiql: bool = True) -> object:
     """The application; nothing here reads the database, which is never opened."""
     url = f"sqlite://{tmp_path}/unused.sqlite3"
-    settings = Settings(database_url=url, secret_key=TEST_SECRET_KEY, web_dir=web_dir)
+    settings = Settings(database_url=url, secret_key=TEST_SECRET_KEY, web_dir=web_dir, graphiql=graphiql)
     return create_app(settings, database=Database(url))
 
 
 @pytest.fixture
 def client(tmp_path: Path) -> Client:
     @asynccontextmanager
-    async def open_client(web_dir: Path) -> AsyncIterator[httpx.AsyncClient]:
-        transport = httpx.ASGITransport(app=app_for(web_dir, tmp_path))  # type: ignore[arg-type]
+    async def open_client(web_dir: Path, graphiql: bool = True) -> AsyncIterator[httpx.AsyncClient]:
+        transport = httpx.ASGITransport(app=app_for(web_dir, tmp_path, graphiql))  # type: ignore[arg-type]
         async with httpx.AsyncClient(transport=transport, base_url="http://deskql.test") as http:
             yield http
 
@@ -76,6 +76,18 @@ async def test_graphiql_falls_back_to_strawberrys_page_from_a_cdn_where_web_is_n
     assert page.status_code == 200
     assert "https://unpkg.com/graphiql" in page.text
     assert root.status_code == 404
+
+
+async def test_graphiqls_page_is_not_served_beside_the_page_and_not_at_all_when_graphiql_is_off(
+    client: Client, built: Path
+) -> None:
+    async with client(built, graphiql=False) as http:
+        ide = await http.get("/graphql", headers={"Accept": "text/html"})
+        folder = await http.get("/graphiql/")
+        page = await http.get("/graphiql/index.html")
+    assert GRAPHIQL not in ide.text
+    assert (folder.status_code, folder.text) == (200, PAGE)
+    assert (page.status_code, page.text) == (200, PAGE)
 
 
 async def test_the_page_is_served_at_the_root_and_at_its_own_addresses(client: Client, built: Path) -> None:
