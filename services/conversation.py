@@ -85,9 +85,9 @@ def _check(viewer: Viewer, kind: CommentKind, draft: Draft) -> tuple[str, str, b
         problems.add("body", "Write something: the body is empty once unsafe markup is removed.")
     if not viewer.is_technician:
         if draft.set_status_id is not None:
-            problems.add("setStatusId", "End users cannot change the status.")
+            problems.add("setStatusId", "Requesters cannot change the status.")
         if draft.mark_as_resolution:
-            problems.add("markAsResolution", "End users cannot mark a resolution.")
+            problems.add("markAsResolution", "Requesters cannot mark a resolution.")
     cc: list[str] = []
     if kind is CommentKind.PUBLIC_REPLY:
         if len(draft.cc) > MAX_CC:

@@ -53,9 +53,9 @@ async def create_ticket(
     )
     if viewer.is_requester:
         if requester_id not in (None, viewer.requester_id):
-            problems.add("requesterId", "End users open tickets for themselves only.")
+            problems.add("requesterId", "Requesters open tickets for themselves only.")
         if assignee_id is not None:
-            problems.add("assigneeId", "End users cannot assign tickets.")
+            problems.add("assigneeId", "Requesters cannot assign tickets.")
         requester_id = viewer.requester_id
     elif requester_id is None:
         problems.add("requesterId", "Choose the requester this ticket is for.")

@@ -197,6 +197,19 @@ async def test_bad_replies_and_notes_get_a_typed_error_and_save_nothing(api: Api
         assert await saved(ticket) == before, fields
 
 
+async def test_a_requester_is_told_that_requesters_set_no_status_and_mark_no_resolution(api: Api) -> None:
+    world = await make_world()
+    ticket = await world.ticket()
+    resolved = encode(
+        "TicketStatus", (await TicketStatus.get(account_id=world.account.id, name="Resolved")).id
+    )
+    result = await reply(api, world.requester_token, ticket, setStatusId=resolved, markAsResolution=True)
+    assert result["fields"] == [
+        {"field": "setStatusId", "message": "Requesters cannot change the status."},
+        {"field": "markAsResolution", "message": "Requesters cannot mark a resolution."},
+    ]
+
+
 async def test_a_body_over_64000_characters_is_cut_with_an_ellipsis(api: Api) -> None:
     world = await make_world()
     ticket = await world.ticket()

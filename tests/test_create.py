@@ -113,6 +113,20 @@ async def test_bad_ticket_input_gets_a_typed_error_naming_the_field_and_saves_no
     assert await _counts() == before
 
 
+async def test_a_requester_is_told_what_requesters_may_not_do(api: Api) -> None:
+    world = await make_world()
+    fields = {
+        "title": "t",
+        "requesterId": encode("Requester", world.other_requester.id),
+        "assigneeId": encode("Technician", world.technician.id),
+    }
+    result = (await api.data(CREATE_TICKET, {"input": fields}, token=world.requester_token))["createTicket"]
+    assert result["fields"] == [
+        {"field": "requesterId", "message": "Requesters open tickets for themselves only."},
+        {"field": "assigneeId", "message": "Requesters cannot assign tickets."},
+    ]
+
+
 async def test_concurrent_creations_get_distinct_consecutive_numbers(api: Api, backend: str) -> None:
     from services import tickets
 
