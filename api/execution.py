@@ -1,21 +1,6 @@
-"""How every operation is executed: errors masked, and subscription events shared between subscribers.
-
-Masking: unexpected errors in a result become the masked error of schema.masking, here, where queries,
-mutations and every subscription event pass, so no per-result hook is needed.
-
-Sharing: a subscription yields the same payload object to every subscriber of one event in one audience
-(fastpath.shared_reads); the payload carries a ``shared_results`` dict. For such payloads
-the selection runs once per document, operation and variables, and the other subscribers get that
-result. Fields whose value depends on the individual viewer rather than on their audience make the
-viewer's token part of the key: today that is ``downloadUrl`` (a link signed for the token).
-
-Plain leaves (fastpath.plain_leaves, unless the fast path is off): a field without arguments or resolver
-whose type is a scalar or an enum is read and serialized in ``execute_field`` itself; when its value is
-null or does not serialize, the field takes graphql-core's own way, which gives the usual null or error.
-
-Size: every leaf value completed counts toward ``max_response_bytes`` (a string its characters, any other
-leaf 8). Past the budget every further leaf fails, and the operation answers one QUERY_TOO_LARGE error and
-no data: the answer is never built, let alone serialized.
+"""The executor every operation runs through: it masks unexpected errors, bounds the answer's size, reads
+plain leaves directly (the fast path) and runs a subscription event's selection once for all the
+subscribers who share it. Here, because queries, mutations and every subscription event pass this way.
 """
 
 from __future__ import annotations
@@ -39,6 +24,7 @@ from fastpath.plain_leaves import plain_leaf
 from schema.masking import mask_result
 
 VIEWER_SPECIFIC_FIELDS = ("downloadUrl",)
+"""Fields whose value depends on the viewer's token (a link signed for it), not only on their audience."""
 TOO_LARGE = "QUERY_TOO_LARGE"
 BAD_VARIABLES = "BAD_USER_INPUT"
 UNKNOWN_OPERATION = "BAD_REQUEST"
@@ -72,6 +58,9 @@ class DeskqlExecutor(StrawberryGraphQLCoreExecutionContext):
         return built
 
     def _spend(self, value: Any) -> None:
+        """Every leaf completed counts toward ``max_response_bytes`` (``leaf_size``). Past the budget every
+        further leaf fails, and the operation answers one QUERY_TOO_LARGE error and no data: the answer is
+        never built, let alone serialized."""
         self._left -= leaf_size(value)
         if self._left < 0:
             raise self._too_large()
@@ -103,6 +92,9 @@ class DeskqlExecutor(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> Any:
+        """A plain leaf (fastpath.plain_leaves: no arguments or resolver, a scalar or enum type) is read and
+        serialized here; a null or a value that does not serialize takes graphql-core's own way, which gives
+        the usual null or error."""
         node = field_details_list[0].node
         if self._plain_leaves and not node.arguments:
             field = self.schema.get_field(parent_type, node.name.value)
@@ -118,6 +110,10 @@ class DeskqlExecutor(StrawberryGraphQLCoreExecutionContext):
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
 
     def execute_operation(self, serially: bool | None = None) -> Any:
+        """The result, masked (schema.masking). A subscription event's payload that carries
+        ``shared_results`` (fastpath.shared_reads: one per event and audience) runs the selection once per
+        document, operation and variables for all its subscribers; a document asking for a field that
+        depends on the viewer rather than the audience (VIEWER_SPECIFIC_FIELDS) adds the token to the key."""
         shared = getattr(self.root_value, "shared_results", None)
         location = self.operation.loc
         if shared is None or location is None:

@@ -1,30 +1,14 @@
 """Statements of the reads every request makes, built once per process instead of once per request.
 
-Building SQL is most of Tortoise's cost for the small reads of a page (resolving filters into joins and
-rendering them through pypika, about 0.2 to 1.2 ms a statement). A loader reads ``query().filter(<field>__in
-=keys)`` (rows_where_in) or a ``values_list`` query of its keys (values_where_in, for aggregates), where
-``query`` starts from a visibility query for the request's viewer. Its SQL depends only on what the query
-factory captured (the viewer), the field, the ordering, the number of keys and the dialect; only the keys
-differ from one request to the next. So the statement is built once, by Tortoise, with marker keys;
-the positions of the markers among its parameters are noted; later requests put their keys there.
+Building SQL is most of Tortoise's cost for the small reads of a page (docs/performance.md). A loader's
+read, the first page of a connection, its ``totalCount`` and the request's token differ from one request to
+the next only by their keys: the statement is built once, by Tortoise, with marker keys, and later requests
+put their keys where the markers were. One is kept only when that is provably the whole story
+(``_factory_key``, ``_built``); otherwise the query is built as usual.
 
-The same holds for the other reads that differ only by a key: the first page of a connection
-(``pagination``: its parent id; pages after a cursor are built every time, the cursor holds a time), its
-``totalCount`` (count_where) and the request's token (services.authentication: its hash, a text key).
-
-A statement is kept only when that is provably the whole story: the factory is a plain function (no bound
-method, partial or default arguments) that captured nothing but the viewer, plain constants, sets of them
-and other such factories, every marker is one parameter of its own, every other parameter is a plain
-constant (never a time: a query that compares with "now" as a datetime is built every time) and the query
-reads rows (with ``select_related`` ones, but no annotations or prefetching), the columns of a
-``values_list`` or a count. Otherwise the query is built as usual. Key lists are padded to a power of two
-(repeating the last key), so a loader has a handful of statements, not one per length; lists longer than
-MAX_KEPT_KEYS are not kept.
-
-What a factory and services.visibility may depend on, for this to hold: the viewer's account, person
-(technician or requester) and role, which are the key (not its token or channel, so the tokens of one
-person share statements), and module constants. Reading a setting, the clock as text or anything else
-that changes between requests in a visibility query would need its own key here.
+So a factory and services.visibility may depend only on the viewer's account, person and role (the key:
+not the token or channel, so one person's tokens share statements) and module constants. A setting or the
+clock read in a visibility query would need its own key here.
 """
 
 from __future__ import annotations
@@ -52,6 +36,7 @@ get TEXT_MARKER with the same numbers: no stored text starts with a NUL."""
 TEXT_MARKER = "\x00kept "
 KEPT = 4096
 MAX_KEPT_KEYS = 128
+"""Longer key lists are built every time."""
 CONSTANTS = (str, int, float, bool, type(None), Enum)
 
 
@@ -82,6 +67,8 @@ def _marker(key: Any, number: int) -> Any:
 
 
 def _padded(keys: Sequence[Any]) -> list[Any]:
+    """The keys padded to a power of two (repeating the last), so a loader has a handful of statements, not
+    one per length."""
     size = 1 << (len(keys) - 1).bit_length()
     return [*keys, *[keys[-1]] * (size - len(keys))]
 
@@ -92,7 +79,9 @@ def _constant_set(value: object) -> bool:
 
 def _factory_key(query: Callable[..., Any]) -> Hashable | None:
     """What the factory's SQL depends on: its code and what it captured (of a value with a
-    ``statement_key``, such as services.viewer.Viewer, that key); None when that is not plain."""
+    ``statement_key``, such as services.viewer.Viewer, that key); None when that is not plain: a bound
+    method, a partial, default arguments, or a capture other than the viewer, plain constants, sets of them
+    and other such factories."""
     if not isinstance(query, FunctionType) or query.__defaults__ or query.__kwdefaults__:
         return None
     captured: list[Hashable] = []
@@ -130,6 +119,9 @@ def _reading(query: Any) -> tuple[tuple[tuple[str, Callable[[Any], Any]], ...] |
 
 
 def _built(query: Any, markers: Sequence[int]) -> Statement | None:
+    """The statement of ``query`` built with ``markers`` as its keys, or None unless every marker is one
+    parameter of its own and every other parameter a plain constant (never a time: a query that compares
+    with "now" is built every time), and the query reads rows, values or a count (``_reading``)."""
     try:
         columns, counts = _reading(query)
     except ValueError:
