@@ -9,8 +9,9 @@ What happens, in one transaction:
   committed, where no other attachment or mail uses the same content);
 - unsent mail to them is dropped, cc entries naming them removed;
 - satisfaction surveys keep their ratings (statistics) and lose their free-text comment;
-- every other text of the account (a technician's own record excepted) (ticket titles and descriptions, other people's comments, mail logs, the
-  activity log's old and new values, ...) has the name and the email replaced, whatever their case;
+- every other text of the account (ticket titles and descriptions, other people's comments, mail logs, the
+  activity log's old and new values, ...) has the name and the email replaced, whatever their case; the
+  records of other people (requesters, technicians) are left alone, even where they share the name;
 - each ticket they raised gets a ``REQUESTER_ERASED`` activity row naming the admin.
 """
 
@@ -122,7 +123,7 @@ async def _scrub_account(account_id: int, replacements: dict[str, str]) -> None:
         return pattern.sub(lambda found: replacements[_key(found.group(0), replacements)], value)
 
     for model in every_model():
-        scope = None if model is Technician else _account_path(model)
+        scope = None if model in (Technician, Requester) else _account_path(model)
         if scope is None:
             continue
         key_name = model._meta.pk_attr

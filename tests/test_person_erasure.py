@@ -15,7 +15,7 @@ from models.auth import ApiToken
 from models.conversation import Attachment, CcRecipient, Comment
 from models.enums import ActivityKind, Channel, CommentKind, InboundOutcome, MailKind, OutboundStatus
 from models.mail import InboundMail, OutboundMail
-from models.people import Device, SatisfactionSurvey
+from models.people import Device, Requester, SatisfactionSurvey
 from models.tickets import Ticket
 from schema.ids import encode
 from services.storage import storage
@@ -172,3 +172,12 @@ async def test_only_admins_erase_and_only_requesters_of_their_account(db: Databa
     assert missing["__typename"] == "NotFoundError"
     assert await traces_of(other.requester.email) != []
     assert await traces_of(world.requester.email) != []
+
+
+async def test_another_person_of_the_same_name_keeps_their_record(db: Database, api: Api) -> None:
+    world = await make_world()
+    await Requester.filter(id=world.other_requester.id).update(name=world.requester.name)
+    result = await _erase(api, world.admin_token, world.requester.id)
+    assert result["__typename"] == "ErasePersonSuccess", result
+    assert (await Requester.get(id=world.other_requester.id)).name == world.requester.name
+    assert await traces_of(world.requester.email) == []
