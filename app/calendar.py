@@ -13,12 +13,12 @@ from starlette.responses import PlainTextResponse, Response
 
 from integrations.calendar_feed import render_feed
 from models.clock import utcnow
-from services.calendar_feeds import read_feed
+from services import calendar_feeds
 
 
 def calendar_endpoint(app_url: str) -> Callable[[Request], Awaitable[Response]]:
     async def calendar_feed(request: Request) -> Response:
-        feed = await read_feed(request.path_params["token"], app_url)
+        feed = await calendar_feeds.read(request.path_params["token"], app_url)
         if feed is None:
             return PlainTextResponse("Not found.", status_code=404)
         return Response(

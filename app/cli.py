@@ -107,7 +107,7 @@ ACCOUNT_FLAGS = {
     "adminName": "--admin-name",
     "adminPassword": "--password",
 }
-"""create-account's flag for each field that services.accounts.create_account names in its errors."""
+"""create-account's flag for each field that services.accounts.create names in its errors."""
 
 
 def _password(prompt: str) -> str:
@@ -129,7 +129,7 @@ def _password(prompt: str) -> str:
 
 
 def create_account(args: argparse.Namespace) -> None:
-    from services.accounts import create_account as create
+    from services.accounts import create
     from services.authentication import issue_token
     from services.errors import ValidationFailed
 

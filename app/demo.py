@@ -41,8 +41,7 @@ from models.forms import FormTemplate
 from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
 from models.sla import WEEKDAYS, SlaPause
 from models.tickets import Tag, Ticket, TicketStatus, TicketTag
-from services import mail_settings, people, reply_templates, sla, sla_policies, ticket_settings
-from services.accounts import create_account
+from services import accounts, mail_settings, people, reply_templates, sla, sla_policies, ticket_settings
 from services.authentication import issue_token
 from services.viewer import Viewer
 
@@ -94,7 +93,7 @@ async def load(seed: int = 7) -> None:
     """Create the demo account and its history. Deterministic for a given seed."""
     rng = random.Random(seed)
     admin_name, _ = TECHNICIANS[0]
-    account, admin = await create_account(
+    account, admin = await accounts.create(
         ACCOUNT_NAME, _email(admin_name, DOMAIN), admin_name, TECHNICIAN_PASSWORD
     )
     as_admin = Viewer(account_id=account.id, technician_id=admin.id, role=Role.ADMIN, channel=Channel.SYSTEM)
@@ -110,7 +109,7 @@ async def load(seed: int = 7) -> None:
     for name, body in REPLY_TEMPLATES:
         await reply_templates.create(as_admin, name=name, body=body, shared=True)
     await mail_settings.set_mailbox(as_admin, address=MAILBOX)
-    await ticket_settings.update_settings(as_admin, open_tickets_from_unknown_senders=True)
+    await ticket_settings.update(as_admin, open_tickets_from_unknown_senders=True)
 
 
 async def _organisations_and_requesters(

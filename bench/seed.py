@@ -160,11 +160,10 @@ async def _setup(names: list[str]) -> Setup:
     from models.forms import CustomField, FormTemplate
     from models.sla import WEEKDAYS
     from models.tickets import TicketStatus
-    from services import custom_fields, people, sla_policies, statuses
-    from services.accounts import create_account
+    from services import accounts, custom_fields, people, sla_policies, statuses
     from services.viewer import Viewer
 
-    account, admin = await create_account(ACCOUNT_NAME, f"admin@{DOMAIN}", names[0])
+    account, admin = await accounts.create(ACCOUNT_NAME, f"admin@{DOMAIN}", names[0])
     as_admin = Viewer(account_id=account.id, technician_id=admin.id, role=Role.ADMIN, channel=Channel.SYSTEM)
     technicians = [(admin.id, admin.name)]
     for index, name in enumerate(names[1:TECHNICIANS], start=1):
@@ -175,7 +174,7 @@ async def _setup(names: list[str]) -> Setup:
             avatar_url=f"https://avatars.{DOMAIN}/{index}.png" if index % 3 else None,
         )
         technicians.append((technician.id, technician.name))
-    await statuses.create_status(as_admin, name="Waiting for parts", category=StatusCategory.PENDING)
+    await statuses.create(as_admin, name="Waiting for parts", category=StatusCategory.PENDING)
     found = {
         row.name: Status(row.id, row.name, row.category.value, row.pauses_sla)
         for row in await TicketStatus.filter(account_id=account.id)

@@ -50,7 +50,7 @@ def _ticket(row: Any) -> TicketActionSuccess:
 async def merge_tickets(info: Info, input: Annotated[MergeTicketsInput, Described]) -> MergeTicketsResult:
     async def call() -> Any:
         sources = [pk(value, "Ticket", "sourceTicketIds") for value in input.source_ticket_ids]
-        return await merges.merge_tickets(
+        return await merges.merge(
             info.context.viewer, sources, pk(input.target_ticket_id, "Ticket", "targetTicketId")
         )
 
@@ -64,7 +64,7 @@ async def merge_tickets(info: Info, input: Annotated[MergeTicketsInput, Describe
 
 async def unmerge_ticket(info: Info, input: Annotated[UnmergeTicketInput, Described]) -> UnmergeTicketResult:
     async def call() -> Any:
-        return await merges.unmerge_ticket(
+        return await merges.unmerge(
             info.context.viewer, pk(input.source_ticket_id, "Ticket", "sourceTicketId")
         )
 
@@ -101,25 +101,21 @@ async def unmark_ticket_as_spam(
 
 async def delete_ticket(info: Info, input: Annotated[TicketActionInput, Described]) -> DeleteResult:
     async def call() -> Any:
-        return await ticket_lifecycle.delete_ticket(
-            info.context.viewer, pk(input.ticket_id, "Ticket", "ticketId")
-        )
+        return await ticket_lifecycle.delete(info.context.viewer, pk(input.ticket_id, "Ticket", "ticketId"))
 
     return await attempt(call, lambda _: DeleteSuccess(deleted_id=input.ticket_id))
 
 
 async def restore_ticket(info: Info, input: Annotated[TicketActionInput, Described]) -> TicketActionResult:
     async def call() -> Any:
-        return await ticket_lifecycle.restore_ticket(
-            info.context.viewer, pk(input.ticket_id, "Ticket", "ticketId")
-        )
+        return await ticket_lifecycle.restore(info.context.viewer, pk(input.ticket_id, "Ticket", "ticketId"))
 
     return await attempt(call, _ticket)
 
 
 async def start_chat(info: Info, input: Annotated[TicketActionInput, Described]) -> ChatResult:
     async def call() -> Any:
-        return await chats.start_chat(info.context.viewer, pk(input.ticket_id, "Ticket", "ticketId"))
+        return await chats.start(info.context.viewer, pk(input.ticket_id, "Ticket", "ticketId"))
 
     return await attempt(call, lambda row: ChatSuccess(chat=Chat.from_model(row)))
 
@@ -135,7 +131,7 @@ async def send_chat_message(
 
 async def end_chat(info: Info, input: Annotated[EndChatInput, Described]) -> ChatResult:
     async def call() -> Any:
-        return await chats.end_chat(info.context.viewer, pk(input.chat_id, "Chat", "chatId"))
+        return await chats.end(info.context.viewer, pk(input.chat_id, "Chat", "chatId"))
 
     return await attempt(call, lambda row: ChatSuccess(chat=Chat.from_model(row)))
 
@@ -155,9 +151,7 @@ async def add_ticket_item(info: Info, input: Annotated[AddTicketItemInput, Descr
             date=input.date if input.date is not None else UNSET,
             notes=input.notes,
         )
-        return await ticket_items.add_item(
-            info.context.viewer, pk(input.ticket_id, "Ticket", "ticketId"), fields
-        )
+        return await ticket_items.add(info.context.viewer, pk(input.ticket_id, "Ticket", "ticketId"), fields)
 
     return await attempt(call, _item)
 
@@ -175,13 +169,13 @@ async def update_ticket_item(
             date=given(input.date, "date"),
             notes=given(input.notes, "notes"),
         )
-        return await ticket_items.update_item(info.context.viewer, pk(input.id, "TicketItem", "id"), fields)
+        return await ticket_items.update(info.context.viewer, pk(input.id, "TicketItem", "id"), fields)
 
     return await attempt(call, _item)
 
 
 async def delete_ticket_item(info: Info, input: Annotated[DeleteTicketItemInput, Described]) -> DeleteResult:
     async def call() -> Any:
-        return await ticket_items.delete_item(info.context.viewer, pk(input.id, "TicketItem", "id"))
+        return await ticket_items.delete(info.context.viewer, pk(input.id, "TicketItem", "id"))
 
     return await attempt(call, lambda _: DeleteSuccess(deleted_id=input.id))

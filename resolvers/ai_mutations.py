@@ -116,14 +116,14 @@ async def generate_script(
 async def generate_article(info: Info, input: Annotated[GenerateArticleInput, Described]) -> KbArticleResult:
     async def call() -> Any:
         ticket_id = pk(input.ticket_id, "Ticket", "ticketId")
-        return await kb_articles.generate_article(info.context.viewer, ticket_id, input.source)
+        return await kb_articles.generate(info.context.viewer, ticket_id, input.source)
 
     return await attempt(call, _article)
 
 
 async def update_kb_article(info: Info, input: Annotated[UpdateKbArticleInput, Described]) -> KbArticleResult:
     async def call() -> Any:
-        return await kb_articles.update_article(
+        return await kb_articles.update(
             info.context.viewer,
             pk(input.id, "KbArticle", "id"),
             title=given(input.title, "title"),

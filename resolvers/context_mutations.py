@@ -67,7 +67,7 @@ def _technicians(values: list[strawberry.ID] | None) -> Any:
 
 async def register_device(info: Info, input: Annotated[RegisterDeviceInput, Described]) -> DeviceResult:
     return await attempt(
-        lambda: devices.register_device(
+        lambda: devices.register(
             info.context.viewer,
             name=input.name,
             hostname=input.hostname,
@@ -112,7 +112,7 @@ async def submit_satisfaction_survey(
             input.support_quality, input.technician_knowledge, input.overall_helpfulness, input.comment
         )
         viewer = info.context.viewer if input.survey_token is None else info.context.viewer_or_none
-        return await surveys.submit_survey(
+        return await surveys.submit(
             viewer,
             ratings,
             ticket_id=optional_pk(input.ticket_id, "Ticket", "ticketId"),
@@ -136,7 +136,7 @@ async def schedule_ticket_event(
             notes=input.notes,
             attendee_ids=_technicians(input.attendee_ids or []),
         )
-        return await calendar_events.schedule_event(
+        return await calendar_events.schedule(
             info.context.viewer, pk(input.ticket_id, "Ticket", "ticketId"), fields
         )
 
@@ -155,9 +155,7 @@ async def update_ticket_event(
             notes=given(input.notes, "notes"),
             attendee_ids=_technicians(given(input.attendee_ids, "attendeeIds")),
         )
-        return await calendar_events.update_event(
-            info.context.viewer, pk(input.id, "CalendarEvent", "id"), fields
-        )
+        return await calendar_events.update(info.context.viewer, pk(input.id, "CalendarEvent", "id"), fields)
 
     return await attempt(call, _event)
 
@@ -166,14 +164,14 @@ async def cancel_ticket_event(
     info: Info, input: Annotated[CancelTicketEventInput, Described]
 ) -> CalendarEventResult:
     async def call() -> Any:
-        return await calendar_events.cancel_event(info.context.viewer, pk(input.id, "CalendarEvent", "id"))
+        return await calendar_events.cancel(info.context.viewer, pk(input.id, "CalendarEvent", "id"))
 
     return await attempt(call, _event)
 
 
 async def create_calendar_feed(info: Info) -> CalendarFeedResult:
     async def call() -> Any:
-        return await calendar_feeds.create_feed(info.context.viewer)
+        return await calendar_feeds.create(info.context.viewer)
 
     def success(done: Any) -> CalendarFeedSuccess:
         token, feed = done
@@ -190,7 +188,7 @@ async def create_calendar_feed(info: Info) -> CalendarFeedResult:
 
 async def create_alert(info: Info, input: Annotated[CreateAlertInput, Described]) -> AlertResult:
     async def call() -> Any:
-        return await alerts.create_alert(
+        return await alerts.create(
             info.context.viewer,
             name=input.name,
             severity=input.severity,
@@ -204,14 +202,14 @@ async def create_alert(info: Info, input: Annotated[CreateAlertInput, Described]
 
 async def resolve_alert(info: Info, input: Annotated[AlertInput, Described]) -> AlertResult:
     async def call() -> Any:
-        return await alerts.resolve_alert(info.context.viewer, pk(input.alert_id, "Alert", "alertId"))
+        return await alerts.resolve(info.context.viewer, pk(input.alert_id, "Alert", "alertId"))
 
     return await attempt(call, _alert)
 
 
 async def link_alert_to_ticket(info: Info, input: Annotated[AlertTicketInput, Described]) -> AlertResult:
     async def call() -> Any:
-        return await alerts.link_alert(
+        return await alerts.link(
             info.context.viewer,
             pk(input.alert_id, "Alert", "alertId"),
             pk(input.ticket_id, "Ticket", "ticketId"),
@@ -222,7 +220,7 @@ async def link_alert_to_ticket(info: Info, input: Annotated[AlertTicketInput, De
 
 async def unlink_alert_from_ticket(info: Info, input: Annotated[AlertTicketInput, Described]) -> AlertResult:
     async def call() -> Any:
-        return await alerts.unlink_alert(
+        return await alerts.unlink(
             info.context.viewer,
             pk(input.alert_id, "Alert", "alertId"),
             pk(input.ticket_id, "Ticket", "ticketId"),
@@ -252,6 +250,6 @@ async def create_ticket_from_alert(
 
 async def revoke_calendar_feed(info: Info) -> CalendarFeedRevokedResult:
     return await attempt(
-        lambda: calendar_feeds.revoke_feed(info.context.viewer),
+        lambda: calendar_feeds.revoke(info.context.viewer),
         lambda revoked: CalendarFeedRevokedSuccess(revoked=revoked),
     )

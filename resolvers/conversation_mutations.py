@@ -194,7 +194,7 @@ async def update_ticket_settings(
     info: Info, input: Annotated[UpdateTicketSettingsInput, Described]
 ) -> TicketSettingsResult:
     return await attempt(
-        lambda: ticket_settings.update_settings(
+        lambda: ticket_settings.update(
             info.context.viewer,
             default_reply_type=given(input.default_reply_type, "defaultReplyType"),
             auto_start_timer=given(input.auto_start_timer, "autoStartTimer"),

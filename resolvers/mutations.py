@@ -70,7 +70,7 @@ async def create_ticket(
     info: Info, input: Annotated[CreateTicketInput, strawberry.argument(description="The new ticket.")]
 ) -> CreateTicketResult:
     return await attempt(
-        lambda: tickets.create_ticket(
+        lambda: tickets.create(
             info.context.viewer,
             title=input.title,
             description=input.description,

@@ -73,7 +73,7 @@ async def create_ticket_status(
     info: Info, input: Annotated[CreateTicketStatusInput, Described]
 ) -> TicketStatusResult:
     return await attempt(
-        lambda: statuses.create_status(
+        lambda: statuses.create(
             info.context.viewer, name=input.name, category=input.category, pauses_sla=input.pauses_sla
         ),
         _status,
@@ -84,7 +84,7 @@ async def update_ticket_status(
     info: Info, input: Annotated[UpdateTicketStatusInput, Described]
 ) -> TicketStatusResult:
     return await attempt(
-        lambda: statuses.update_status(
+        lambda: statuses.update(
             info.context.viewer,
             pk(input.id, "TicketStatus", "id"),
             name=given(input.name, "name"),
@@ -99,9 +99,7 @@ async def reorder_ticket_statuses(
     info: Info, input: Annotated[ReorderTicketStatusesInput, Described]
 ) -> TicketStatusesResult:
     return await attempt(
-        lambda: statuses.reorder_statuses(
-            info.context.viewer, [pk(i, "TicketStatus", "ids") for i in input.ids]
-        ),
+        lambda: statuses.reorder(info.context.viewer, [pk(i, "TicketStatus", "ids") for i in input.ids]),
         lambda rows: TicketStatusesSuccess(statuses=[TicketStatus.from_model(row) for row in rows]),
     )
 
@@ -110,7 +108,7 @@ async def delete_ticket_status(
     info: Info, input: Annotated[DeleteTicketStatusInput, Described]
 ) -> DeleteResult:
     return await attempt(
-        lambda: statuses.delete_status(info.context.viewer, pk(input.id, "TicketStatus", "id")),
+        lambda: statuses.delete(info.context.viewer, pk(input.id, "TicketStatus", "id")),
         lambda _: DeleteSuccess(deleted_id=input.id),
     )
 

@@ -41,7 +41,7 @@ async def update_ticket(
 ) -> UpdateTicketResult:
     async def call() -> TicketRow:
         version = given(input.expected_version, "expectedVersion", nullable=True)
-        return await ticket_update.update_ticket(
+        return await ticket_update.update(
             info.context.viewer,
             pk(input.id, "Ticket", "id"),
             _changes(input),

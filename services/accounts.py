@@ -19,7 +19,7 @@ BUILT_IN_STATUSES = (
 )
 
 
-async def create_account(
+async def create(
     name: str, admin_email: str, admin_name: str, admin_password: str | None = None
 ) -> tuple[Account, Technician]:
     """A new account with the four built-in statuses, the built-in fields and template, and its first admin.

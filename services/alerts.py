@@ -1,10 +1,10 @@
 """Monitoring alerts and the tickets they are handled in (technicians; monitoring integrations use a
 technician's token).
 
-- ``create_alert``: a name of 1..300 characters, a severity, optionally a device of the account, a
+- ``create``: a name of 1..300 characters, a severity, optionally a device of the account, a
   message of at most 10,000 characters and the source (the monitoring tool) of at most 100.
 - An alert is related to at most one ticket: linking one that is related elsewhere is refused (unlink it
-  first); linking it to its own ticket again changes nothing. ``resolve_alert`` marks it RESOLVED.
+  first); linking it to its own ticket again changes nothing. ``resolve`` marks it RESOLVED.
 - ``create_ticket_from_alert`` opens a ticket for the device's requester (or the requester given) titled
   after the alert, with the alert's message as description, and relates the alert, in one transaction.
 Linking and unlinking write ALERT_LINKED / ALERT_UNLINKED and emit ``ticket.updated`` (relatedAlerts),
@@ -32,7 +32,7 @@ PRIORITY_OF = {
 }
 
 
-async def create_alert(
+async def create(
     viewer: Viewer,
     *,
     name: str,
@@ -60,7 +60,7 @@ async def create_alert(
     )
 
 
-async def resolve_alert(viewer: Viewer, alert_id: int) -> Alert:
+async def resolve(viewer: Viewer, alert_id: int) -> Alert:
     """Raises PermissionDenied, NotFound (alertId)."""
     require_technician(viewer)
     alert = await visibility.alerts(viewer).get_or_none(id=alert_id)
@@ -112,7 +112,7 @@ async def _relate(viewer: Viewer, work: UnitOfWork, alert: Alert, ticket: Ticket
     await _logged(viewer, work, alert, ticket.id, ActivityKind.ALERT_LINKED)
 
 
-async def link_alert(viewer: Viewer, alert_id: int, ticket_id: int) -> Alert:
+async def link(viewer: Viewer, alert_id: int, ticket_id: int) -> Alert:
     """Raises PermissionDenied, NotFound (alertId, ticketId), ValidationFailed (alertId: related elsewhere)."""
     require_technician(viewer)
     async with unit_of_work() as work:
@@ -124,7 +124,7 @@ async def link_alert(viewer: Viewer, alert_id: int, ticket_id: int) -> Alert:
     return await Alert.get(id=alert_id)
 
 
-async def unlink_alert(viewer: Viewer, alert_id: int, ticket_id: int) -> Alert:
+async def unlink(viewer: Viewer, alert_id: int, ticket_id: int) -> Alert:
     """Raises PermissionDenied, NotFound (alertId, ticketId), ValidationFailed (alertId: not related)."""
     require_technician(viewer)
     async with unit_of_work() as work:
@@ -155,7 +155,7 @@ async def create_ticket_from_alert(
             raise ValidationFailed.one("requesterId", "The alert's device has no requester; choose one.")
     on_device = f" on {device.name}" if device else ""
     async with unit_of_work() as work:
-        ticket = await tickets.create_ticket(
+        ticket = await tickets.create(
             viewer,
             title=title
             if title is not None

@@ -118,7 +118,7 @@ def _shown(title: str, starts_at: datetime) -> str:
     return f"{title} ({starts_at:%Y-%m-%d %H:%M} UTC)"
 
 
-async def schedule_event(viewer: Viewer, ticket_id: int, fields: EventFields) -> CalendarEvent:
+async def schedule(viewer: Viewer, ticket_id: int, fields: EventFields) -> CalendarEvent:
     """Raises PermissionDenied, NotFound (ticketId, attendeeIds), ValidationFailed (title, startsAt,
     endsAt, location, notes, attendeeIds)."""
     require_technician(viewer)
@@ -160,7 +160,7 @@ async def _locked(viewer: Viewer, event_id: int) -> CalendarEvent:
     return event
 
 
-async def update_event(viewer: Viewer, event_id: int, fields: EventFields) -> CalendarEvent:
+async def update(viewer: Viewer, event_id: int, fields: EventFields) -> CalendarEvent:
     """A partial update. Raises PermissionDenied, NotFound (id, attendeeIds), ValidationFailed (id:
     cancelled, title, startsAt, endsAt, location, notes, attendeeIds)."""
     require_technician(viewer)
@@ -185,7 +185,7 @@ async def update_event(viewer: Viewer, event_id: int, fields: EventFields) -> Ca
     return await CalendarEvent.get(id=event_id)
 
 
-async def cancel_event(viewer: Viewer, event_id: int) -> CalendarEvent:
+async def cancel(viewer: Viewer, event_id: int) -> CalendarEvent:
     """Raises PermissionDenied, NotFound (id), ValidationFailed (id: cancelled already)."""
     require_technician(viewer)
     async with unit_of_work() as work:

@@ -1,7 +1,7 @@
 """Each technician's calendar feed: a secret address that calendar programs subscribe to.
 
-- ``create_feed`` makes a new address (and so revokes the previous one); the token is shown once, only
-  its SHA-256 is kept. ``revoke_feed`` turns the feed off.
+- ``create`` makes a new address (and so revokes the previous one); the token is shown once, only
+  its SHA-256 is kept. ``revoke`` turns the feed off.
 - The feed holds the events the technician attends, from 180 days ago on, cancelled ones included (marked
   so, so that calendar programs remove them); events of deleted tickets leave it. An unknown token, or one
   of a deactivated technician, finds nothing, and says nothing about why.
@@ -31,7 +31,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_feed(viewer: Viewer) -> tuple[str, CalendarFeed]:
+async def create(viewer: Viewer) -> tuple[str, CalendarFeed]:
     """A new secret token (returned once) for the viewer's feed. Raises PermissionDenied."""
     require_technician(viewer)
     token = secrets.token_urlsafe(32)
@@ -41,7 +41,7 @@ async def create_feed(viewer: Viewer) -> tuple[str, CalendarFeed]:
     return token, feed
 
 
-async def revoke_feed(viewer: Viewer) -> bool:
+async def revoke(viewer: Viewer) -> bool:
     """Whether there was a feed to turn off. Raises PermissionDenied."""
     require_technician(viewer)
     return await CalendarFeed.filter(technician_id=viewer.technician_id).delete() > 0
@@ -82,7 +82,7 @@ class Feed:
     events: list[FeedEvent]
 
 
-async def read_feed(token: str, app_url: str) -> Feed | None:
+async def read(token: str, app_url: str) -> Feed | None:
     """The feed of the token, or None for a token that opens none."""
     if not 20 <= len(token) <= 100:
         return None

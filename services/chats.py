@@ -35,7 +35,7 @@ def _event(kind: str, chat: Chat, **ids: int) -> Event:
     return Event(f"chat.{kind}", chat.account_id, chat.ticket_id, ids={"chat": chat.id, **ids})
 
 
-async def start_chat(viewer: Viewer, ticket_id: int) -> Chat:
+async def start(viewer: Viewer, ticket_id: int) -> Chat:
     """Raises PermissionDenied, NotFound (ticketId), ValidationFailed (ticketId: closed)."""
     require_technician(viewer)
     async with unit_of_work() as work:
@@ -98,7 +98,7 @@ async def _transcript(chat: Chat) -> str:
     return "".join(lines)
 
 
-async def end_chat(viewer: Viewer, chat_id: int) -> Chat:
+async def end(viewer: Viewer, chat_id: int) -> Chat:
     """Either side. Raises NotFound (chatId), ValidationFailed (chatId: ended)."""
     async with unit_of_work() as work:
         chat = await _open(viewer, chat_id)

@@ -161,7 +161,7 @@ async def _notify(
 async def _set_status(viewer: Viewer, ticket_id: int, status_id: int) -> None:
     """The status beside Send, through the one path for ticket edits; its errors name our input field."""
     try:
-        await ticket_update.update_ticket(viewer, ticket_id, ticket_update.TicketChanges(status_id=status_id))
+        await ticket_update.update(viewer, ticket_id, ticket_update.TicketChanges(status_id=status_id))
     except NotFound as error:
         raise NotFound("setStatusId") from error
     except ValidationFailed as error:

@@ -1,6 +1,6 @@
 """Devices (monitoring agents): registering them, linking them to requesters, and the remote-connect link.
 
-- ``register_device`` is for monitoring integrations (technicians' tokens); a device is unique by host
+- ``register`` is for monitoring integrations (technicians' tokens); a device is unique by host
   name within the account, so registering it again updates it (name, OS, online, last seen).
 - ``assign_agent`` links a device to a requester, ``unassign_agent`` unlinks it. Done from a ticket page
   (``ticket_id`` given), the change is written to that ticket's activity log and published on it.
@@ -59,7 +59,7 @@ def remote_connect_url(template: str, device: Device) -> str | None:
     return _PLACEHOLDER.sub(lambda match: quote(values[match.group(1)], safe=""), template)
 
 
-async def register_device(
+async def register(
     viewer: Viewer,
     *,
     name: str,

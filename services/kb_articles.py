@@ -1,13 +1,13 @@
 """Knowledge-base articles for end users (technicians write, edit and publish them).
 
-- ``generate_article`` drafts one from a ticket's public resolution (RESOLUTION) or its public
+- ``generate`` drafts one from a ticket's public resolution (RESOLUTION) or its public
   conversation (CONVERSATION) with the language model. End users will read it, so the prompt holds public
   content only (services.visibility.public_comments): a resolution that is an internal note is refused,
   naming ``ticketId``, rather than sent.
 - The model's answer is untrusted: its first line is the title (at most 200 characters), the rest the
   body, kept as sanitised HTML made from its text.
-- ``update_article`` changes title and body (sanitised HTML, at most 64,000 characters), ``publish_article``
-  and ``unpublish_article`` move it between DRAFT and PUBLISHED. End users see published articles only.
+- ``update`` changes title and body (sanitised HTML, at most 64,000 characters), ``set_status`` moves
+  it between DRAFT and PUBLISHED. End users see published articles only.
 Raises PermissionDenied, NotFound (ticketId, id), ValidationFailed (ticketId, title, body), AiUnavailable.
 """
 
@@ -37,7 +37,7 @@ def _split(answer: str) -> tuple[str, str]:
     return (title[:MAX_TITLE] or "Untitled article"), "\n".join(lines[1:]).strip()
 
 
-async def generate_article(viewer: Viewer, ticket_id: int, source: ArticleSource) -> KbArticle:
+async def generate(viewer: Viewer, ticket_id: int, source: ArticleSource) -> KbArticle:
     require_technician(viewer)
     ticket = await visibility.tickets(viewer).get_or_none(id=ticket_id)
     if ticket is None:
@@ -82,9 +82,7 @@ async def _article(viewer: Viewer, article_id: int) -> KbArticle:
     return article
 
 
-async def update_article(
-    viewer: Viewer, article_id: int, *, title: str = UNSET, body: str = UNSET
-) -> KbArticle:
+async def update(viewer: Viewer, article_id: int, *, title: str = UNSET, body: str = UNSET) -> KbArticle:
     problems = Problems()
     columns: dict[str, str] = {}
     if title is not UNSET:

@@ -96,7 +96,7 @@ async def open_ticket(config: MailConfig, mail: IncomingMail, account_id: int) -
     viewer = Viewer(account_id, requester_id=requester.id, channel=Channel.EMAIL)
     text = cut(cleaned(plain(mail)))
     title = " ".join(mail.subject.split())[: tickets.MAX_TITLE] or "(no subject)"
-    ticket = await tickets.create_ticket(viewer, title=title, description=text)
+    ticket = await tickets.create(viewer, title=title, description=text)
     files, left_out = await _upload(viewer, config, mail)
     comment_id = None
     if files or left_out:

@@ -6,7 +6,7 @@ calendar programs names the ticket), tags, followers and cc list to the target, 
 the target's cc list (so they keep reading their conversation and getting its mail), closes the source in the
 account's first CLOSED status and points it at the target. Rows the target has already (a tag, a follower, a
 cc address) are dropped from the source. Everything moved, dropped or added is recorded on the TicketMerge, so
-that ``unmerge_ticket`` puts the source back exactly as it was: the same rows on it, its status, SLA state and
+that ``unmerge`` puts the source back exactly as it was: the same rows on it, its status, SLA state and
 activity status. The activity log of both tickets keeps the merge and the unmerge (MERGED_INTO, which the
 source's requester sees, MERGED_FROM and UNMERGED).
 
@@ -206,7 +206,7 @@ async def _merge_one(
     _internal_changes(work, viewer, moved, source, target)
 
 
-async def merge_tickets(viewer: Viewer, source_ids: list[int], target_id: int) -> tuple[Ticket, list[Ticket]]:
+async def merge(viewer: Viewer, source_ids: list[int], target_id: int) -> tuple[Ticket, list[Ticket]]:
     """Technicians only. Returns (target, sources). Emits ``ticket.updated`` for every ticket.
 
     Raises PermissionDenied; NotFound (sourceTicketIds, targetTicketId); ValidationFailed (sourceTicketIds:
@@ -263,7 +263,7 @@ async def merge_tickets(viewer: Viewer, source_ids: list[int], target_id: int) -
         return await Ticket.get(id=target.id), [await Ticket.get(id=source.id) for source in sources]
 
 
-async def unmerge_ticket(viewer: Viewer, source_id: int) -> tuple[Ticket, Ticket]:
+async def unmerge(viewer: Viewer, source_id: int) -> tuple[Ticket, Ticket]:
     """Undo the latest merge of a ticket within MERGE_UNDO. Technicians only. Returns (source, target).
 
     Raises PermissionDenied; NotFound (sourceTicketId); ValidationFailed (sourceTicketId: not merged,

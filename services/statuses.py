@@ -38,7 +38,7 @@ async def _status(viewer: Viewer, status_id: int) -> TicketStatus:
     return status
 
 
-async def create_status(
+async def create(
     viewer: Viewer, *, name: str, category: StatusCategory, pauses_sla: bool = False
 ) -> TicketStatus:
     """A custom status at the end of the list. Raises PermissionDenied, ValidationFailed (name)."""
@@ -64,7 +64,7 @@ async def create_status(
         )
 
 
-async def update_status(
+async def update(
     viewer: Viewer, status_id: int, *, name: str = UNSET, pauses_sla: bool = UNSET, archived: bool = UNSET
 ) -> TicketStatus:
     """Rename, flag whether it pauses the SLA, archive or restore.
@@ -92,7 +92,7 @@ async def update_status(
     return await TicketStatus.get(id=status.id)
 
 
-async def reorder_statuses(viewer: Viewer, status_ids: list[int]) -> list[TicketStatus]:
+async def reorder(viewer: Viewer, status_ids: list[int]) -> list[TicketStatus]:
     """Set the order of the drop-down: ``status_ids`` lists every status of the account once.
 
     Raises PermissionDenied, ValidationFailed (ids).
@@ -107,7 +107,7 @@ async def reorder_statuses(viewer: Viewer, status_ids: list[int]) -> list[Ticket
     return await TicketStatus.filter(account_id=viewer.account_id).order_by("position", "id")
 
 
-async def delete_status(viewer: Viewer, status_id: int) -> None:
+async def delete(viewer: Viewer, status_id: int) -> None:
     """Delete a custom status no ticket uses.
 
     Raises PermissionDenied, NotFound (id), ValidationFailed (id: built-in), Conflict (in use: archive it).

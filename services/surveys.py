@@ -74,7 +74,7 @@ async def _ticket(viewer: Viewer | None, ticket_id: int | None, token: str | Non
     return viewer, ticket
 
 
-async def submit_survey(
+async def submit(
     viewer: Viewer | None, ratings: Ratings, *, ticket_id: int | None = None, token: str | None = None
 ) -> SatisfactionSurvey:
     """Raises NotFound (ticketId, surveyToken), PermissionDenied, ValidationFailed (supportQuality,

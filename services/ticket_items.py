@@ -99,7 +99,7 @@ def _shown(item: TicketItem) -> str:
     return f"{item.name} ({item.quantity.normalize():f} x {item.unit_price:.2f})"
 
 
-async def add_item(viewer: Viewer, ticket_id: int, fields: ItemFields) -> TicketItem:
+async def add(viewer: Viewer, ticket_id: int, fields: ItemFields) -> TicketItem:
     """Raises PermissionDenied, NotFound (ticketId), ValidationFailed (name, quantity, unitPrice, notes)."""
     require_technician(viewer)
     if fields.date is UNSET:
@@ -117,7 +117,7 @@ async def add_item(viewer: Viewer, ticket_id: int, fields: ItemFields) -> Ticket
     return await TicketItem.get(id=item.id)
 
 
-async def update_item(viewer: Viewer, item_id: int, fields: ItemFields) -> TicketItem:
+async def update(viewer: Viewer, item_id: int, fields: ItemFields) -> TicketItem:
     """Raises PermissionDenied, NotFound (id), ValidationFailed (name, quantity, unitPrice, notes)."""
     require_technician(viewer)
     columns = _checked(fields)
@@ -143,7 +143,7 @@ async def update_item(viewer: Viewer, item_id: int, fields: ItemFields) -> Ticke
         return fresh
 
 
-async def delete_item(viewer: Viewer, item_id: int) -> None:
+async def delete(viewer: Viewer, item_id: int) -> None:
     """Raises PermissionDenied, NotFound (id)."""
     require_technician(viewer)
     async with unit_of_work() as work:

@@ -74,7 +74,7 @@ async def unmark_spam(viewer: Viewer, ticket_id: int) -> Ticket:
     return await Ticket.get(id=ticket_id)
 
 
-async def delete_ticket(viewer: Viewer, ticket_id: int) -> Ticket:
+async def delete(viewer: Viewer, ticket_id: int) -> Ticket:
     """Technicians only. Raises PermissionDenied, NotFound (ticketId)."""
     require_technician(viewer)
     async with unit_of_work() as work:
@@ -92,7 +92,7 @@ async def restorable_until(ticket: Ticket) -> datetime:
     return ticket.deleted_at + timedelta(days=days)
 
 
-async def restore_ticket(viewer: Viewer, ticket_id: int) -> Ticket:
+async def restore(viewer: Viewer, ticket_id: int) -> Ticket:
     """Admins only. Raises PermissionDenied, NotFound (ticketId: not deleted, or purged),
     ValidationFailed (ticketId: past the retention period)."""
     require_admin(viewer)

@@ -26,7 +26,7 @@ _RANGES = {
 }
 
 
-async def update_settings(
+async def update(
     viewer: Viewer,
     *,
     default_reply_type: ReplyType = UNSET,

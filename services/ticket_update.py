@@ -1,6 +1,6 @@
 """Editing a ticket's details and properties: the auto-saved fields of the ticket page.
 
-``update_ticket`` is a partial update. Only fields that are given and really change are written, each as
+``update`` is a partial update. Only fields that are given and really change are written, each as
 its own column (custom field values are rows of their own), so two technicians saving different fields
 at the same moment both win. The ticket row is locked for the transaction (SELECT ... FOR UPDATE on
 PostgreSQL), so the activity log records true old -> new values and ``version`` grows by one per save.
@@ -309,7 +309,7 @@ async def _apply(viewer: Viewer, ticket: Ticket, plan: _Plan) -> None:
         await sla.refresh(fresh, now)
 
 
-async def update_ticket(
+async def update(
     viewer: Viewer, ticket_id: int, changes: TicketChanges, expected_version: int | None = None
 ) -> Ticket:
     """Apply a partial update; each field that really changes writes one Activity row.

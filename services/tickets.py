@@ -27,7 +27,7 @@ async def _next_number(account_id: int) -> int:
     return number
 
 
-async def create_ticket(
+async def create(
     viewer: Viewer,
     *,
     title: str,

@@ -12,8 +12,7 @@ from models.conversation import Attachment, Comment
 from models.enums import Channel, CommentKind
 from models.people import Requester
 from models.tickets import Ticket
-from services import people, tickets
-from services.accounts import create_account
+from services import accounts, people, tickets
 from services.authentication import issue_token
 from services.viewer import Viewer
 
@@ -42,12 +41,12 @@ class World:
 
     async def ticket(self, title: str = "Printer on floor 2 jams", **fields: object) -> Ticket:
         fields.setdefault("requester_id", self.requester.id)
-        return await tickets.create_ticket(as_viewer(self.admin), title=title, **fields)  # type: ignore[arg-type]
+        return await tickets.create(as_viewer(self.admin), title=title, **fields)  # type: ignore[arg-type]
 
 
 async def make_world(name: str = "Acme IT") -> World:
     n = next(_serial)
-    account, admin = await create_account(name, f"admin{n}@{name.split()[0].lower()}.test", "Ada Admin")
+    account, admin = await accounts.create(name, f"admin{n}@{name.split()[0].lower()}.test", "Ada Admin")
     admin_viewer = as_viewer(admin)
     technician = await people.create_technician(admin_viewer, name="Tom Tech", email=f"tom{n}@acme.test")
     requester = await people.create_requester(

@@ -151,10 +151,10 @@ async def test_survey_tokens_cannot_be_forged_crossed_stretched_or_replayed(api:
 async def test_a_survey_link_of_a_deleted_or_merged_ticket_is_refused(api: Api) -> None:
     world = await make_world()
     gone, merged, target = [await resolved_ticket(api, world, title) for title in "ABC"]
-    await ticket_lifecycle.delete_ticket(as_viewer(world.admin), gone.id)
+    await ticket_lifecycle.delete(as_viewer(world.admin), gone.id)
     answer = await call(api, SUBMIT, surveyToken=token_for(gone.id), **RATINGS)
     assert answer == {"__typename": "NotFoundError", "field": "surveyToken"}
-    await merges.merge_tickets(as_viewer(world.admin), [merged.id], target.id)
+    await merges.merge(as_viewer(world.admin), [merged.id], target.id)
     by_link = await call(api, SUBMIT, surveyToken=token_for(merged.id), **RATINGS)
     signed_in = await call(api, SUBMIT, world.requester_token, ticketId=gid(merged), **RATINGS)
     assert (fields(by_link), fields(signed_in)) == (["ticketId"], ["ticketId"])
@@ -305,7 +305,7 @@ async def test_a_feed_holds_only_its_technicians_events_of_live_tickets_of_their
     await _schedule(api, other, await other.ticket(), title="Theirs")
     foreign = await call(api, SCHEDULE, other.technician_token, **VISIT, ticketId=gid(kept))
     assert foreign == {"__typename": "NotFoundError", "field": "ticketId"}
-    await ticket_lifecycle.delete_ticket(as_viewer(world.admin), deleted.id)
+    await ticket_lifecycle.delete(as_viewer(world.admin), deleted.id)
     status, body = await _feed(api, await _feed_url(api, world.technician_token))
     assert status == 200
     assert [e.summary for e in IcsCalendarStream.calendar_from_ics(body).events] == [f"[#{kept.number}] Mine"]

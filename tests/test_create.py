@@ -11,7 +11,7 @@ from models.activity import Activity
 from models.people import Customer, Requester
 from models.tickets import Ticket
 from schema.ids import encode
-from services.accounts import create_account
+from services import accounts
 from services.errors import ValidationFailed
 from tests.api import Api
 from tests.factories import as_viewer, make_world
@@ -133,7 +133,7 @@ async def test_concurrent_creations_get_distinct_consecutive_numbers(api: Api, b
     world = await make_world()
     viewer = as_viewer(world.technician)
     created = await asyncio.gather(
-        *(tickets.create_ticket(viewer, title=f"t{i}", requester_id=world.requester.id) for i in range(12))
+        *(tickets.create(viewer, title=f"t{i}", requester_id=world.requester.id) for i in range(12))
     )
     assert sorted(t.number for t in created) == list(range(1, 13))
 
@@ -265,6 +265,6 @@ async def test_bad_requester_input_is_refused_and_saves_nothing(api: Api) -> Non
 async def test_an_account_and_its_first_admin_are_named_on_one_line(api: Api) -> None:
     before = await Technician.all().count()
     with pytest.raises(ValidationFailed) as refused:
-        await create_account("Acme\nIT", "ada@acme.test", "Ada\r\nAdmin", "a long enough password")
+        await accounts.create("Acme\nIT", "ada@acme.test", "Ada\r\nAdmin", "a long enough password")
     assert refused.value.fields == {"name": "Must be one line.", "adminName": "Must be one line."}
     assert await Technician.all().count() == before

@@ -62,7 +62,7 @@ async def busy_ticket(api: Api, world: World, title: str, tags: list[str], reque
     token = world.technician_token
     ticket = await world.ticket(title, requester_id=requester_id, assignee_id=world.technician.id)
     admin = as_viewer(world.admin)
-    await ticket_update.update_ticket(admin, ticket.id, TicketChanges(add_tags=tags))
+    await ticket_update.update(admin, ticket.id, TicketChanges(add_tags=tags))
     await reply(
         api,
         token,
@@ -236,16 +236,16 @@ async def test_alerts_and_calendar_events_follow_the_merge_and_come_back_on_unme
     technician = as_viewer(world.technician)
     source, target = await world.ticket("Printer"), await world.ticket("Scanner")
     for ticket, name in ((source, "Toner low"), (source, "Paper jam"), (target, "Scanner offline")):
-        alert = await alerts.create_alert(technician, name=name, severity=AlertSeverity.WARNING)
-        await alerts.link_alert(technician, alert.id, ticket.id)
+        alert = await alerts.create(technician, name=name, severity=AlertSeverity.WARNING)
+        await alerts.link(technician, alert.id, ticket.id)
     starts = datetime(2026, 12, 2, 9, tzinfo=UTC)
     for title in ("On-site visit", "Call"):
-        event = await calendar_events.schedule_event(
+        event = await calendar_events.schedule(
             technician,
             source.id,
             EventFields(title=title, starts_at=starts, ends_at=starts + timedelta(hours=1)),
         )
-    await calendar_events.cancel_event(technician, event.id)
+    await calendar_events.cancel(technician, event.id)
     before = await panels(api, token, source)
     assert [e["sequence"] for e in before["calendarEvents"]] == [0, 1]
 
