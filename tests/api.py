@@ -103,3 +103,9 @@ async def uploaded(api: Api, token: str, filename: str, content: bytes) -> dict[
     assert result["__typename"] == "UploadAttachmentSuccess", result
     attachment: dict[str, Any] = result["attachment"]
     return attachment
+
+
+async def get(api: Api, url: str, token: str | None = None) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with api.client() as client:
+        return await client.get(url, headers=headers)

@@ -24,12 +24,11 @@ from schema.ids import encode
 from services.file_moves import move_files
 from services.storage import FileTooLarge, storage
 from services.ticket_lifecycle import purge_deleted
-from tests.api import TEST_SECRET_KEY, Api, uploaded
+from tests.api import TEST_SECRET_KEY, Api, get, uploaded
 from tests.factories import make_world
 from tests.s3server import REGION, S3Server, s3_server
 from tests.servers import deskql, environment
-from tests.test_attachments import get
-from tests.test_conversation import reply
+from tests.support.conversation import reply
 
 DELETE_TICKET = "mutation($id: ID!) { deleteTicket(input: {ticketId: $id}) { __typename } }"
 

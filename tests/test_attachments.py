@@ -9,8 +9,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from app.main import periodic_jobs
 from app.settings import Settings
 from models.conversation import Attachment, Comment
@@ -18,18 +16,12 @@ from models.enums import CommentKind
 from schema.ids import encode
 from services.authentication import revoke
 from services.storage import storage
-from tests.api import TEST_SECRET_KEY, UPLOAD, Api, upload, uploaded
+from tests.api import TEST_SECRET_KEY, UPLOAD, Api, get, upload, uploaded
 from tests.clock import frozen_at
 from tests.factories import make_world
-from tests.test_conversation import note, reply
+from tests.support.conversation import note, reply
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 200
-
-
-async def get(api: Api, url: str, token: str | None = None) -> httpx.Response:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with api.client() as client:
-        return await client.get(url, headers=headers)
 
 
 async def test_an_upload_is_sniffed_renamed_safely_and_attached_to_a_reply(api: Api) -> None:

@@ -31,8 +31,8 @@ from tests.api import Api, uploaded
 from tests.clock import frozen_at
 from tests.factories import World, fill_requester_panel, make_world
 from tests.live import Live
-from tests.test_conversation import note, reply
-from tests.test_sla import FRIDAY_3PM_ROME, office_policy
+from tests.support.conversation import note, reply
+from tests.support.sla import FRIDAY_3PM_ROME, office_policy
 from tests.waiting import received_until
 
 MISSING = 999_999

@@ -27,7 +27,7 @@ from services.survey_links import survey_token
 from tests.api import Api
 from tests.factories import World, as_viewer, make_world
 from tests.live import Live
-from tests.test_context_panels import (
+from tests.support.context_panels import (
     ASSIGN,
     CREATE_ALERT,
     DEVICES,
@@ -42,10 +42,10 @@ from tests.test_context_panels import (
     SUBMIT,
     UNASSIGN,
     UPDATE_EVENT,
-    _device,
-    _feed,
-    _move,
+    fetch_feed,
     gid,
+    move_into,
+    register_device,
 )
 
 VISIT = {"title": "Visit", "startsAt": "2026-12-01T09:00:00+00:00", "endsAt": "2026-12-01T10:00:00+00:00"}
@@ -107,7 +107,7 @@ async def same_answer(
 
 async def resolved_ticket(api: Api, world: World, title: str = "Broken screen") -> Ticket:
     ticket = await world.ticket(title)
-    await _move(api, world, ticket, StatusCategory.RESOLVED)
+    await move_into(api, world, ticket, StatusCategory.RESOLVED)
     return ticket
 
 
@@ -281,19 +281,19 @@ async def test_the_feed_address_is_its_only_key_and_every_wrong_one_is_the_same_
     base, secret = url.rsplit("/", 1)[0], url.rsplit("/", 1)[1].removesuffix(".ics")
     for wrong in ("x" * 43, secret[:-1], secret + "A", secret.swapcase(), secret + "%20", secret + "%00",
                   f"{secret}%0d%0a", "%2e%2e", "a", "x" * 20_000, "\u00e9" * 43):  # fmt: skip
-        assert await _feed(api, f"{base}/{wrong}.ics") == (404, "Not found."), wrong
+        assert await fetch_feed(api, f"{base}/{wrong}.ics") == (404, "Not found."), wrong
     for elsewhere in ("%2e%2e%2f" * 5 + "etc/passwd", f"..%2F{secret}", f"{secret}.ics%2F"):
-        status, text = await _feed(api, f"{base}/{elsewhere}.ics")
+        status, text = await fetch_feed(api, f"{base}/{elsewhere}.ics")
         assert (status, "VEVENT" in text) == (404, False), elsewhere
     async with api.client() as client:
         assert (await client.head(url)).status_code == 200
         posted = await client.post(url, content=b"BEGIN:VCALENDAR")
         assert (posted.status_code, "VEVENT" in posted.text) == (405, False)
-    status, body = await _feed(api, url)
+    status, body = await fetch_feed(api, url)
     assert status == 200
     assert len(IcsCalendarStream.calendar_from_ics(body).events) == 1
     await Technician.filter(id=world.technician.id).update(active=False)
-    assert await _feed(api, url) == (404, "Not found."), "a deactivated technician's feed is closed"
+    assert await fetch_feed(api, url) == (404, "Not found."), "a deactivated technician's feed is closed"
 
 
 async def test_a_feed_holds_only_its_technicians_events_of_live_tickets_of_their_account(api: Api) -> None:
@@ -306,7 +306,7 @@ async def test_a_feed_holds_only_its_technicians_events_of_live_tickets_of_their
     foreign = await call(api, SCHEDULE, other.technician_token, **VISIT, ticketId=gid(kept))
     assert foreign == {"__typename": "NotFoundError", "field": "ticketId"}
     await ticket_lifecycle.delete(as_viewer(world.admin), deleted.id)
-    status, body = await _feed(api, await _feed_url(api, world.technician_token))
+    status, body = await fetch_feed(api, await _feed_url(api, world.technician_token))
     assert status == 200
     assert [e.summary for e in IcsCalendarStream.calendar_from_ics(body).events] == [f"[#{kept.number}] Mine"]
 
@@ -327,7 +327,7 @@ async def test_text_in_an_event_cannot_break_or_add_to_the_icalendar_feed(api: A
     )
     assert "\x00" not in (await CalendarEvent.get()).title
     url = await _feed_url(api, world.technician_token)
-    status, body = await _feed(api, url)
+    status, body = await fetch_feed(api, url)
     assert status == 200
     [strict] = IcsCalendarStream.calendar_from_ics(body).events
     assert strict.uid.endswith("@deskql")
@@ -340,7 +340,7 @@ async def test_text_in_an_event_cannot_break_or_add_to_the_icalendar_feed(api: A
     assert str(event["uid"]).endswith("@deskql")
     assert str(event["location"]).startswith("Room 1;2,3\\")
     await CalendarEvent.all().update(location="Stored by an older version\x0b\x1b")
-    [old] = IcsCalendarStream.calendar_from_ics((await _feed(api, url))[1]).events
+    [old] = IcsCalendarStream.calendar_from_ics((await fetch_feed(api, url))[1]).events
     assert old.location == "Stored by an older version"
 
 
@@ -352,7 +352,10 @@ async def test_another_accounts_devices_events_alerts_and_people_answer_like_mis
     tech, stranger = world.technician_token, other.technician_token
     ours, theirs = await world.ticket(), await other.ticket()
     me, them = encode("Requester", world.requester.id), encode("Requester", other.requester.id)
-    device, their_device = await _device(api, world, "pc-001"), await _device(api, other, "pc-001")
+    device, their_device = (
+        await register_device(api, world, "pc-001"),
+        await register_device(api, other, "pc-001"),
+    )
     event = await _schedule(api, world, ours)
     alert, their_alert = [
         (await call(api, CREATE_ALERT, who.technician_token, name="Disk", severity="CRITICAL"))["alert"]["id"]
@@ -394,7 +397,7 @@ async def test_a_bad_ticket_id_is_refused_even_when_the_device_is_already_as_ask
     world, other = await make_world(), await make_world("Globex IT")
     tech, me = world.technician_token, encode("Requester", world.requester.id)
     ticket, theirs = await world.ticket(), await other.ticket()
-    device = await _device(api, world, "pc-001")
+    device = await register_device(api, world, "pc-001")
     for bad in (gid(theirs), renumbered(gid(ticket))):
         unlinked = await call(api, UNASSIGN, tech, deviceId=device, ticketId=bad)
         assert (unlinked["__typename"], unlinked.get("field")) == ("NotFoundError", "ticketId")
@@ -450,13 +453,13 @@ async def test_the_requesters_subscription_hears_the_survey_but_no_internal_cont
     assert (await end_user.next())["ticketUpdated"]["kind"] == "SNAPSHOT"
     event = await _schedule(live, world, ticket)
     await call(live, UPDATE_EVENT, tech, id=event, title="Moved")
-    device = await _device(live, world, "pc-042")
+    device = await register_device(live, world, "pc-042")
     requester = encode("Requester", world.requester.id)
     assigned = await call(live, ASSIGN, tech, requesterId=requester, deviceId=device, ticketId=gid(ticket))
     assert assigned["__typename"] == "DeviceSuccess"
     alert = (await call(live, CREATE_ALERT, tech, name="CPU", severity="WARNING"))["alert"]["id"]
     await call(live, LINK, tech, alertId=alert, ticketId=gid(ticket))
-    await _move(live, world, ticket, StatusCategory.RESOLVED)
+    await move_into(live, world, ticket, StatusCategory.RESOLVED)
     answer = await call(live, SUBMIT, world.requester_token, ticketId=gid(ticket), **RATINGS)
     assert answer["__typename"] == "SatisfactionSurveySuccess"
 

@@ -18,61 +18,42 @@ from models.calendar import CalendarAttendee, CalendarEvent
 from models.enums import ActivityKind, MailKind, StatusCategory
 from models.mail import OutboundMail
 from models.people import Device, SatisfactionSurvey
-from models.tickets import Ticket, TicketStatus
+from models.tickets import Ticket
 from schema.ids import encode
 from tests.api import Api
-from tests.factories import World, make_world
+from tests.factories import make_world
 from tests.live import Live
 from tests.mailroom import mailroom
-from tests.test_conversation import reply
+from tests.support.context_panels import (
+    ASSIGN,
+    CREATE_ALERT,
+    DEVICES,
+    ERRORS,
+    FEED,
+    FROM_ALERT,
+    LINK,
+    RATINGS,
+    REGISTER,
+    SCHEDULE,
+    SETTINGS,
+    SUBMIT,
+    UNASSIGN,
+    UPDATE_EVENT,
+    fetch_feed,
+    gid,
+    move_into,
+    register_device,
+)
+from tests.support.conversation import reply
 from tests.waiting import received_until
 
-ERRORS = """... on ValidationError { fields { field message } } ... on NotFoundError { field }
-  ... on PermissionDeniedError { message }"""
-
-
-def gid(ticket: Ticket) -> str:
-    return encode("Ticket", ticket.id)
-
-
 # Devices ----------------------------------------------------------------------------------------------
-
-REGISTER = (
-    """mutation($input: RegisterDeviceInput!) { registerDevice(input: $input) { __typename
-  ... on DeviceSuccess { device { id name hostname os online } } """
-    + ERRORS
-    + " } }"
-)
-ASSIGN = (
-    """mutation($input: AssignAgentInput!) { assignAgent(input: $input) { __typename
-  ... on DeviceSuccess { device { name } } """
-    + ERRORS
-    + " } }"
-)
-UNASSIGN = (
-    """mutation($input: UnassignAgentInput!) { unassignAgent(input: $input) { __typename """ + ERRORS + " } }"
-)
-DEVICES = """query($id: ID!) { node(id: $id) { ... on Requester { devices { name hostname os online lastSeenAt
-  remoteConnectUrl } } } }"""
-SETTINGS = """mutation($input: UpdateTicketSettingsInput!) { updateTicketSettings(input: $input) { __typename
-  ... on TicketSettingsSuccess { settings { remoteConnectUrlTemplate sendSurveyOnResolve } }
-  ... on ValidationError { fields { field message } } } }"""
-
-
-async def _device(api: Api, world: World, hostname: str) -> str:
-    made = await api.data(
-        REGISTER,
-        {"input": {"name": hostname.upper(), "hostname": hostname, "os": "Windows 11 Pro", "online": True}},
-        token=world.technician_token,
-    )
-    device_id: str = made["registerDevice"]["device"]["id"]
-    return device_id
 
 
 async def test_devices_are_linked_to_requesters_and_connect_through_the_account_template(api: Api) -> None:
     world, other = await make_world(), await make_world("Globex IT")
-    device = await _device(api, world, "pc-007")
-    foreign = await _device(api, other, "pc-900")
+    device = await register_device(api, world, "pc-007")
+    foreign = await register_device(api, other, "pc-900")
     again = await api.data(
         REGISTER,
         {"input": {"name": "PC 007", "hostname": "PC-007", "os": "Windows 11 Pro 24H2", "online": False}},
@@ -161,25 +142,6 @@ async def test_devices_are_linked_to_requesters_and_connect_through_the_account_
 
 # Satisfaction surveys ----------------------------------------------------------------------------------
 
-SUBMIT = (
-    """mutation($input: SubmitSatisfactionSurveyInput!) { submitSatisfactionSurvey(input: $input) { __typename
-  ... on SatisfactionSurveySuccess { survey { supportQuality technicianKnowledge overallHelpfulness comment } }
-  """
-    + ERRORS
-    + " } }"
-)
-RATINGS = {"supportQuality": 5, "technicianKnowledge": 4, "overallHelpfulness": 3, "comment": "Quick, thanks"}
-MOVE = """mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { __typename } }"""
-
-
-async def _move(api: Api, world: World, ticket: Ticket, category: StatusCategory) -> None:
-    status = await TicketStatus.filter(account_id=world.account.id, category=category).first()
-    assert status is not None
-    variables = {"input": {"id": gid(ticket), "statusId": encode("TicketStatus", status.id)}}
-    assert (await api.data(MOVE, variables, token=world.technician_token))["updateTicket"]["__typename"] == (
-        "UpdateTicketSuccess"
-    )
-
 
 async def test_the_survey_link_is_mailed_on_resolve_and_answered_once(db: Database, tmp_path: Path) -> None:
     async with mailroom(db, tmp_path) as room:
@@ -193,8 +155,8 @@ async def test_the_survey_link_is_mailed_on_resolve_and_answered_once(db: Databa
         assert early["submitSatisfactionSurvey"]["fields"] == [
             {"field": "ticketId", "message": "The ticket is not resolved or closed yet."}
         ]
-        await _move(api, world, ticket, StatusCategory.RESOLVED)
-        await _move(api, world, ticket, StatusCategory.CLOSED)
+        await move_into(api, world, ticket, StatusCategory.RESOLVED)
+        await move_into(api, world, ticket, StatusCategory.CLOSED)
         received = await room.mails_to(world.requester.email)
         mails = [m for m in received if "How did we do?" in m.message["Subject"]]
         assert len(mails) == 1, "one survey per ticket, not one per resolve and close"
@@ -244,14 +206,14 @@ async def test_the_survey_link_is_mailed_on_resolve_and_answered_once(db: Databa
             assert seen["ticket"]["satisfactionSurvey"] == {"supportQuality": 5}
             assert seen["ticket"]["requester"]["satisfaction"] == {"count": 1, "average": 4.0}
         assert await Activity.exists(ticket_id=ticket.id, kind=ActivityKind.SURVEY_SUBMITTED)
-        await _move(api, world, ticket, StatusCategory.RESOLVED)
+        await move_into(api, world, ticket, StatusCategory.RESOLVED)
         assert await OutboundMail.filter(ticket_id=ticket.id, kind=MailKind.SATISFACTION_SURVEY).count() == 1
 
 
 async def test_a_cc_requester_cannot_answer_the_requesters_survey(api: Api) -> None:
     world = await make_world()
     ticket = await world.ticket()
-    await _move(api, world, ticket, StatusCategory.RESOLVED)
+    await move_into(api, world, ticket, StatusCategory.RESOLVED)
     stranger = await api.data(
         SUBMIT, {"input": {"ticketId": gid(ticket), **RATINGS}}, token=world.other_requester_token
     )
@@ -263,29 +225,8 @@ async def test_a_cc_requester_cannot_answer_the_requesters_survey(api: Api) -> N
 
 # Calendar events and the feed -----------------------------------------------------------------------------
 
-SCHEDULE = (
-    """mutation($input: ScheduleTicketEventInput!) { scheduleTicketEvent(input: $input) { __typename
-  ... on CalendarEventSuccess { event { id title startsAt endsAt sequence attendees { name } } } """
-    + ERRORS
-    + " } }"
-)
-UPDATE_EVENT = (
-    """mutation($input: UpdateTicketEventInput!) { updateTicketEvent(input: $input) { __typename
-  ... on CalendarEventSuccess { event { startsAt sequence } } """
-    + ERRORS
-    + " } }"
-)
 CANCEL_EVENT = """mutation($id: ID!) { cancelTicketEvent(input: {id: $id}) { __typename
   ... on CalendarEventSuccess { event { cancelledAt sequence } } ... on ValidationError { fields { field } } } }"""
-FEED = (
-    """mutation { createCalendarFeed { __typename ... on CalendarFeedSuccess { feed { url webcalUrl } } } }"""
-)
-
-
-async def _feed(api: Api, url: str) -> tuple[int, str]:
-    async with api.client() as client:
-        response = await client.get(url)
-    return response.status_code, response.text
 
 
 async def test_events_are_scheduled_and_technicians_subscribe_to_them_as_icalendar(api: Api) -> None:
@@ -325,7 +266,7 @@ async def test_events_are_scheduled_and_technicians_subscribe_to_them_as_icalend
 
     feed = (await api.data(FEED, token=world.technician_token))["createCalendarFeed"]["feed"]
     assert feed["webcalUrl"] == feed["url"].replace("http://", "webcal://")
-    status, body = await _feed(api, feed["url"])
+    status, body = await fetch_feed(api, feed["url"])
     assert status == 200
     assert "\r\n" in body
     calendar = IcsCalendarStream.calendar_from_ics(body)  # a strict RFC 5545 parser
@@ -356,7 +297,7 @@ async def test_events_are_scheduled_and_technicians_subscribe_to_them_as_icalend
     assert half["updateTicketEvent"]["fields"] == [{"field": "endsAt", "message": "Must be after startsAt."}]
     cancelled = await api.data(CANCEL_EVENT, {"id": event["id"]}, token=world.technician_token)
     assert cancelled["cancelTicketEvent"]["event"]["sequence"] == 2
-    [entry] = IcsCalendarStream.calendar_from_ics((await _feed(api, feed["url"]))[1]).events
+    [entry] = IcsCalendarStream.calendar_from_ics((await fetch_feed(api, feed["url"]))[1]).events
     assert entry.dtstart == datetime(2026, 12, 1, 19, 0, tzinfo=UTC)
     assert entry.sequence == 2
     assert entry.status is not None
@@ -377,15 +318,15 @@ async def test_events_are_scheduled_and_technicians_subscribe_to_them_as_icalend
 
     wrong = feed["url"].rsplit("/", 1)[0] + "/" + "x" * 43 + ".ics"
     renewed = (await api.data(FEED, token=world.technician_token))["createCalendarFeed"]["feed"]
-    assert await _feed(api, wrong) == (404, "Not found.")
-    assert await _feed(api, feed["url"]) == (404, "Not found."), "the replaced address stops working"
-    assert (await _feed(api, renewed["url"]))[0] == 200
+    assert await fetch_feed(api, wrong) == (404, "Not found.")
+    assert await fetch_feed(api, feed["url"]) == (404, "Not found."), "the replaced address stops working"
+    assert (await fetch_feed(api, renewed["url"]))[0] == 200
     revoked = await api.data(
         "mutation { revokeCalendarFeed { ... on CalendarFeedRevokedSuccess { revoked } } }",
         token=world.technician_token,
     )
     assert revoked["revokeCalendarFeed"] == {"revoked": True}
-    assert await _feed(api, renewed["url"]) == (404, "Not found.")
+    assert await fetch_feed(api, renewed["url"]) == (404, "Not found.")
     assert (await api.data("{ calendarFeed { createdAt } }", token=world.technician_token))[
         "calendarFeed"
     ] is None
@@ -393,28 +334,9 @@ async def test_events_are_scheduled_and_technicians_subscribe_to_them_as_icalend
 
 # Related alerts -------------------------------------------------------------------------------------------
 
-CREATE_ALERT = (
-    """mutation($input: CreateAlertInput!) { createAlert(input: $input) { __typename
-  ... on AlertSuccess { alert { id name severity status ticketId device { hostname } } } """
-    + ERRORS
-    + " } }"
-)
-LINK = (
-    """mutation($input: AlertTicketInput!) { linkAlertToTicket(input: $input) { __typename
-  ... on AlertSuccess { alert { ticketId } } """
-    + ERRORS
-    + " } }"
-)
 UNLINK = (
     """mutation($input: AlertTicketInput!) { unlinkAlertFromTicket(input: $input) { __typename
   ... on AlertSuccess { alert { ticketId } } """
-    + ERRORS
-    + " } }"
-)
-FROM_ALERT = (
-    """mutation($input: CreateTicketFromAlertInput!) { createTicketFromAlert(input: $input) { __typename
-  ... on CreateTicketFromAlertSuccess { ticket { id title priority requester { name }
-    relatedAlerts { name } } alert { status } } """
     + ERRORS
     + " } }"
 )
@@ -483,8 +405,8 @@ async def test_times_at_the_ends_of_the_calendar_get_a_validation_error(api: Api
 
 async def test_alerts_are_related_to_tickets_and_technicians_see_it_live(live: Live) -> None:
     world, other = await make_world(), await make_world("Globex IT")
-    device = await _device(live, world, "srv-01")
-    foreign_device = await _device(live, other, "srv-99")
+    device = await register_device(live, world, "srv-01")
+    foreign_device = await register_device(live, other, "srv-99")
     await live.data(
         ASSIGN,
         {"input": {"requesterId": encode("Requester", world.requester.id), "deviceId": device}},

@@ -9,7 +9,7 @@ from models.enums import CommentKind
 from schema.ids import encode
 from tests.api import Api
 from tests.factories import add_comment, fill_requester_panel, make_world
-from tests.test_ticket_page import TICKET_PAGE
+from tests.support.ticket_page import TICKET_PAGE
 
 
 async def test_the_ticket_page_answers_the_same_with_and_without_the_fast_path(db: Database) -> None:

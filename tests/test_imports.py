@@ -65,3 +65,15 @@ def test_the_check_sees_an_import_against_the_direction(
         (tmp_path / package).mkdir(exist_ok=True)
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     assert crossings() == ["services.late imports schema"]
+
+
+def test_no_test_module_imports_from_another() -> None:
+    """What several test modules share lives in tests/support/ or the other helper modules of tests/."""
+    wrong = []
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            wrong += [f"{path.name} imports {name}" for name in names if name.startswith("tests.test_")]
+    assert wrong == []

@@ -32,7 +32,7 @@ from services.storage import storage
 from services.viewer import Viewer
 from tests.mailroom import MAILBOX, MAX_MAIL_BYTES, Mailroom, mailroom
 from tests.mailserver import Received, deliver, reply_to
-from tests.test_conversation import note, reply
+from tests.support.conversation import note, reply
 
 BOSS = "boss@client.test"
 

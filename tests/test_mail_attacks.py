@@ -8,8 +8,6 @@ import asyncio
 import re
 import smtplib
 from collections.abc import AsyncIterator
-from email.message import EmailMessage
-from email.utils import make_msgid
 from pathlib import Path
 
 import pytest
@@ -29,8 +27,9 @@ from services.reply_tokens import thread_id, ticket_of_thread_id
 from tests.api import uploaded
 from tests.factories import as_viewer, make_world
 from tests.mailroom import MAILBOX, Mailroom, mailroom
-from tests.mailserver import Received, deliver, reply_to
-from tests.test_conversation import note, reply
+from tests.mailserver import deliver, reply_to
+from tests.support.conversation import note, reply
+from tests.support.mail import first_mail, fresh, texts
 
 BOSS = "boss@client.test"
 MALLORY = "mallory@evil.test"
@@ -43,16 +42,6 @@ async def room(db: Database, tmp_path: Path) -> AsyncIterator[Mailroom]:
         yield running
 
 
-def fresh(sender: str, to: str = MAILBOX, subject: str = "Hello", body: str = "Hello there.") -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = to
-    message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain="attack.test")
-    message.set_content(body)
-    return message
-
-
 def send_raw(port: int, recipient: str, raw: bytes) -> None:
     with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
         client.sendmail("someone@attack.test", [recipient], raw)
@@ -62,14 +51,6 @@ async def latest() -> InboundMail:
     row = await InboundMail.all().order_by("-id").first()
     assert row is not None
     return row
-
-
-async def texts(ticket: Ticket) -> list[str]:
-    return [c.text for c in await Comment.filter(ticket_id=ticket.id).order_by("id")]
-
-
-async def first_mail(room: Mailroom, address: str) -> Received:
-    return (await room.mails_to(address))[-1]
 
 
 async def test_a_reply_token_of_one_account_gives_no_voice_to_people_of_another_account(

@@ -20,7 +20,7 @@ from models.tickets import TicketStatus
 from schema.ids import encode
 from services import outbox
 from tests.mailroom import Mailroom, mailroom
-from tests.test_conversation import reply
+from tests.support.conversation import reply
 from tests.waiting import eventually
 
 OUTBOUND = """query($status: OutboundStatus) { outboundMails(status: $status, first: 50) {

@@ -17,8 +17,8 @@ from models.notifications import Notification
 from models.tickets import Ticket
 from tests.mailroom import MAILBOX, Mailroom, mailroom
 from tests.mailserver import reply_to
-from tests.test_conversation import reply
-from tests.test_mail_attacks import first_mail, fresh, texts
+from tests.support.conversation import reply
+from tests.support.mail import first_mail, fresh, texts
 
 BOSS = "boss@client.test"
 AUTHSERV_ID = "mx.acme.test"

@@ -17,7 +17,7 @@ from services.ticket_update import TicketChanges
 from tests.api import Api
 from tests.clock import frozen_at
 from tests.factories import World, add_comment, as_viewer, make_world
-from tests.test_conversation import reply
+from tests.support.conversation import reply
 
 PAGE = """query($id: ID!) { ticket(id: $id) { number title status { name } activityStatus isSpam
   mergedInto { number } mergedTickets { number } priority

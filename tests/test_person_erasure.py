@@ -21,7 +21,7 @@ from schema.ids import encode
 from services.storage import storage
 from tests.api import Api, uploaded
 from tests.factories import World, add_comment, make_world
-from tests.test_conversation import reply
+from tests.support.conversation import reply
 
 ERASE = """mutation($input: ErasePersonInput!) { erasePerson(input: $input) { __typename
   ... on ErasePersonSuccess { requester { id name email jobTitle phone } }

@@ -14,7 +14,7 @@ from schema.ids import encode
 from services import field_values
 from tests.api import Api
 from tests.factories import World, make_world
-from tests.test_update_ticket import UPDATE, activity_of, update
+from tests.support.tickets import UPDATE, activity_of, update
 
 RESULT = "__typename ... on Error { message } ... on ValidationError { fields { field message } }"
 NOT_FOUND = "... on NotFoundError { field }"

@@ -23,8 +23,8 @@ from tests.api import Api
 from tests.factories import make_world
 from tests.live import Live, Stream
 from tests.servers import free_port
-from tests.test_conversation import note, reply
-from tests.test_update_ticket import update
+from tests.support.conversation import note, reply
+from tests.support.tickets import update
 
 UPDATES = """subscription($id: ID!) { ticketUpdated(ticketId: $id) { kind changes
   ticket { version priority status { name } activityStatus }

@@ -10,35 +10,7 @@ from schema.ids import encode
 from tests.api import Api
 from tests.factories import World, add_comment, add_comments, fill_requester_panel, make_world
 from tests.sql import recorded_statements
-
-TICKET_PAGE = """
-query TicketPage($id: ID!) {
-  ticket(id: $id) {
-    id number title description type priority impact activityStatus channel createdAt updatedAt version
-    status { id name category }
-    assignee { id name avatarUrl openTicketCount }
-    tags { name source }
-    requester {
-      id name jobTitle email phone mobile
-      site { name } department { name } customer { name }
-      contracts { name type active }
-      devices { name os online lastSeenAt }
-      satisfaction { average count surveys { supportQuality comment } }
-      recentTickets { number title status { name } }
-    }
-    conversation(first: 50) {
-      totalCount
-      pageInfo { hasNextPage endCursor }
-      edges { cursor node { id kind body text channel isResolution createdAt
-        author { ... on Technician { name } ... on Requester { name } }
-        attachments { filename contentType size } } }
-    }
-    resolution { id text }
-    activity(first: 20) { edges { node { kind field oldValue newValue channel createdAt
-      actor { ... on Technician { name } ... on Requester { name } } } } }
-  }
-}
-"""
+from tests.support.ticket_page import TICKET_PAGE
 
 # token with its technician, ticket, status, assignee, tags, requester, conversation page, resolution,
 # activity page, open-ticket count, site, department, customer, contracts, devices, satisfaction, surveys,

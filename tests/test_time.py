@@ -21,7 +21,7 @@ from tests.api import Api
 from tests.clock import frozen_at
 from tests.factories import World, make_world
 from tests.live import Live
-from tests.test_conversation import reply
+from tests.support.conversation import reply
 from tests.waiting import received_until
 
 MONDAY = datetime(2026, 11, 30, 8, tzinfo=UTC)

@@ -27,7 +27,7 @@ from tests.api import TEST_SECRET_KEY, Api
 from tests.factories import World, add_comments, fill_requester_panel, make_world
 from tests.servers import deskql, environment, free_port, serving
 from tests.sql import recorded_statements
-from tests.test_ticket_page import TICKET_PAGE
+from tests.support.ticket_page import TICKET_PAGE
 
 RENAME = """mutation($input: UpdateTicketInput!) { updateTicket(input: $input) {
   ... on UpdateTicketSuccess { ticket { id title } } } }"""
