@@ -19,13 +19,11 @@ from schema.action_inputs import (
     UpdateTicketItemInput,
 )
 from schema.context import Info
-from schema.payloads import (
+from schema.payloads.actions import (
     ChatMessageResult,
     ChatMessageSuccess,
     ChatResult,
     ChatSuccess,
-    DeleteResult,
-    DeleteSuccess,
     MergeTicketsResult,
     MergeTicketsSuccess,
     TicketActionResult,
@@ -35,6 +33,7 @@ from schema.payloads import (
     UnmergeTicketResult,
     UnmergeTicketSuccess,
 )
+from schema.payloads.common import DeleteResult, DeleteSuccess
 from schema.types.actions import Chat, ChatMessage, TicketItem
 from schema.types.tickets import Ticket
 from services import chats, merges, ticket_items, ticket_lifecycle

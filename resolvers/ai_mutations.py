@@ -18,7 +18,7 @@ from schema.ai_inputs import (
     UpdateKbArticleInput,
 )
 from schema.context import Info
-from schema.payloads import (
+from schema.payloads.ai import (
     AiDraftResult,
     AiDraftSuccess,
     CopilotAnswerResult,

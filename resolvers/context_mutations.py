@@ -21,7 +21,7 @@ from schema.context_inputs import (
     UnassignAgentInput,
     UpdateTicketEventInput,
 )
-from schema.payloads import (
+from schema.payloads.context import (
     AlertResult,
     AlertSuccess,
     CalendarEventResult,

@@ -22,13 +22,12 @@ from schema.conversation_inputs import (
     UpdateReplyTemplateInput,
     UpdateTicketSettingsInput,
 )
-from schema.payloads import (
+from schema.payloads.common import DeleteResult, DeleteSuccess
+from schema.payloads.conversation import (
     AddCommentResult,
     AddCommentSuccess,
     CommentResult,
     CommentSuccess,
-    DeleteResult,
-    DeleteSuccess,
     MarkNotificationsReadResult,
     MarkNotificationsReadSuccess,
     ReplyTemplateResult,

@@ -18,7 +18,7 @@ from schema.mail_inputs import (
     UpdateMailTemplateInput,
 )
 from schema.pagination import Ordering, page
-from schema.payloads import (
+from schema.payloads.mail import (
     MailboxResult,
     MailboxSuccess,
     MailTemplateResult,

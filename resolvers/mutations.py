@@ -15,17 +15,16 @@ from schema.inputs import (
     LoginInput,
     LogoutInput,
 )
-from schema.payloads import (
+from schema.payloads.foundation import (
     CreateRequesterResult,
     CreateRequesterSuccess,
     CreateTechnicianResult,
     CreateTechnicianSuccess,
-    CreateTicketResult,
-    CreateTicketSuccess,
     LoginResult,
     LoginSuccess,
     LogoutSuccess,
 )
+from schema.payloads.tickets import CreateTicketResult, CreateTicketSuccess
 from schema.types.people import Requester, Technician
 from schema.types.tickets import Ticket
 from schema.types.viewer import Viewer

@@ -9,7 +9,12 @@ from strawberry.scalars import JSON
 
 from resolvers.results import attempt, pk
 from schema.context import Info
-from schema.payloads import ErasePersonResult, ErasePersonSuccess, ExportPersonResult, ExportPersonSuccess
+from schema.payloads.personal_data import (
+    ErasePersonResult,
+    ErasePersonSuccess,
+    ExportPersonResult,
+    ExportPersonSuccess,
+)
 from schema.personal_data_inputs import ErasePersonInput, ExportPersonInput
 from schema.types.people import Requester
 from services import person_erasure, personal_data

@@ -8,15 +8,14 @@ import strawberry
 
 from resolvers.results import attempt, given, given_pk, optional_pk, pk
 from schema.context import Info
-from schema.payloads import (
+from schema.payloads.common import DeleteResult, DeleteSuccess
+from schema.payloads.settings import (
     BusinessCalendarResult,
     BusinessCalendarSuccess,
     CustomerResult,
     CustomerSuccess,
     CustomFieldResult,
     CustomFieldSuccess,
-    DeleteResult,
-    DeleteSuccess,
     FormTemplateResult,
     FormTemplateSuccess,
     SlaPolicyResult,

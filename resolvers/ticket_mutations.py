@@ -9,7 +9,7 @@ import strawberry
 from models.tickets import Ticket as TicketRow
 from resolvers.results import attempt, given, given_pk, pk
 from schema.context import Info
-from schema.payloads import UpdateTicketResult, UpdateTicketSuccess
+from schema.payloads.tickets import UpdateTicketResult, UpdateTicketSuccess
 from schema.ticket_inputs import MarkTicketReadInput, UpdateTicketInput
 from schema.types.tickets import Ticket
 from services import ticket_update

@@ -8,9 +8,8 @@ import strawberry
 
 from resolvers.results import attempt, given, optional_pk, pk
 from schema.context import Info
-from schema.payloads import (
-    DeleteResult,
-    DeleteSuccess,
+from schema.payloads.common import DeleteResult, DeleteSuccess
+from schema.payloads.time import (
     OpenTicketResult,
     OpenTicketSuccess,
     TimeEntryResult,

@@ -6,15 +6,15 @@ import strawberry
 
 from resolvers import action_mutations as m
 from resolvers import action_queries as q
-from schema.payloads import (
+from schema.payloads.actions import (
     ChatMessageResult,
     ChatResult,
-    DeleteResult,
     MergeTicketsResult,
     TicketActionResult,
     TicketItemResult,
     UnmergeTicketResult,
 )
+from schema.payloads.common import DeleteResult
 from schema.types.actions import DeletedTicket
 
 

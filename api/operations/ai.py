@@ -6,7 +6,7 @@ import strawberry
 
 from resolvers import ai_mutations as m
 from resolvers import ai_queries as q
-from schema.payloads import (
+from schema.payloads.ai import (
     AiDraftResult,
     CopilotAnswerResult,
     GeneratedScriptResult,

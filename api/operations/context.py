@@ -6,7 +6,7 @@ import strawberry
 
 from resolvers import context_mutations as m
 from resolvers import context_queries as q
-from schema.payloads import (
+from schema.payloads.context import (
     AlertResult,
     CalendarEventResult,
     CalendarFeedResult,

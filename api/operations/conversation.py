@@ -6,10 +6,10 @@ import strawberry
 
 from resolvers import conversation_mutations as m
 from resolvers import conversation_queries as q
-from schema.payloads import (
+from schema.payloads.common import DeleteResult
+from schema.payloads.conversation import (
     AddCommentResult,
     CommentResult,
-    DeleteResult,
     MarkNotificationsReadResult,
     ReplyTemplateResult,
     TicketSettingsResult,

@@ -5,14 +5,13 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import mutations, personal_data, queries
-from schema.payloads import (
+from schema.payloads.foundation import (
     CreateRequesterResult,
     CreateTechnicianResult,
-    ErasePersonResult,
-    ExportPersonResult,
     LoginResult,
     LogoutSuccess,
 )
+from schema.payloads.personal_data import ErasePersonResult, ExportPersonResult
 from schema.types.common import Node
 from schema.types.people import Technician
 from schema.types.viewer import Viewer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import mail as r
-from schema.payloads import MailboxResult, MailTemplateResult, OutboundMailResult
+from schema.payloads.mail import MailboxResult, MailTemplateResult, OutboundMailResult
 from schema.types.common import Connection
 from schema.types.mail import InboundMail, Mailbox, MailTemplate, OutboundMail
 

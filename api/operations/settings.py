@@ -6,11 +6,11 @@ import strawberry
 
 from resolvers import settings_mutations as m
 from resolvers import settings_queries as q
-from schema.payloads import (
+from schema.payloads.common import DeleteResult
+from schema.payloads.settings import (
     BusinessCalendarResult,
     CustomerResult,
     CustomFieldResult,
-    DeleteResult,
     FormTemplateResult,
     SlaPolicyResult,
     TicketStatusesResult,

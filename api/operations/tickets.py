@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import mutations, queries, settings_queries, ticket_mutations
-from schema.payloads import CreateTicketResult, UpdateTicketResult
+from schema.payloads.tickets import CreateTicketResult, UpdateTicketResult
 from schema.types.common import Connection
 from schema.types.tickets import TagSuggestion, Ticket, TicketStatus
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import time_mutations as m
-from schema.payloads import DeleteResult, OpenTicketResult, TimeEntryResult, TimerResult
+from schema.payloads.common import DeleteResult
+from schema.payloads.time import OpenTicketResult, TimeEntryResult, TimerResult
 
 
 @strawberry.type
