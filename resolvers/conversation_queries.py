@@ -9,7 +9,7 @@ from tortoise.expressions import Q
 
 from schema.arguments import object_id, page_request
 from schema.context import BAD_USER_INPUT, ClientError, Info
-from schema.loaders import ConnectionKey
+from schema.loaders.base import ConnectionKey
 from schema.pagination import Ordering
 from schema.types.common import Connection, connection
 from schema.types.conversation import Author

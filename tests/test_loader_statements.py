@@ -28,7 +28,7 @@ from models.people import Requester, Site
 from models.sla import BusinessCalendar
 from models.tickets import Ticket
 from models.timekeeping import TimeEntry
-from schema.loaders import conversation_query
+from schema.loaders.conversation import conversation_query
 from schema.pagination import Ordering, PageRequest, pages_by_parent
 from services import authentication, visibility
 from services.errors import Unauthenticated

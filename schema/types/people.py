@@ -11,7 +11,7 @@ from models import accounts, people
 from schema import ids
 from schema.context import Info
 from schema.enums import ContractType, Role
-from schema.loaders import ConnectionKey
+from schema.loaders.base import ConnectionKey
 from schema.pagination import Ordering, PageRequest
 from schema.types.common import Node
 from schema.types.sla import SlaPolicy

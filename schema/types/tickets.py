@@ -24,7 +24,7 @@ from schema.enums import (
     TagSource,
     TicketType,
 )
-from schema.loaders import ConnectionKey
+from schema.loaders.base import ConnectionKey
 from schema.pagination import Ordering
 from schema.types.actions import Chat, ItemTotals, TicketItem
 from schema.types.activity import Activity, activities
