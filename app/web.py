@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path, PurePosixPath
 
 from starlette.exceptions import HTTPException
@@ -34,10 +35,14 @@ def graphiql_page(directory: Path) -> str | None:
     return (directory / GRAPHIQL_PAGE).read_text(encoding="utf-8") if is_built(directory) else None
 
 
+PAGE_ADDRESSES = re.compile(r"tickets/\d+/?")
+"""The page's own addresses besides / (web/src/main.ts): index.html answers them, so that a reload or a
+shared link opens the page. Any other missing path is a 404, as it would be without the page."""
+
+
 class SinglePageApp(StaticFiles):
-    """The built files. A path that names no file and has no file extension is one of the page's own
-    addresses (``/tickets/200``): it gets index.html, so that a reload or a shared link opens the page.
-    GraphiQL's page is served on GET /graphql only, where ``DESKQL_GRAPHIQL`` allows it."""
+    """The built files, and index.html for the page's own addresses. GraphiQL's page is served on GET
+    /graphql only, where ``DESKQL_GRAPHIQL`` allows it."""
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         if PurePosixPath(path) == PurePosixPath(GRAPHIQL_PAGE).parent or path == GRAPHIQL_PAGE:
@@ -45,7 +50,7 @@ class SinglePageApp(StaticFiles):
         try:
             return await super().get_response(path, scope)
         except HTTPException as missing:
-            if missing.status_code != 404 or PurePosixPath(path).suffix:
+            if missing.status_code != 404 or not PAGE_ADDRESSES.fullmatch(path):
                 raise
             return await super().get_response("index.html", scope)
 

@@ -97,6 +97,11 @@ async def test_the_page_is_served_at_the_root_and_at_its_own_addresses(client: C
         script = await http.get("/assets/main-a1.js")
         missing_script = await http.get("/assets/main-zz.js")
         missing_icon = await http.get("/favicon.ico")
+        # only the page's own addresses get the page: a wrong calendar feed address stays a 404
+        elsewhere = [
+            await http.get(path) for path in ("/nothing-here", "/calendar/abc.ics%2F.ics", "/tickets/x")
+        ]
+    assert [answer.status_code for answer in elsewhere] == [404, 404, 404]
     assert (root.status_code, root.text) == (200, PAGE)
     assert (ticket.status_code, ticket.text) == (200, PAGE)
     assert ticket.headers["cache-control"] == "no-cache"
