@@ -354,6 +354,19 @@ def main(argv: list[str] | None = None) -> None:
     command.add_argument("--port", type=int, help="default: DESKQL_SMTP_IN_PORT, else 2525")
     command.set_defaults(run=mail_in)
 
+    command = commands.add_parser(
+        "move-attachments",
+        help="move the attachment files to another storage (checked by SHA-256; run again to resume)",
+    )
+    command.add_argument("--to", required=True, choices=["folder", "database", "s3"])
+    command.add_argument(
+        "--from",
+        dest="source",
+        choices=["folder", "database", "s3"],
+        help="default: DESKQL_ATTACHMENTS_STORAGE (or its default)",
+    )
+    command.set_defaults(run=move_attachments)
+
     command = commands.add_parser("makemigrations", help="write a migration for model changes (development)")
     command.add_argument("--name")
     command.set_defaults(run=makemigrations)
