@@ -44,6 +44,17 @@ def deskql(*args: str, env: dict[str, str], cwd: Path, input: str = "") -> subpr
     )
 
 
+def admin_of_new_account(
+    env: dict[str, str], cwd: Path, name: str = "Acme", email: str = "ada@acme.test", admin: str = "Ada Admin"
+) -> str:
+    """`deskql create-account` as a user runs it; the token of the new account's admin, which it prints last."""
+    created = deskql(
+        "create-account", "--name", name, "--admin-email", email, "--admin-name", admin, env=env, cwd=cwd
+    )
+    assert created.returncode == 0, created.stderr
+    return created.stdout.strip().splitlines()[-1]
+
+
 @contextmanager
 def serving(env: dict[str, str], cwd: Path, port: int) -> Iterator[str]:
     """`deskql serve` until the block ends; yields the base URL once /readyz answers."""

@@ -22,7 +22,7 @@ import pytest
 from models.enums import ActivityKind
 from tests.conftest import POSTGRES_URL, PostgresDatabases, require
 from tests.processes import PostgresServer, cluster
-from tests.servers import deskql, environment, free_port, serving
+from tests.servers import admin_of_new_account, deskql, environment, free_port, serving
 from tests.waiting import eventually
 from tests.ws import WSClient
 
@@ -97,19 +97,7 @@ async def _stored(database_url: str) -> dict[str, int]:
 
 
 def _people(base: str, env: dict[str, str], folder: Path) -> tuple[str, str]:
-    created = deskql(
-        "create-account",
-        "--name",
-        "Acme",
-        "--admin-email",
-        "ada@acme.test",
-        "--admin-name",
-        "Ada",
-        env=env,
-        cwd=folder,
-    )
-    assert created.returncode == 0, created.stderr
-    admin = created.stdout.strip().splitlines()[-1]
+    admin = admin_of_new_account(env, folder, admin="Ada")
     answer = httpx.post(
         f"{base}/graphql",
         json={

@@ -25,7 +25,7 @@ import redis
 from tests.conftest import POSTGRES_URL, PostgresDatabases, require
 from tests.mailserver import MailServer
 from tests.processes import Cluster, RedisServer, cluster
-from tests.servers import deskql
+from tests.servers import admin_of_new_account, deskql
 from tests.ws import WSClient
 
 PRESENCE = (
@@ -88,18 +88,7 @@ async def setup(
     ) as running:
         env = running.env
         assert deskql("migrate", env=env, cwd=folder).returncode == 0
-        created = deskql(
-            "create-account",
-            "--name",
-            "Acme",
-            "--admin-email",
-            "ada@acme.test",
-            "--admin-name",
-            "Ada Admin",
-            env=env,
-            cwd=folder,
-        )
-        admin = created.stdout.strip().splitlines()[-1]
+        admin = admin_of_new_account(env, folder)
         people = await graphql(
             running.servers[0].http,
             admin,

@@ -29,7 +29,7 @@ from tests.conftest import POSTGRES_URL, PostgresDatabases, require
 from tests.factories import as_viewer, make_world
 from tests.mailroom import mailroom
 from tests.openai_server import OpenAIServer
-from tests.servers import deskql, environment, free_port, serving
+from tests.servers import admin_of_new_account, deskql, environment, free_port, serving
 from tests.sql import recorded_statements
 from tests.ws import WSClient
 
@@ -227,18 +227,7 @@ async def test_deskql_serve_with_two_workers_answers_for_both_on_a_metrics_port_
     )
     env["PYTHONUNBUFFERED"] = "1"
     assert deskql("migrate", env=env, cwd=tmp_path).returncode == 0
-    created = deskql(
-        "create-account",
-        "--name",
-        "Acme",
-        "--admin-email",
-        "ada@acme.test",
-        "--admin-name",
-        "Ada Admin",
-        env=env,
-        cwd=tmp_path,
-    )
-    admin = created.stdout.strip().splitlines()[-1]
+    admin = admin_of_new_account(env, tmp_path)
     metrics_url = f"http://127.0.0.1:{metrics_port}"
     with serving(env, tmp_path, port) as base:
         people = await _graphql(

@@ -12,7 +12,7 @@ import websockets
 
 from tests.api import UPLOAD
 from tests.conftest import PostgresDatabases, require
-from tests.servers import deskql, environment, free_port, serving
+from tests.servers import admin_of_new_account, deskql, environment, free_port, serving
 
 TICKET_PAGE = "{ ticketByNumber(number: 200) { title requester { name recentTickets { number } } conversation(first: 3) { edges { node { kind } } } } }"
 
@@ -147,19 +147,7 @@ async def test_the_production_shape_serves_on_postgresql_with_two_workers(
     database_url = await postgres_databases.create()
     env = environment(database_url=database_url, broadcast_url=redis_url, workers="2", secret_key="s" * 40)
     assert deskql("migrate", env=env, cwd=tmp_path).returncode == 0
-    created = deskql(
-        "create-account",
-        "--name",
-        "Initech",
-        "--admin-email",
-        "bill@initech.test",
-        "--admin-name",
-        "Bill",
-        env=env,
-        cwd=tmp_path,
-    )
-    assert created.returncode == 0, created.stderr
-    admin_token = created.stdout.strip().splitlines()[-1]
+    admin_token = admin_of_new_account(env, tmp_path, name="Initech", email="bill@initech.test", admin="Bill")
     assert admin_token.startswith("dq_")
     again = deskql("create-token", "--email", "BILL@initech.test", env=env, cwd=tmp_path)
     api_token = again.stdout.strip()
