@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
-from tortoise.expressions import Q
 
-from models.clock import utcnow
 from resolvers.nodes import resolve_node
 from schema.arguments import object_id, page_request
-from schema.context import BAD_USER_INPUT, FORBIDDEN, ClientError, Info
+from schema.context import BAD_USER_INPUT, ClientError, Info
 from schema.enums import TicketOrder
 from schema.inputs import TicketFilter
 from schema.pagination import Ordering, page
+from schema.ticket_filter import checked
 from schema.types.common import Connection, Node, connection
 from schema.types.people import Technician
 from schema.types.tickets import Ticket, TicketStatus
 from schema.types.viewer import Viewer
-from services import visibility
-from services.sla import breached as sla_breached
+from services import ticket_filters, visibility
 
 TICKET_ORDERS = {
     TicketOrder.NEWEST_FIRST: Ordering((("created_at", True), ("id", True))),
@@ -66,32 +64,6 @@ async def ticket_by_number(
     return Ticket.from_model(row) if row else None
 
 
-def _ticket_conditions(filter: TicketFilter) -> Q:
-    conditions: dict[str, Any] = {}
-    if filter.status_category is not None:
-        conditions["status__category__in"] = list(filter.status_category)
-    if filter.status_id is not None:
-        conditions["status_id__in"] = [
-            object_id(value, "TicketStatus", "filter.statusId") for value in filter.status_id
-        ]
-    if filter.assignee_id is not None:
-        conditions["assignee_id"] = object_id(filter.assignee_id, "Technician", "filter.assigneeId")
-    if filter.unassigned is not None:
-        conditions["assignee_id__isnull"] = filter.unassigned
-    if filter.requester_id is not None:
-        conditions["requester_id"] = object_id(filter.requester_id, "Requester", "filter.requesterId")
-    if filter.type is not None:
-        conditions["ticket_type__in"] = list(filter.type)
-    if filter.priority is not None:
-        conditions["priority__in"] = list(filter.priority)
-    if filter.is_spam is not None:
-        conditions["is_spam"] = filter.is_spam
-    query = Q(**conditions)
-    if filter.sla_breached is not None:
-        query &= sla_breached(utcnow(), wanted=filter.sla_breached)
-    return query
-
-
 async def tickets(
     info: Info,
     filter: Annotated[
@@ -103,13 +75,10 @@ async def tickets(
     first: Annotated[int, strawberry.argument(description="Page size, at most 100.")] = 25,
     after: Annotated[str | None, strawberry.argument(description="endCursor of the previous page.")] = None,
 ) -> Connection[Ticket]:
-    filter = filter or TicketFilter()
-    by_sla = order_by is TicketOrder.SLA_DUE or filter.sla_breached is not None
-    if by_sla and not visibility.reads_sla(info.context.viewer):
-        raise ClientError("Sorting or filtering by SLA is for technicians only.", FORBIDDEN)
+    conditions = checked(info, filter, sorts_by_sla=order_by is TicketOrder.SLA_DUE)
     ordering = TICKET_ORDERS[order_by]
     request = page_request(info, ordering, first, after)
-    query = visibility.tickets(info.context.viewer).filter(_ticket_conditions(filter))
+    query = ticket_filters.matching_tickets(info.context.viewer, conditions)
     found = await page(query, ordering, request)
 
     async def count() -> int:
