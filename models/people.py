@@ -123,6 +123,7 @@ class Requester(Model):
     class Meta:
         table = "requester"
         unique_together = (("account_id", "email"),)
+        indexes = (("customer_id",), ("site_id",), ("department_id",))
 
 
 class Device(Model):

@@ -121,6 +121,7 @@ class Ticket(Model):
             ("account_id", "updated_at", "id"),
             ("account_id", "next_sla_due_at", "id"),
             ("account_id", "deleted_at", "id"),
+            ("account_id", "resolved_at", "id"),
             ("sentiment_due_at",),
             ("tags_due_at",),
         )
@@ -159,3 +160,4 @@ class TicketTag(Model):
     class Meta:
         table = "ticket_tag"
         unique_together = (("ticket_id", "tag_id"),)
+        indexes = (("tag_id", "ticket_id"),)

@@ -25,6 +25,7 @@ TICKET_ORDERS = {
     TicketOrder.OLDEST_FIRST: Ordering((("created_at", False), ("id", False))),
     TicketOrder.RECENTLY_UPDATED: Ordering((("updated_at", True), ("id", True))),
     TicketOrder.SLA_DUE: Ordering((("next_sla_due_at", False), ("id", False))),
+    TicketOrder.RELEVANCE: Ordering((("relevance", True), ("id", True))),
 }
 MAX_NODES_PER_CALL = 100
 
@@ -79,6 +80,10 @@ async def tickets(
     ordering = TICKET_ORDERS[order_by]
     request = page_request(info, ordering, first, after)
     query = ticket_filters.matching_tickets(info.context.viewer, conditions)
+    if order_by is TicketOrder.RELEVANCE:
+        if conditions.text is None:
+            raise ClientError("`orderBy`: RELEVANCE needs a text search (`filter.text`).", BAD_USER_INPUT)
+        query = query.annotate(relevance=ticket_filters.relevance(info.context.viewer, conditions))
     found = await page(query, ordering, request)
 
     async def count() -> int:

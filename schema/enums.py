@@ -108,6 +108,7 @@ class TicketOrder(StrEnum):
     OLDEST_FIRST = "OLDEST_FIRST"
     RECENTLY_UPDATED = "RECENTLY_UPDATED"
     SLA_DUE = "SLA_DUE"
+    RELEVANCE = "RELEVANCE"
 
 
 @strawberry.enum(description="A day of the week of a business calendar.")

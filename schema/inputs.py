@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import strawberry
+from datetime import datetime
 
-from schema.enums import Impact, Priority, Role, StatusCategory, TicketType
+import strawberry
+from strawberry.scalars import JSON
+
+from schema.enums import ActivityStatus, Channel, Impact, Priority, Role, StatusCategory, TicketType
 
 
 @strawberry.input(description="Credentials for an interactive session.")
@@ -61,6 +64,33 @@ class CreateRequesterInput:
     )
 
 
+@strawberry.input(
+    description="A span of time: from `from` (inclusive) to `to` (exclusive); either may be left open."
+)
+class TimeRange:
+    from_: datetime | None = strawberry.field(
+        default=None, name="from", description="The first moment in the range, with a UTC offset."
+    )
+    to: datetime | None = strawberry.field(
+        default=None, description="The first moment after the range, with a UTC offset; not before `from`."
+    )
+
+
+@strawberry.input(description="Tags by name: tickets with any of `any` and all of `all`.")
+class TagCondition:
+    any: list[str] | None = strawberry.field(default=None, description="At least one of these tags.")
+    all: list[str] | None = strawberry.field(default=None, description="Every one of these tags.")
+
+
+@strawberry.input(description="A custom field's value, compared as the field stores it (technicians only).")
+class CustomFieldCondition:
+    field_id: strawberry.ID = strawberry.field(description="The custom field.")
+    value: JSON | None = strawberry.field(
+        description='Equal to this value (12 and "12" are the same NUMBER); a list: a MULTI_SELECT holding '
+        "every one of these options; null: no value."
+    )
+
+
 @strawberry.input(description="Which tickets to list; all given conditions must hold.")
 class TicketFilter:
     status_category: list[StatusCategory] | None = strawberry.field(
@@ -83,4 +113,45 @@ class TicketFilter:
     )
     is_spam: bool | None = strawberry.field(
         default=False, description="false (the default): spam left out; true: spam only; null: both."
+    )
+    text: str | None = strawberry.field(
+        default=None,
+        description="Every word in the title, description or conversation (internal notes for technicians "
+        "only), stemmed; order by RELEVANCE for the best matches first.",
+    )
+    created_at: TimeRange | None = strawberry.field(default=None, description="Created in this range.")
+    updated_at: TimeRange | None = strawberry.field(default=None, description="Last changed in this range.")
+    resolved_at: TimeRange | None = strawberry.field(default=None, description="Resolved in this range.")
+    due_at: TimeRange | None = strawberry.field(
+        default=None,
+        description="The nearest due time of a running SLA clock in this range (technicians only).",
+    )
+    customer_id: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="The requester belongs to any of these customers."
+    )
+    site_id: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="The requester is at any of these sites."
+    )
+    department_id: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="The requester is in any of these departments."
+    )
+    tags: TagCondition | None = strawberry.field(default=None, description="Tags by name (any, all).")
+    activity_status: list[ActivityStatus] | None = strawberry.field(
+        default=None, description="Any of these activity statuses."
+    )
+    channel: list[Channel] | None = strawberry.field(
+        default=None, description="Opened through any of these channels."
+    )
+    product_family: list[str] | None = strawberry.field(
+        default=None, description="Any of these product families (technicians only)."
+    )
+    custom_fields: list[CustomFieldCondition] | None = strawberry.field(
+        default=None, description="Custom field values, all of which must hold (technicians only)."
+    )
+    has_unread_notifications: bool | None = strawberry.field(
+        default=None, description="true: the viewer has an unread notification on the ticket; false: none."
+    )
+    merged: bool | None = strawberry.field(
+        default=None,
+        description="null (the default): merged tickets listed too; false: left out; true: only them.",
     )

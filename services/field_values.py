@@ -36,6 +36,18 @@ MAX_OPTIONS = 200
 MAX_OPTION = 100
 
 
+SCALAR_TYPES = (
+    CustomFieldType.TEXT,
+    CustomFieldType.NUMBER,
+    CustomFieldType.DECIMAL,
+    CustomFieldType.DATE,
+    CustomFieldType.DATETIME,
+    CustomFieldType.CHECKBOX,
+    CustomFieldType.URL,
+)
+"""The types whose stored form does not depend on the field's options (a filter compares those)."""
+
+
 class InvalidValue(ValueError):
     pass
 

@@ -23,7 +23,18 @@ from tests.api import Api
 from tests.factories import add_comment, add_comments, make_world
 from tests.sql import recorded_statements
 
-TABLES = ("ticket", "comment", "activity", "time_entry", "ticket_tag", "attachment")
+TABLES = (
+    "ticket",
+    "comment",
+    "activity",
+    "time_entry",
+    "ticket_tag",
+    "attachment",
+    "requester",
+    "tag",
+    "ticket_field_value",
+    "notification",
+)
 LISTS = [
     "{ tickets(first: 20) { nodes { id } } }",
     "{ tickets(first: 20, orderBy: OLDEST_FIRST) { nodes { id } } }",
@@ -35,12 +46,26 @@ LISTS = [
     "{ tickets(first: 20, filter: {unassigned: true}) { nodes { id } } }",
     "{ tickets(first: 20, filter: {isSpam: true}) { nodes { id } } }",
     "{ tickets(first: 20, filter: {slaBreached: true}) { nodes { id } } }",
+    '{ tickets(first: 20, filter: {text: "printer jams"}) { totalCount nodes { id } } }',
+    '{ tickets(first: 20, orderBy: RELEVANCE, filter: {text: "printer"}) { nodes { id } } }',
+    '{ tickets(first: 20, filter: {createdAt: {from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z"}}) { nodes { id } } }',
+    '{ tickets(first: 20, filter: {updatedAt: {from: "2026-01-01T00:00:00Z"}}) { nodes { id } } }',
+    '{ tickets(first: 20, filter: {resolvedAt: {from: "2026-01-01T00:00:00Z"}}) { nodes { id } } }',
+    '{ tickets(first: 20, filter: {dueAt: {to: "2026-01-01T00:00:00Z"}}) { nodes { id } } }',
+    '{ tickets(first: 20, filter: {customerId: ["Q3VzdG9tZXI6MQ"], siteId: ["U2l0ZTox"]}) { nodes { id } } }',
+    '{ tickets(first: 20, filter: {departmentId: ["RGVwYXJ0bWVudDox"]}) { nodes { id } } }',
+    '{ tickets(first: 20, filter: {tags: {any: ["printer"], all: ["urgent"]}}) { nodes { id } } }',
+    "{ tickets(first: 20, filter: {activityStatus: [UNREAD], channel: [EMAIL], merged: false}) { nodes { id } } }",
+    '{ tickets(first: 20, filter: {productFamily: ["Hardware"]}) { nodes { id } } }',
+    '{ tickets(first: 20, filter: {customFields: [{fieldId: "Q3VzdG9tRmllbGQ6MQ", value: 12}]}) { nodes { id } } }',
+    "{ tickets(first: 20, filter: {hasUnreadNotifications: true}) { nodes { id } } }",
 ]
 
 
 def _statement(logged: str) -> tuple[str, list[Any]]:
     sql, _, params = logged.rpartition(": [")
-    values = eval("[" + params, {"datetime": datetime, "UUID": uuid.UUID})  # noqa: S307 - our own log lines
+    names = {"datetime": datetime, "UUID": uuid.UUID, "tzutc": lambda: datetime.UTC}
+    values = eval("[" + params, names)  # noqa: S307 - our own log lines
     return sql, values
 
 
