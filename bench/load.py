@@ -45,6 +45,8 @@ class Run:
     """Every answered request, warm-up included."""
     cpu_seconds: float = 0.0
     """CPU time the server's processes used during the whole run, warm-up included (when measured)."""
+    db_cpu_seconds: float = 0.0
+    """CPU time of the PostgreSQL backends serving the server's connections, the same way."""
 
     @property
     def requests(self) -> int:
@@ -62,7 +64,8 @@ class Run:
         return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))] * 1000
 
     def summary(self) -> dict[str, float | int | str]:
-        cpu_ms = self.cpu_seconds * 1000 / self.completed if self.completed else float("nan")
+        per_request = 1000 / self.completed if self.completed else float("nan")
+        cpu_ms, db_ms = self.cpu_seconds * per_request, self.db_cpu_seconds * per_request
         return {
             "target": self.target,
             "concurrency": self.concurrency,
@@ -75,6 +78,8 @@ class Run:
             "p99_ms": round(self.percentile(0.99), 2),
             "mean_ms": round(statistics.fmean(self.latencies) * 1000, 2) if self.latencies else float("nan"),
             "server_cpu_ms_per_request": round(cpu_ms, 2),
+            "db_cpu_ms_per_request": round(db_ms, 2),
+            "cpu_ms_per_request": round(cpu_ms + db_ms, 2),
         }
 
 
@@ -86,6 +91,7 @@ def merged(runs: list[Run]) -> Run:
         total.errors += run.errors
         total.completed += run.completed
         total.cpu_seconds += run.cpu_seconds
+        total.db_cpu_seconds += run.db_cpu_seconds
     return total
 
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -51,6 +51,49 @@ def cpu_seconds(pids: list[int]) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def local_ports(pids: list[int]) -> set[int]:
+    """The local TCP ports of the sockets these processes hold (Linux /proc): a server's connections to
+    PostgreSQL among them, which pg_stat_activity knows by ``client_port``."""
+    inodes: set[str] = set()
+    for pid in pids:
+        try:
+            descriptors = list(Path(f"/proc/{pid}/fd").iterdir())
+        except OSError:
+            continue
+        for descriptor in descriptors:
+            try:
+                target = os.readlink(descriptor)
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    ports: set[int] = set()
+    for table in ("tcp", "tcp6"):
+        try:
+            lines = Path(f"/proc/net/{table}").read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 9 and fields[9] in inodes:
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+BACKENDS = (
+    "SELECT pid FROM pg_stat_activity WHERE client_port = ANY($1::int[]) AND backend_type = 'client backend'"
+)
+
+
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    return {pid: cpu_seconds([pid]) for pid in pids}
+
+
+def cpu_since(before: dict[int, float], pids: list[int]) -> float:
+    """CPU seconds these processes used since ``before`` (a process not in it: all of its time)."""
+    return sum(max(0.0, cpu_seconds([pid]) - before.get(pid, 0.0)) for pid in pids)
+
+
 def serving_pid(port: int) -> int:
     """The ``deskql serve --port PORT`` process."""
     for entry in Path("/proc").iterdir():
@@ -80,9 +123,10 @@ def _wait_ready(process: subprocess.Popen[bytes], base: str, log: Path) -> None:
 
 
 @contextmanager
-def servers(url: str, folder: Path) -> Iterator[dict[str, tuple[int, int]]]:
-    """Port and process id of deskql and of the baseline while the block runs: both with 2 workers,
-    deskql with Redis."""
+def servers(url: str, folder: Path, node: Path | None = None) -> Iterator[dict[str, tuple[int, int]]]:
+    """Port and process id of deskql, of the baseline and (given Node) of PostGraphile while the block
+    runs: each with 2 workers, deskql with Redis."""
+    from bench import postgraphile
     from tests.processes import RedisServer
     from tests.servers import environment, free_port, serving
 
@@ -107,12 +151,20 @@ def servers(url: str, folder: Path) -> Iterator[dict[str, tuple[int, int]]]:
         with (
             serving(environment(log_level="warning", **settings), folder, free_port()) as deskql,
             log.open("wb") as output,
+            ExitStack() as stack,
         ):
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
             try:
                 _wait_ready(process, f"http://127.0.0.1:{port}", log)
                 ours = int(deskql.rsplit(":", 1)[1])
-                yield {"deskql": (ours, serving_pid(ours)), "baseline": (port, process.pid)}
+                running = {"deskql": (ours, serving_pid(ours)), "baseline": (port, process.pid)}
+                if node is not None:
+                    theirs = free_port()
+                    pid = stack.enter_context(
+                        postgraphile.serving(node, url, theirs, folder / "postgraphile.log")
+                    )
+                    running["postgraphile"] = (theirs, pid)
+                yield running
             finally:
                 process.terminate()
                 process.wait(timeout=20)

@@ -5,16 +5,19 @@
 1. counts the SQL statements of the ticket page (tickets with 5, 64 and 5,000 comments) and of the
    conversation page of a 5,000-comment ticket (first page, after 50, 2,500 and 4,900 comments), in
    process, from Tortoise's query log, with the EXPLAIN ANALYZE of each page's comment statement;
-2. starts redis-server, ``deskql serve`` with DESKQL_WORKERS=2 and bench/baseline.py under uvicorn with 2
-   workers, and checks that both give the same answer (parsed JSON) for the ticket page and both pages;
-3. drives both with bench/load.py at each concurrency level for a fixed time, deskql and the baseline in
-   turn (deskql, baseline, baseline, deskql: the machine is shared and noisy, only ratios measured in the
-   same run count), and prints requests/s, p50 and p99 of both with the ratios against the targets;
+2. starts redis-server, ``deskql serve`` with DESKQL_WORKERS=2, bench/baseline.py under uvicorn with 2
+   workers and PostGraphile with 2 (bench/postgraphile.py: installed by npm the first time, skipped with a
+   message where it cannot be), checks that deskql and the baseline give the same answer (parsed JSON) for
+   the ticket page and both pages, and that PostGraphile's page shows the same rows;
+3. drives the three with bench/load.py at each concurrency level for a fixed time, in turn and back
+   (deskql, baseline, PostGraphile, PostGraphile, baseline, deskql: the machine is shared and noisy, only
+   ratios measured in the same run count), and prints requests/s, p50, p99 and CPU per page (server and
+   its PostgreSQL backends) of each with the ratios against the targets (bench/levels.py);
 4. times those conversation pages one request at a time, all of them in turn;
 5. writes bench/results/ticket_page.json and bench/results/ticket_page.png.
 
 Settings: DESKQL_BENCH_SEEDED_URL (database), DESKQL_BENCH_SECONDS (per run, default 5),
-DESKQL_BENCH_LEVELS (default 1,8,32,64).
+DESKQL_BENCH_LEVELS (default 1,8,32,64), DESKQL_BENCH_POSTGRAPHILE=0 (leave PostGraphile out).
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ import os
 import platform
 import statistics
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -34,17 +36,15 @@ from typing import Any
 
 import asyncpg
 
-from bench import baseline, baseline_sql, load, report
-from bench.processes import ROOT, cpu_seconds, process_tree, servers
+from bench import baseline, baseline_sql, load, postgraphile, report
+from bench.levels import LEVELS, SECONDS, WARMUP, levels
+from bench.processes import ROOT, servers
 from bench.seed import Seeded, seed, seeded_url
 from schema.ids import encode
 
 RESULTS = Path(__file__).parent / "results"
 TICKET_PAGE = (Path(__file__).parent / "ticket_page.graphql").read_text()
 CONVERSATION_PAGE = (Path(__file__).parent / "conversation_page.graphql").read_text()
-SECONDS = float(os.environ.get("DESKQL_BENCH_SECONDS", "5"))
-WARMUP = 1.0
-LEVELS = [int(level) for level in os.environ.get("DESKQL_BENCH_LEVELS", "1,8,32,64").split(",")]
 POSITIONS = {"first": 0, "second": 50, "middle": 2_500, "deep": 4_900}
 """Conversation pages of a 5,000-comment ticket, by how many comments come before them. The target is for
 "deep" (after 4,900); the pages between are measured too, because a keyset condition written as
@@ -182,41 +182,6 @@ async def same_answers(pairs: list[tuple[load.Target, load.Target]]) -> None:
     print(f"same answers: {', '.join(ours.name for ours, _ in pairs)} (parsed JSON identical)")
 
 
-async def levels(
-    deskql: load.Target, floor: load.Target, roots: dict[str, int]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    for target in (deskql, floor):  # both workers of each warm (caches, prepared statements, pools)
-        await load.drive(target, 8, 3.0, warmup=0)
-    rows, runs = [], []
-    for concurrency in LEVELS:
-        done: dict[str, list[load.Run]] = {deskql.name: [], floor.name: []}
-        for target in (deskql, floor, floor, deskql):
-            pids = process_tree(roots[target.name])
-            before = cpu_seconds(pids)
-            run = await load.drive(target, concurrency, SECONDS, WARMUP)
-            run.cpu_seconds = cpu_seconds(pids) - before
-            done[target.name].append(run)
-            runs.append(run.summary())
-            print(f"  {concurrency:>3} connections {target.name:<8} {run.rps:7.1f} req/s", file=sys.stderr)
-        ours, theirs = load.merged(done[deskql.name]), load.merged(done[floor.name])
-        d, b = ours.summary(), theirs.summary()
-        p50_ratio = float(d["p50_ms"]) / float(b["p50_ms"])
-        rps_ratio = ours.rps / theirs.rps
-        rows.append(
-            {
-                "concurrency": concurrency,
-                "deskql": d,
-                "baseline": b,
-                "p50_ratio": round(p50_ratio, 2),
-                "mean_ratio": round(float(d["mean_ms"]) / float(b["mean_ms"]), 2),
-                "rps_ratio": round(rps_ratio, 3),
-                "p50_met": p50_ratio <= report.P50_TARGET,
-                "rps_met": rps_ratio >= report.RPS_TARGET,
-            }
-        )
-    return rows, runs
-
-
 async def deep_pages(targets: dict[str, dict[str, load.Target]], total: int) -> dict[str, Any]:
     """Median latency of each page, one request at a time, the pages of one system in a shuffled order each
     round, the systems in alternating blocks; ratios to the first page."""
@@ -269,6 +234,23 @@ def machine() -> dict[str, Any]:
     }
 
 
+async def postgraphile_facts(deskql: load.Target, theirs: load.Target) -> None:
+    """PostGraphile's page shows the same rows as deskql's (bench/postgraphile.py ``facts``)."""
+    answers = []
+    for target in (deskql, theirs):
+        reader, writer = await asyncio.open_connection(target.host, target.port)
+        try:
+            answers.append(json.loads(await load.send(target, reader, writer))["data"])
+        finally:
+            writer.close()
+    differ = postgraphile.same_facts(*answers)
+    if differ:
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "mismatch-postgraphile.json").write_text(json.dumps(answers[1], indent=1))
+        raise SystemExit(f"PostGraphile's ticket page differs from deskql's in {', '.join(differ)}")
+    print("same rows: deskql's and PostGraphile's ticket page (what both schemas answer alike)")
+
+
 async def main() -> dict[str, Any]:
     seeded = await seed(seeded_url())
     positions, total = await cursors(seeded.url, seeded.giant_tickets[0])
@@ -278,9 +260,14 @@ async def main() -> dict[str, Any]:
     page = body(TICKET_PAGE, {"id": encode("Ticket", seeded.page_ticket)})
     giant = encode("Ticket", seeded.giant_tickets[0])
     conversation = {name: body(CONVERSATION_PAGE, {"id": giant, "after": c}) for name, c in positions.items()}
+    node = postgraphile.install()
+    drift = None
+    if node is not None:
+        await postgraphile.prepare(seeded.url)
+        drift = postgraphile.schema_drift(node, seeded.url)
     with (
         tempfile.TemporaryDirectory() as folder,
-        servers(seeded.url, Path(folder)) as running,
+        servers(seeded.url, Path(folder), node) as running,
     ):
         (ours_port, ours_pid), (floor_port, floor_pid) = running["deskql"], running["baseline"]
         token = seeded.token
@@ -298,18 +285,32 @@ async def main() -> dict[str, Any]:
         }
         pairs = [(conversations["deskql"][name], conversations["baseline"][name]) for name in POSITIONS]
         await same_answers([(deskql, floor), *pairs])
-        rows, runs = await levels(deskql, floor, {"deskql": ours_pid, "baseline": floor_pid})
+        targets, roots = [deskql, floor], {"deskql": ours_pid, "baseline": floor_pid}
+        if "postgraphile" in running:
+            theirs_port, roots["postgraphile"] = running["postgraphile"]
+            theirs = load.Target(
+                "postgraphile", theirs_port, "/graphql", postgraphile.request_body(seeded.page_ticket), token
+            )
+            await postgraphile_facts(deskql, theirs)
+            targets.append(theirs)
+        rows, runs = await levels(targets, roots, seeded.url)
         deep = await deep_pages(conversations, total)
     print(report.levels_table(rows))
     print(report.deep_table(deep))
     print(report.statements_table(statements))
+    if drift:
+        print(drift)
     when = dt.datetime.now(dt.UTC)
     results = {
         "date": when.strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
         "code": code(),
         "settings": {"seconds_per_run": SECONDS, "warmup_seconds": WARMUP, "levels": LEVELS, "workers": 2},
-        "targets": {"p50_ratio_max": report.P50_TARGET, "rps_ratio_min": report.RPS_TARGET},
+        "targets": {
+            "p50_ratio_max": report.P50_TARGET,
+            "rps_ratio_min": report.RPS_TARGET,
+            "postgraphile_rps_ratio_min": report.POSTGRAPHILE_RPS_TARGET,
+        },
         "dataset": seeded.counts,
         "levels": rows,
         "runs": runs,
@@ -319,7 +320,8 @@ async def main() -> dict[str, Any]:
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "ticket_page.json").write_text(json.dumps(results, indent=2, default=str))
-    title = f"{results['date']}, {machine()['cpus']} CPUs, deskql and baseline with 2 uvicorn workers each"
+    servers_shown = ", ".join(report.NAMES[name] for name in report.systems(rows))
+    title = f"{results['date']}, {machine()['cpus']} CPUs, {servers_shown} with 2 workers each"
     report.chart(rows, RESULTS / "ticket_page.png", title)
     print(f"wrote {RESULTS / 'ticket_page.json'} and {RESULTS / 'ticket_page.png'}")
     return results
