@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -154,6 +155,70 @@ def serving(node: Path, url: str, port: int, log: Path) -> Iterator[int]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+PUBLIC_ACTIVITY = {"TICKET_CREATED", "STATUS_CHANGED", "PUBLIC_REPLY_ADDED", "MERGED_INTO", "UNMERGED"}
+PUBLIC_ACTIVITY |= {"CHAT_STARTED", "CHAT_ENDED"}
+"""services/visibility.PUBLIC_ACTIVITY_KINDS, as rls.sql spells them."""
+NOTED = """
+SELECT t.id, t.requester_id,
+       (SELECT count(*) FROM comment c WHERE c.ticket_id = t.id AND c.kind = 'PUBLIC_REPLY') AS public,
+       (SELECT count(*) FROM comment c WHERE c.ticket_id = t.id AND c.kind = 'INTERNAL_NOTE') AS notes,
+       (SELECT o.id FROM ticket o WHERE o.requester_id <> t.requester_id AND o.deleted_at IS NULL
+        ORDER BY o.id LIMIT 1) AS other
+FROM ticket t
+WHERE t.deleted_at IS NULL
+  AND EXISTS (SELECT 1 FROM comment c WHERE c.ticket_id = t.id AND c.kind = 'INTERNAL_NOTE')
+ORDER BY t.id LIMIT 1
+"""
+
+
+async def as_requester(url: str, port: int) -> str:
+    """What PostGraphile shows an end user, read as an attacker would: the requester of a ticket with
+    internal notes gets the page without them (and without staff-only rows), and another requester's ticket
+    does not exist for them. A line saying so; stops the benchmark otherwise."""
+    token = "dq_bench_postgraphile_requester_" + secrets.token_urlsafe(16)
+    connection = await asyncpg.connect(url)
+    try:
+        ticket = await connection.fetchrow(NOTED)
+        await connection.execute(
+            "INSERT INTO api_token (token_hash, label, interactive, created_at, account_id, requester_id) "
+            "SELECT $1, 'bench postgraphile', false, now(), account_id, id FROM requester WHERE id = $2",
+            hashlib.sha256(token.encode()).hexdigest(),
+            ticket["requester_id"],
+        )
+        try:
+            headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
+            async with httpx.AsyncClient(headers=headers) as client:
+                pages = [
+                    (await client.post(f"http://127.0.0.1:{port}/graphql", content=request_body(pk))).json()
+                    for pk in (ticket["id"], ticket["other"])
+                ]
+        finally:
+            await connection.execute("DELETE FROM api_token WHERE label = 'bench postgraphile'")
+    finally:
+        await connection.close()
+    own, other = (page.get("data", {}).get("ticket") for page in pages)
+    kinds = {edge["node"]["kind"] for edge in own["conversation"]["edges"]} if own else set()
+    activity = {edge["node"]["kind"] for edge in own["activity"]["edges"]} if own else set()
+    staff_only = own and (
+        own["slaPolicy"]
+        or own["formTemplate"]
+        or (own["requester"]["customer"] and own["requester"]["customer"]["contracts"]["nodes"])
+    )
+    if (
+        own is None
+        or other is not None
+        or kinds - {"PUBLIC_REPLY"}
+        or own["conversation"]["totalCount"] != ticket["public"]
+        or activity - PUBLIC_ACTIVITY
+        or staff_only
+    ):
+        raise SystemExit(f"PostGraphile's row-level security lets a requester see too much: {pages}")
+    return (
+        f"PostGraphile's policies: a requester sees their ticket with its {ticket['public']} public replies "
+        f"and without its {ticket['notes']} internal notes, no staff-only rows, and not another's ticket"
+    )
 
 
 def _names(*people: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -292,6 +292,7 @@ async def main() -> dict[str, Any]:
                 "postgraphile", theirs_port, "/graphql", postgraphile.request_body(seeded.page_ticket), token
             )
             await postgraphile_facts(deskql, theirs)
+            print(await postgraphile.as_requester(seeded.url, theirs_port))
             targets.append(theirs)
         rows, runs = await levels(targets, roots, seeded.url)
         deep = await deep_pages(conversations, total)
