@@ -1,6 +1,7 @@
 """`make bench`: runs every benchmark of this folder in turn.
 
-The ticket page over HTTP first (it seeds the PostgreSQL data set of bench/seed.py, or reuses it), then
+The ticket page over HTTP first (deskql, the hand-written baseline and PostGraphile; it seeds the
+PostgreSQL data set of bench/seed.py, or reuses it), then
 where its CPU goes against the floor of the stack (bench/stack_floor.py, on the same data set), the ticket
 page in process on the SQLite demo data, then the realtime fan-out.
 """

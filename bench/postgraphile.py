@@ -52,12 +52,14 @@ def install() -> Path | None:
     """Node 22 and PostGraphile under bench/postgraphile (``npm ci``, once per lockfile), or None with the
     reason printed when that cannot be done here."""
     if os.environ.get("DESKQL_BENCH_POSTGRAPHILE") == "0":
-        return skipped("DESKQL_BENCH_POSTGRAPHILE=0")
+        skipped("DESKQL_BENCH_POSTGRAPHILE=0")
+        return None
     if INSTALLED.exists() and NODE.exists() and INSTALLED.read_text() == _lock_hash():
         return NODE
     npm = shutil.which("npm")
     if npm is None:
-        return skipped("npm is not installed")
+        skipped("npm is not installed")
+        return None
     print("PostGraphile: installing Node 22 and PostGraphile 5 (npm ci in bench/postgraphile) ...")
     done = subprocess.run(
         [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
@@ -68,7 +70,8 @@ def install() -> Path | None:
     )
     if done.returncode != 0 or not NODE.exists():
         lines = (done.stderr or done.stdout).strip().splitlines()
-        return skipped(f"npm ci failed ({lines[-1] if lines else f'exit {done.returncode}'})")
+        skipped(f"npm ci failed ({lines[-1] if lines else f'exit {done.returncode}'})")
+        return None
     INSTALLED.write_text(_lock_hash())
     return NODE
 
