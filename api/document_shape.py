@@ -119,6 +119,14 @@ def measure(
     }
 
 
+FIELD_COSTS: Mapping[tuple[str, str], int] = {
+    ("Query", "ticketCounts"): 1_000,
+    ("Query", "ticketMetrics"): 2_000,
+}
+"""Nodes a field costs by itself: the aggregates read many rows to return a few (each such field of the
+operation counts, aliases included), so that one query holds a bounded number of them."""
+
+
 class NodeBudget:
     """The most objects an operation can return: every `first` (its default when omitted) multiplies the
     objects of the connection it pages by the number of parents it is asked for. Counted for one parent and
@@ -186,4 +194,5 @@ class NodeBudget:
             return 0
         inner = self._nodes(node.selection_set, get_named_type(definition.type))
         first = self._first(node, definition)
-        return inner if first is None else first * (1 + inner)
+        cost = FIELD_COSTS.get((parent.name, node.name.value), 0)
+        return cost + (inner if first is None else first * (1 + inner))

@@ -18,6 +18,7 @@ from api.operations.actions import ActionMutations, ActionQueries
 from api.operations.ai import AiMutations, AiQueries
 from api.operations.context import ContextMutations, ContextQueries
 from api.operations.conversation import ConversationMutations, ConversationQueries
+from api.operations.dashboards import DashboardQueries
 from api.operations.foundation import FoundationMutations, FoundationQueries
 from api.operations.mail import MailMutations, MailQueries
 from api.operations.realtime import RealtimeMutations, Subscription
@@ -54,6 +55,7 @@ from schema.types.people import (
 class Query(
     FoundationQueries,
     TicketQueries,
+    DashboardQueries,
     ConversationQueries,
     SettingsQueries,
     MailQueries,

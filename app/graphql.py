@@ -53,6 +53,7 @@ def environment_of(settings: Settings, realtime: Realtime) -> Environment:
         realtime=realtime,
         signer=Signer(settings.signing_key),
         max_page_size=settings.max_page_size,
+        max_metrics_days=settings.max_metrics_days,
         attachment_limits=Limits(
             settings.max_attachment_bytes,
             settings.max_comment_attachment_bytes,

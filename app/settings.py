@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     max_aliases: int = Field(30, ge=0, le=1000, description="aliases a document may use")
     max_tokens: int = Field(5000, ge=100, le=100_000, description="tokens a document may have")
     max_page_size: int = Field(100, ge=1, le=1000, description="largest `first` a connection accepts")
+    max_metrics_days: int = Field(
+        366, ge=1, le=3660, description="longest period, in days, a ticketMetrics request may cover"
+    )
     sla_check_seconds: float = Field(30, gt=0, le=3600, description="how often SLA breaches are looked for")
     app_url: str = Field("http://127.0.0.1:8000", description="the front end's address, for links to tickets")
     public_url: str = Field(

@@ -32,6 +32,8 @@ class Environment:
     signer: Signer
     attachment_limits: Limits
     max_page_size: int = 100
+    max_metrics_days: int = 366
+    """The longest period ticketMetrics accepts (DESKQL_MAX_METRICS_DAYS)."""
     app_url: str = "http://127.0.0.1:8000"
     public_url: str = ""
     """The API's own address for absolute links (DESKQL_PUBLIC_URL); empty: links relative to the API."""

@@ -35,6 +35,7 @@ from models.enums import (
     TicketType,
     TimeEntrySource,
 )
+from services.ticket_counts import CountDimension
 
 strawberry.enum(Role, description="What a technician may do: ADMIN manages the account.")
 strawberry.enum(
@@ -157,3 +158,9 @@ __all__ = [
     "TimeEntrySource",
     "Weekday",
 ]
+
+strawberry.enum(
+    CountDimension,
+    description="What ticketCounts groups by: a property of the ticket, of its requester (CUSTOMER, SITE, "
+    "DEPARTMENT), a tag, or a UTC day.",
+)

@@ -155,3 +155,11 @@ class TicketFilter:
         default=None,
         description="null (the default): merged tickets listed too; false: left out; true: only them.",
     )
+
+
+@strawberry.input(
+    description="A period of time: the UTC instants [from, to), at most DESKQL_MAX_METRICS_DAYS long."
+)
+class MetricsPeriod:
+    start: datetime = strawberry.field(name="from", description="First instant (included), with its offset.")
+    end: datetime = strawberry.field(name="to", description="Last instant (excluded), with its offset.")

@@ -1,0 +1,73 @@
+"""Dashboard figures: ticketCounts and ticketMetrics (the filter is the one `tickets` takes)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from tortoise.expressions import Q
+
+from resolvers.queries import _ticket_conditions
+from schema.context import BAD_USER_INPUT, FORBIDDEN, ClientError, Info
+from schema.inputs import MetricsPeriod, TicketFilter
+from schema.types.dashboards import TicketCountGroup, TicketCounts
+from schema.types.metrics import TicketMetrics
+from services import ticket_counts, ticket_metrics, visibility
+from services.errors import ValidationFailed
+from services.ticket_counts import CountDimension
+
+FilterArgument = Annotated[
+    TicketFilter | None,
+    strawberry.argument(description="Conditions, all of which must hold (the filter of `tickets`)."),
+]
+
+
+def _conditions(info: Info, filter: TicketFilter | None) -> Q:
+    filter = filter or TicketFilter()
+    if filter.sla_breached is not None and not visibility.reads_sla(info.context.viewer):
+        raise ClientError("Sorting or filtering by SLA is for technicians only.", FORBIDDEN)
+    return _ticket_conditions(filter)
+
+
+def _refused(error: ValidationFailed) -> ClientError:
+    return ClientError(
+        " ".join(f"`{field}`: {message}" for field, message in error.fields.items()), BAD_USER_INPUT
+    )
+
+
+async def counts(
+    info: Info,
+    group_by: Annotated[
+        list[CountDimension],
+        strawberry.argument(description="One or two different dimensions; two give a group per pair."),
+    ],
+    filter: FilterArgument = None,
+) -> TicketCounts:
+    conditions = _conditions(info, filter)
+    try:
+        found = await ticket_counts.count(info.context.viewer, conditions, list(group_by))
+    except ValidationFailed as error:
+        raise _refused(error) from error
+    return TicketCounts(
+        total=found.total,
+        groups=[
+            TicketCountGroup(keys=dict(zip(group_by, group.keys, strict=True)), count=group.count)
+            for group in found.groups
+        ],
+    )
+
+
+async def metrics(
+    info: Info,
+    period: Annotated[
+        MetricsPeriod, strawberry.argument(description="UTC instants [from, to), at most the metrics limit.")
+    ],
+    filter: FilterArgument = None,
+) -> TicketMetrics:
+    viewer = info.context.require_technician()
+    conditions = _conditions(info, filter)
+    try:
+        window = ticket_metrics.period(period.start, period.end, info.context.environment.max_metrics_days)
+    except ValidationFailed as error:
+        raise _refused(error) from error
+    return TicketMetrics(viewer=viewer, conditions=conditions, window=window, times=[])

@@ -1,0 +1,300 @@
+"""ticketMetrics: every figure of a hand-built week checked against the hand computation, percentiles
+against PostgreSQL's percentile_cont and Python's statistics, visibility, limits and the node budget."""
+
+from __future__ import annotations
+
+import random
+import statistics
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+from tortoise import connections
+
+from models.enums import ItemKind, Priority, StatusCategory
+from models.people import Customer, Requester
+from models.tickets import Ticket, TicketStatus
+from schema.ids import encode
+from services import conversation, sla_policies, surveys, ticket_items, ticket_update, time_entries
+from services.attachments import Limits
+from services.metric_stats import percentile
+from services.sla_policies import Hours, Target
+from services.ticket_items import ItemFields
+from services.ticket_update import TicketChanges
+from app.database import Database
+from tests.api import Api
+from tests.clock import TravelClock, frozen_at
+from tests.factories import World, as_viewer, make_world
+from tests.sql import recorded_statements
+
+METRICS = """query($period: MetricsPeriod!, $filter: TicketFilter) { ticketMetrics(period: $period, filter: $filter) {
+  period { from to }
+  firstResponseTime { count medianSeconds p90Seconds averageSeconds businessTimeCount }
+  resolutionTime { count medianSeconds p90Seconds averageSeconds businessTimeCount }
+  sla { tickets firstResponse { met breached inProgress } resolution { met breached inProgress } }
+  createdVsResolved { day created resolved }
+  satisfaction { count supportQuality { average distribution } technicianKnowledge { average distribution }
+    overallHelpfulness { average distribution } }
+  timeByTechnician { technician { id name } billableSeconds nonBillableSeconds totalSeconds }
+  timeByCustomer { customer { id name } billableSeconds nonBillableSeconds totalSeconds }
+  money { products expenses billable total } } }"""
+WEEK = {"from": "2026-03-02T00:00:00Z", "to": "2026-03-05T00:00:00Z"}
+LIMITS = Limits(10_000_000, 20_000_000)
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
+
+
+class Desk:
+    def __init__(self, world: World, clock: TravelClock) -> None:
+        self.world, self.clock = world, clock
+        self.admin, self.tom = as_viewer(world.admin), as_viewer(world.technician)
+
+    async def ticket(self, title: str, moment: datetime, **fields: Any) -> Ticket:
+        self.clock.to(moment)
+        return await self.world.ticket(title, **fields)
+
+    async def reply(self, ticket: Ticket, moment: datetime) -> None:
+        self.clock.to(moment)
+        await conversation.add_public_reply(self.tom, ticket.id, conversation.Draft(body="On it."), LIMITS)
+
+    async def move(self, ticket: Ticket, category: StatusCategory, moment: datetime) -> None:
+        self.clock.to(moment)
+        status = await TicketStatus.get(account_id=self.world.account.id, category=category, built_in=True)
+        await ticket_update.update(self.admin, ticket.id, TicketChanges(status_id=status.id))
+
+
+async def _week(world: World) -> None:
+    """Mon 2 .. Wed 4 March 2026 (UTC). A, B, F have no SLA policy (wall-clock time); C, D, E have the
+    default policy, business hours Mon-Fri 09:00-17:00 UTC, 60 minutes to respond, 480 to resolve.
+
+    A  created Mon 08:00, reply 08:30 (1,800 s), resolved Mon 10:00 (7,200 s)
+    B  created Mon 09:00, reply 12:00 (10,800 s)
+    F  created Mon 08:00, resolved Mon 09:00, reopened 11:00, resolved Tue 08:00 (86,400 s)
+    C  created Mon 16:30, reply Tue 09:30 (3,600 s business: met at its due time), resolved Tue 15:00
+       (23,400 s business: met)
+    D  created Tue 10:00 (Otto, no customer), reply Tue 12:00 (7,200 s business: breached, due 11:00),
+       unresolved and past its resolution due time (Wed 10:00) at the reading, Wed 11:30
+    E  created Wed 11:00: both clocks in progress at 11:30
+    """
+    with frozen_at(at(2, 7)) as clock:
+        desk = Desk(world, clock)
+        a = await desk.ticket("A", at(2, 8))
+        b = await desk.ticket("B", at(2, 9))
+        f = await desk.ticket("F", at(2, 8))
+        clock.to(at(2, 8, 5))
+        calendar = await sla_policies.create_calendar(
+            desk.admin,
+            name="Office",
+            timezone="UTC",
+            hours=[Hours(day, "09:00", "17:00") for day in ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY")],
+            holidays=[],
+        )
+        await sla_policies.create_policy(
+            desk.admin,
+            name="Office hours",
+            calendar_id=calendar.id,
+            targets=[Target(priority, 60, 480) for priority in Priority],
+            is_default=True,
+        )
+        await desk.reply(a, at(2, 8, 30))
+        await desk.move(f, StatusCategory.RESOLVED, at(2, 9))
+        await desk.move(a, StatusCategory.RESOLVED, at(2, 10))
+        await desk.move(f, StatusCategory.OPEN, at(2, 11))
+        await desk.reply(b, at(2, 12))
+        c = await desk.ticket("C", at(2, 16, 30))
+        await desk.move(f, StatusCategory.RESOLVED, at(3, 8))
+        await desk.reply(c, at(3, 9, 30))
+        d = await desk.ticket("D", at(3, 10), requester_id=world.other_requester.id)
+        await desk.reply(d, at(3, 12))
+        await desk.move(c, StatusCategory.RESOLVED, at(3, 15))
+        await desk.ticket("E", at(4, 11))
+
+        rita = as_viewer(world.requester)
+        clock.to(at(2, 12))
+        await surveys.submit(rita, surveys.Ratings(5, 4, 5), ticket_id=a.id)
+        clock.to(at(3, 16))
+        await surveys.submit(rita, surveys.Ratings(3, 4, 2), ticket_id=c.id)
+
+        entries = [
+            (desk.tom, a, at(2, 8, 10), at(2, 8, 40), True),
+            (desk.tom, c, at(3, 9), at(3, 10), False),
+            (desk.admin, d, at(3, 11), at(3, 11, 15), True),
+            (desk.admin, a, datetime(2026, 3, 1, 10, tzinfo=UTC), datetime(2026, 3, 1, 11, tzinfo=UTC), True),
+        ]
+        clock.to(at(4, 11, 20))
+        for viewer, ticket, start, end, billable in entries:
+            await time_entries.add(viewer, ticket.id, started_at=start, ended_at=end, billable=billable)
+        for ticket, kind, quantity, price, billable, day in (
+            (a, ItemKind.PRODUCT, "2", "19.99", True, date(2026, 3, 2)),
+            (c, ItemKind.EXPENSE, "1", "12.50", False, date(2026, 3, 4)),
+            (d, ItemKind.PRODUCT, "3", "0.10", True, date(2026, 3, 5)),
+        ):
+            fields = ItemFields(
+                kind=kind,
+                name=f"{kind} of {ticket.title}",
+                quantity=Decimal(quantity),
+                unit_price=Decimal(price),
+                billable=billable,
+                date=day,
+            )
+            await ticket_items.add(desk.admin, ticket.id, fields)
+
+
+async def _world() -> World:
+    world = await make_world()
+    contoso = await Customer.create(account_id=world.account.id, name="Contoso")
+    await Requester.filter(id=world.requester.id).update(customer_id=contoso.id)
+    return world
+
+
+async def test_every_figure_of_a_hand_built_week(api: Api) -> None:
+    world = await _world()
+    await _week(world)
+    other = await make_world("Globex")
+    await other.ticket("Not ours")
+
+    with frozen_at(at(4, 11, 30)):
+        data = (await api.data(METRICS, {"period": WEEK}, token=world.technician_token))["ticketMetrics"]
+    assert data["period"] == {"from": "2026-03-02T00:00:00+00:00", "to": "2026-03-05T00:00:00+00:00"}
+    # A 1,800 and B 10,800 wall-clock; C 3,600 and D 7,200 business: sorted 1800 3600 7200 10800.
+    assert data["firstResponseTime"] == {
+        "count": 4,
+        "medianSeconds": 5400.0,
+        "p90Seconds": 9720.0,  # position 2.7: 7200 + 0.7 x 3600
+        "averageSeconds": 5850.0,
+        "businessTimeCount": 2,
+    }
+    # A 7,200 wall-clock, C 23,400 business, F 86,400 wall-clock to its second resolution.
+    assert data["resolutionTime"] == {
+        "count": 3,
+        "medianSeconds": 23400.0,
+        "p90Seconds": 73800.0,  # position 1.8: 23400 + 0.8 x 63000
+        "averageSeconds": 39000.0,
+        "businessTimeCount": 1,
+    }
+    assert data["sla"] == {
+        "tickets": 3,
+        "firstResponse": {"met": 1, "breached": 1, "inProgress": 1},
+        "resolution": {"met": 1, "breached": 1, "inProgress": 1},
+    }
+    assert data["createdVsResolved"] == [
+        {"day": "2026-03-02", "created": 4, "resolved": 1},
+        {"day": "2026-03-03", "created": 1, "resolved": 2},
+        {"day": "2026-03-04", "created": 1, "resolved": 0},
+    ]
+    assert data["satisfaction"] == {
+        "count": 2,
+        "supportQuality": {"average": 4.0, "distribution": [0, 0, 1, 0, 1]},
+        "technicianKnowledge": {"average": 4.0, "distribution": [0, 0, 0, 2, 0]},
+        "overallHelpfulness": {"average": 3.5, "distribution": [0, 1, 0, 0, 1]},
+    }
+    assert data["timeByTechnician"] == [
+        {
+            "technician": {"id": encode("Technician", world.technician.id), "name": "Tom Tech"},
+            "billableSeconds": 1800,
+            "nonBillableSeconds": 3600,
+            "totalSeconds": 5400,
+        },
+        {
+            "technician": {"id": encode("Technician", world.admin.id), "name": "Ada Admin"},
+            "billableSeconds": 900,
+            "nonBillableSeconds": 0,
+            "totalSeconds": 900,
+        },
+    ]
+    assert [(t["customer"] and t["customer"]["name"], t["billableSeconds"], t["nonBillableSeconds"]) for t in data["timeByCustomer"]] == [
+        ("Contoso", 1800, 3600),
+        (None, 900, 0),
+    ]
+    assert data["money"] == {"products": "39.98", "expenses": "12.50", "billable": "39.98", "total": "52.48"}
+
+    otto = encode("Requester", world.other_requester.id)
+    with frozen_at(at(4, 11, 30)):
+        only_d = await api.data(METRICS, {"period": WEEK, "filter": {"requesterId": otto}}, token=world.admin_token)
+    figures = only_d["ticketMetrics"]
+    assert figures["firstResponseTime"]["medianSeconds"] == 7200.0
+    assert figures["resolutionTime"]["count"] == 0 and figures["resolutionTime"]["medianSeconds"] is None
+    assert figures["sla"]["firstResponse"] == {"met": 0, "breached": 1, "inProgress": 0}
+    assert figures["satisfaction"]["count"] == 0
+    assert figures["money"]["total"] == "0.00"
+    assert [t["totalSeconds"] for t in figures["timeByCustomer"]] == [900]
+
+    outsider = await api.data(METRICS, {"period": WEEK}, token=other.technician_token)
+    assert outsider["ticketMetrics"]["firstResponseTime"]["count"] == 0
+    assert outsider["ticketMetrics"]["timeByTechnician"] == []
+    assert sum(day["created"] for day in outsider["ticketMetrics"]["createdVsResolved"]) == 0
+
+
+async def test_each_figure_costs_its_own_statements(api: Api) -> None:
+    world = await _world()
+    query = """query($period: MetricsPeriod!) { ticketMetrics(period: $period) {
+      firstResponseTime { medianSeconds } resolutionTime { p90Seconds } } }"""
+    await api.data("{ viewer { account { name } } }", token=world.technician_token)
+    with recorded_statements() as statements:
+        await api.data(query, {"period": WEEK}, token=world.technician_token)
+    assert len(statements) == 2, statements  # the token and one read of the tickets for both durations
+    with recorded_statements() as statements:
+        await api.data(METRICS, {"period": WEEK}, token=world.technician_token)
+    assert len(statements) == 9, statements  # the token, durations, SLA, created, resolved, surveys, 2 x time, items
+
+
+async def test_requesters_and_bad_periods_are_refused(api: Api, db: Database) -> None:
+    world = await _world()
+    errors = await api.errors(METRICS, {"period": WEEK}, token=world.requester_token)
+    assert errors[0]["extensions"]["code"] == "FORBIDDEN"
+    for period, wrong in (
+        ({"from": "2026-03-05T00:00:00Z", "to": "2026-03-02T00:00:00Z"}, "period.to"),
+        ({"from": "2025-01-01T00:00:00Z", "to": "2026-01-03T00:00:00Z"}, "period.to"),
+        ({"from": "2026-03-02T00:00:00", "to": "2026-03-05T00:00:00Z"}, "period.from"),
+    ):
+        errors = await api.errors(METRICS, {"period": period}, token=world.technician_token)
+        assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT", period
+        assert wrong in errors[0]["message"]
+    year = {"from": "2025-01-01T00:00:00Z", "to": "2026-01-02T00:00:00Z"}
+    assert (await api.data(METRICS, {"period": year}, token=world.technician_token))["ticketMetrics"]
+    two_days = Api(db, max_metrics_days=2)
+    errors = await two_days.errors(METRICS, {"period": WEEK}, token=world.technician_token)
+    assert errors[0]["message"] == "`period.to`: A period is at most 2 days long."
+
+
+async def test_counts_and_metrics_spend_the_node_budget(api: Api) -> None:
+    world = await _world()
+    five = " ".join(f'm{i}: ticketMetrics(period: {{from: "2026-03-02T00:00:00Z", to: "2026-03-03T00:00:00Z"}}) {{ sla {{ tickets }} }}' for i in range(5))
+    counts = " ".join(f"c{i}: ticketCounts(groupBy: [STATUS]) {{ total }}" for i in range(11))
+    assert await api.data("{ " + five + " }", token=world.technician_token)
+    for document in ("{ " + five + " c: ticketCounts(groupBy: [STATUS]) { total } }", "{ " + counts + " }"):
+        errors = await api.errors(document, token=world.technician_token)
+        assert errors[0]["extensions"]["code"] == "QUERY_TOO_LARGE", errors
+        assert "11000 nodes" in errors[0]["message"]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10_000_000), min_size=1, max_size=60))
+def test_percentiles_are_those_of_the_statistics_module(durations: list[int]) -> None:
+    ordered = sorted(durations)
+    assert percentile(ordered, 0.5) == statistics.median(ordered)
+    if len(ordered) > 1:
+        deciles = statistics.quantiles(ordered, n=10, method="inclusive")
+        assert abs((percentile(ordered, 0.9) or 0) - deciles[8]) <= 1e-6 * max(1, deciles[8])
+
+
+async def test_percentiles_are_those_of_postgresql(backend: str, db: object) -> None:
+    """On PostgreSQL the same figures as its percentile_cont, on random durations; on SQLite, as the
+    statistics module (above)."""
+    if backend != "postgres":
+        return
+    generator = random.Random(24)
+    connection = connections.get("default")
+    for _ in range(40):
+        durations = [generator.randrange(0, 5_000_000) for _ in range(generator.randrange(1, 80))]
+        rows = await connection.execute_query_dict(
+            "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) AS m, "
+            "percentile_cont(0.9) WITHIN GROUP (ORDER BY x) AS p FROM unnest($1::bigint[]) AS x",
+            [durations],
+        )
+        ordered = sorted(durations)
+        assert percentile(ordered, 0.5) == rows[0]["m"]
+        assert percentile(ordered, 0.9) == rows[0]["p"]
