@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from tortoise.expressions import Q
 
-from resolvers.queries import _ticket_conditions
-from schema.context import BAD_USER_INPUT, FORBIDDEN, ClientError, Info
+from schema.context import BAD_USER_INPUT, ClientError, Info
 from schema.inputs import MetricsPeriod, TicketFilter
+from schema.ticket_filter import checked
 from schema.types.dashboards import TicketCountGroup, TicketCounts
 from schema.types.metrics import TicketMetrics
-from services import ticket_counts, ticket_metrics, visibility
+from services import ticket_counts, ticket_metrics
 from services.errors import ValidationFailed
 from services.ticket_counts import CountDimension
 
@@ -20,13 +19,6 @@ FilterArgument = Annotated[
     TicketFilter | None,
     strawberry.argument(description="Conditions, all of which must hold (the filter of `tickets`)."),
 ]
-
-
-def _conditions(info: Info, filter: TicketFilter | None) -> Q:
-    filter = filter or TicketFilter()
-    if filter.sla_breached is not None and not visibility.reads_sla(info.context.viewer):
-        raise ClientError("Sorting or filtering by SLA is for technicians only.", FORBIDDEN)
-    return _ticket_conditions(filter)
 
 
 def _refused(error: ValidationFailed) -> ClientError:
@@ -43,7 +35,7 @@ async def counts(
     ],
     filter: FilterArgument = None,
 ) -> TicketCounts:
-    conditions = _conditions(info, filter)
+    conditions = checked(info, filter)
     try:
         found = await ticket_counts.count(info.context.viewer, conditions, list(group_by))
     except ValidationFailed as error:
@@ -65,7 +57,7 @@ async def metrics(
     filter: FilterArgument = None,
 ) -> TicketMetrics:
     viewer = info.context.require_technician()
-    conditions = _conditions(info, filter)
+    conditions = checked(info, filter)
     try:
         window = ticket_metrics.period(period.start, period.end, info.context.environment.max_metrics_days)
     except ValidationFailed as error:

@@ -1,7 +1,7 @@
 """Ticket counts for dashboards: how many visible tickets match a filter, grouped by one or two dimensions.
 
 Rules (docs/dashboards.md repeats them):
-- Only the tickets the viewer sees are counted (services.visibility.tickets): a technician counts the
+- Only the tickets the viewer sees are counted (services.ticket_filters.matching_tickets): a technician counts the
   account's tickets, a requester the tickets they requested or are copied on.
 - One GROUP BY statement per request; grouping by TAG adds one COUNT for the total, because a ticket with
   two tags is in two groups.
@@ -18,12 +18,12 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise import connections
-from tortoise.expressions import Q, RawSQL
+from tortoise.expressions import RawSQL
 from tortoise.functions import Count
 
 from models.enums import ActivityStatus, Channel, Impact, Priority, StatusCategory, TicketType
-from services import visibility
 from services.errors import ValidationFailed
+from services.ticket_filters import TicketConditions, matching_tickets
 from services.viewer import Viewer
 
 MAX_GROUPS = 5000
@@ -118,13 +118,13 @@ def _text(keys: tuple[Any, ...]) -> tuple[tuple[bool, str], ...]:
     return tuple((key is None, str(key) if key is not None else "") for key in keys)
 
 
-async def count(viewer: Viewer, conditions: Q, dimensions: list[CountDimension]) -> Counts:
+async def count(viewer: Viewer, conditions: TicketConditions, dimensions: list[CountDimension]) -> Counts:
     """The visible tickets matching ``conditions``, grouped by one or two distinct ``dimensions``.
 
     Raises ValidationFailed (``groupBy``) past MAX_GROUPS groups or for a dimension given twice."""
     if not 1 <= len(dimensions) <= 2 or len(set(dimensions)) != len(dimensions):
         raise ValidationFailed.one("groupBy", "Give one or two different dimensions.")
-    query = visibility.tickets(viewer).filter(conditions)
+    query = matching_tickets(viewer, conditions)
     names = [f"k{index}" for index in range(len(dimensions))]
     annotations: dict[str, Any] = {"n": Count("id", distinct=CountDimension.TAG in dimensions)}
     fields: list[str] = []

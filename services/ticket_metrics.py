@@ -37,6 +37,7 @@ from services.metric_stats import DurationStats, Period, stats
 from services.sla import calendar_of
 from services.sla_engine import Calendar, elapsed_seconds
 from services.ticket_counts import day_of
+from services.ticket_filters import TicketConditions, matching_tickets
 from services.ticket_items import ItemTotals, totals
 from services.viewer import Viewer
 
@@ -46,7 +47,10 @@ def period(start: datetime, end: datetime, max_days: int) -> Period:
     for field, moment in (("period.from", start), ("period.to", end)):
         if moment.tzinfo is None:
             raise ValidationFailed.one(field, "Give a time zone offset (Z for UTC).")
-    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    try:
+        start, end = start.astimezone(UTC), end.astimezone(UTC)
+    except OverflowError:
+        raise ValidationFailed.one("period", "Give instants between the years 1 and 9999 in UTC.") from None
     if end <= start:
         raise ValidationFailed.one("period.to", "Must be after period.from.")
     if (end - start).total_seconds() > max_days * 86_400:
@@ -54,9 +58,9 @@ def period(start: datetime, end: datetime, max_days: int) -> Period:
     return Period(start, end)
 
 
-def scope(viewer: Viewer, conditions: Q) -> QuerySet[Ticket]:
+def scope(viewer: Viewer, conditions: TicketConditions) -> QuerySet[Ticket]:
     """The visible tickets a filter keeps."""
-    return visibility.tickets(viewer).filter(conditions)
+    return matching_tickets(viewer, conditions)
 
 
 def _q(**conditions: Any) -> Q:
@@ -73,7 +77,7 @@ class ResponseTimes:
     resolution: DurationStats
 
 
-async def response_times(viewer: Viewer, conditions: Q, window: Period) -> ResponseTimes:
+async def response_times(viewer: Viewer, conditions: TicketConditions, window: Period) -> ResponseTimes:
     rows = await (
         scope(viewer, conditions)
         .filter(_within("first_responded_at", window) | _within("resolved_at", window))
@@ -126,7 +130,7 @@ def _clock_counts(prefix: str, due: str, met: str, now: datetime) -> dict[str, C
     }
 
 
-async def sla_compliance(viewer: Viewer, conditions: Q, window: Period) -> SlaCompliance:
+async def sla_compliance(viewer: Viewer, conditions: TicketConditions, window: Period) -> SlaCompliance:
     now = utcnow()
     counts = {
         "tickets": Count("id"),
@@ -149,7 +153,9 @@ class DayFlow:
     resolved: int
 
 
-async def _per_day(viewer: Viewer, conditions: Q, window: Period, field: str) -> dict[date, int]:
+async def _per_day(
+    viewer: Viewer, conditions: TicketConditions, window: Period, field: str
+) -> dict[date, int]:
     rows = await (
         scope(viewer, conditions)
         .filter(_within(field, window))
@@ -160,7 +166,7 @@ async def _per_day(viewer: Viewer, conditions: Q, window: Period, field: str) ->
     return {date.fromisoformat(str(row["day"])): int(row["n"]) for row in rows}
 
 
-async def created_and_resolved(viewer: Viewer, conditions: Q, window: Period) -> list[DayFlow]:
+async def created_and_resolved(viewer: Viewer, conditions: TicketConditions, window: Period) -> list[DayFlow]:
     """Every UTC day of the period, with the tickets created and resolved (still resolved) that day."""
     created = await _per_day(viewer, conditions, window, "created_at")
     resolved = await _per_day(viewer, conditions, window, "resolved_at")
@@ -184,11 +190,11 @@ class Satisfaction:
     """By question: support_quality, technician_knowledge, overall_helpfulness."""
 
 
-def _on_scope(viewer: Viewer, conditions: Q) -> Q:
+def _on_scope(viewer: Viewer, conditions: TicketConditions) -> Q:
     return Q(ticket_id__in=Subquery(scope(viewer, conditions).values("id")))
 
 
-async def satisfaction(viewer: Viewer, conditions: Q, window: Period) -> Satisfaction:
+async def satisfaction(viewer: Viewer, conditions: TicketConditions, window: Period) -> Satisfaction:
     rows = await (
         visibility.surveys(viewer)
         .filter(_on_scope(viewer, conditions), _within("created_at", window))
@@ -230,7 +236,9 @@ def _tracked(rows: Iterable[dict[str, Any]], key: str) -> list[TrackedTime]:
     return sorted(found, key=lambda t: (-t.total_seconds, t.key is None, t.key or 0))
 
 
-async def time_tracked(viewer: Viewer, conditions: Q, window: Period, by: str) -> list[TrackedTime]:
+async def time_tracked(
+    viewer: Viewer, conditions: TicketConditions, window: Period, by: str
+) -> list[TrackedTime]:
     """Seconds of the time entries started in the period, by ``technician_id`` or by customer
     (``ticket__requester__customer_id``), billable and not; most time first."""
     rows = await (
@@ -243,7 +251,7 @@ async def time_tracked(viewer: Viewer, conditions: Q, window: Period, by: str) -
     return _tracked(rows, by)
 
 
-async def money(viewer: Viewer, conditions: Q, window: Period) -> ItemTotals:
+async def money(viewer: Viewer, conditions: TicketConditions, window: Period) -> ItemTotals:
     """Products and expenses dated on a UTC day of the period, summed as services.ticket_items does."""
     days = window.days
     items = await (

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tortoise import connections
 
+from app.database import Database
 from models.enums import ItemKind, Priority, StatusCategory
 from models.people import Customer, Requester
 from models.tickets import Ticket, TicketStatus
@@ -23,7 +24,6 @@ from services.metric_stats import percentile
 from services.sla_policies import Hours, Target
 from services.ticket_items import ItemFields
 from services.ticket_update import TicketChanges
-from app.database import Database
 from tests.api import Api
 from tests.clock import TravelClock, frozen_at
 from tests.factories import World, as_viewer, make_world
@@ -90,7 +90,10 @@ async def _week(world: World) -> None:
             desk.admin,
             name="Office",
             timezone="UTC",
-            hours=[Hours(day, "09:00", "17:00") for day in ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY")],
+            hours=[
+                Hours(day, "09:00", "17:00")
+                for day in ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY")
+            ],
             holidays=[],
         )
         await sla_policies.create_policy(
@@ -206,7 +209,10 @@ async def test_every_figure_of_a_hand_built_week(api: Api) -> None:
             "totalSeconds": 900,
         },
     ]
-    assert [(t["customer"] and t["customer"]["name"], t["billableSeconds"], t["nonBillableSeconds"]) for t in data["timeByCustomer"]] == [
+    assert [
+        (t["customer"] and t["customer"]["name"], t["billableSeconds"], t["nonBillableSeconds"])
+        for t in data["timeByCustomer"]
+    ] == [
         ("Contoso", 1800, 3600),
         (None, 900, 0),
     ]
@@ -214,10 +220,13 @@ async def test_every_figure_of_a_hand_built_week(api: Api) -> None:
 
     otto = encode("Requester", world.other_requester.id)
     with frozen_at(at(4, 11, 30)):
-        only_d = await api.data(METRICS, {"period": WEEK, "filter": {"requesterId": otto}}, token=world.admin_token)
+        only_d = await api.data(
+            METRICS, {"period": WEEK, "filter": {"requesterId": otto}}, token=world.admin_token
+        )
     figures = only_d["ticketMetrics"]
     assert figures["firstResponseTime"]["medianSeconds"] == 7200.0
-    assert figures["resolutionTime"]["count"] == 0 and figures["resolutionTime"]["medianSeconds"] is None
+    assert figures["resolutionTime"]["count"] == 0
+    assert figures["resolutionTime"]["medianSeconds"] is None
     assert figures["sla"]["firstResponse"] == {"met": 0, "breached": 1, "inProgress": 0}
     assert figures["satisfaction"]["count"] == 0
     assert figures["money"]["total"] == "0.00"
@@ -239,7 +248,9 @@ async def test_each_figure_costs_its_own_statements(api: Api) -> None:
     assert len(statements) == 2, statements  # the token and one read of the tickets for both durations
     with recorded_statements() as statements:
         await api.data(METRICS, {"period": WEEK}, token=world.technician_token)
-    assert len(statements) == 9, statements  # the token, durations, SLA, created, resolved, surveys, 2 x time, items
+    assert len(statements) == 9, (
+        statements
+    )  # the token, durations, SLA, created, resolved, surveys, 2 x time, items
 
 
 async def test_requesters_and_bad_periods_are_refused(api: Api, db: Database) -> None:
@@ -263,7 +274,10 @@ async def test_requesters_and_bad_periods_are_refused(api: Api, db: Database) ->
 
 async def test_counts_and_metrics_spend_the_node_budget(api: Api) -> None:
     world = await _world()
-    five = " ".join(f'm{i}: ticketMetrics(period: {{from: "2026-03-02T00:00:00Z", to: "2026-03-03T00:00:00Z"}}) {{ sla {{ tickets }} }}' for i in range(5))
+    five = " ".join(
+        f'm{i}: ticketMetrics(period: {{from: "2026-03-02T00:00:00Z", to: "2026-03-03T00:00:00Z"}}) {{ sla {{ tickets }} }}'
+        for i in range(5)
+    )
     counts = " ".join(f"c{i}: ticketCounts(groupBy: [STATUS]) {{ total }}" for i in range(11))
     assert await api.data("{ " + five + " }", token=world.technician_token)
     for document in ("{ " + five + " c: ticketCounts(groupBy: [STATUS]) { total } }", "{ " + counts + " }"):

@@ -7,13 +7,13 @@ import asyncio
 from datetime import date, datetime
 
 import strawberry
-from tortoise.expressions import Q
 
 from schema.context import Info
 from schema.types.actions import ItemTotals
 from schema.types.people import Customer, Technician
 from services import metric_stats, ticket_metrics
 from services.metric_stats import Period
+from services.ticket_filters import TicketConditions
 from services.viewer import Viewer
 
 
@@ -122,7 +122,7 @@ def _clock(found: ticket_metrics.ClockCompliance) -> ClockCompliance:
 )
 class TicketMetrics:
     viewer: strawberry.Private[Viewer]
-    conditions: strawberry.Private[Q]
+    conditions: strawberry.Private[TicketConditions]
     window: strawberry.Private[Period]
     times: strawberry.Private[list[asyncio.Task[ticket_metrics.ResponseTimes]]]
     """Both duration fields read one statement: the first to ask starts it, the other awaits it."""
