@@ -23,6 +23,7 @@ from api.operations.foundation import FoundationMutations, FoundationQueries
 from api.operations.mail import MailMutations, MailQueries
 from api.operations.realtime import RealtimeMutations, Subscription
 from api.operations.settings import SettingsMutations, SettingsQueries
+from api.operations.teams import TeamMutations, TeamQueries
 from api.operations.tickets import TicketMutations, TicketQueries
 from api.operations.time import TimeMutations
 from api.rate_limiting import MutationRateLimit
@@ -56,6 +57,7 @@ class Query(
     FoundationQueries,
     TicketQueries,
     DashboardQueries,
+    TeamQueries,
     ConversationQueries,
     SettingsQueries,
     MailQueries,
@@ -72,6 +74,7 @@ class Query(
 class Mutation(
     FoundationMutations,
     TicketMutations,
+    TeamMutations,
     ConversationMutations,
     TimeMutations,
     SettingsMutations,

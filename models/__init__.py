@@ -6,6 +6,7 @@ MODEL_MODULES = [
     "models.forms",
     "models.sla",
     "models.people",
+    "models.teams",
     "models.tickets",
     "models.conversation",
     "models.activity",

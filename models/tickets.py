@@ -20,6 +20,7 @@ from models.enums import (
 from models.forms import FormTemplate
 from models.people import Requester
 from models.sla import SlaPolicy
+from models.teams import Team
 
 
 class TicketStatus(Model):
@@ -72,6 +73,10 @@ class Ticket(Model):
         "deskql.Technician", related_name="assigned_tickets", null=True, on_delete=fields.SET_NULL
     )
     assignee_id: int | None
+    team: fields.ForeignKeyNullableRelation[Team] = fields.ForeignKeyField(
+        "deskql.Team", related_name="tickets", null=True, on_delete=fields.SET_NULL
+    )
+    team_id: int | None
     requester: fields.ForeignKeyRelation[Requester] = fields.ForeignKeyField(
         "deskql.Requester", related_name="tickets", on_delete=fields.RESTRICT
     )
@@ -114,6 +119,7 @@ class Ticket(Model):
         indexes = (
             ("account_id", "status_id"),
             ("account_id", "assignee_id"),
+            ("account_id", "team_id", "created_at", "id"),
             ("requester_id", "created_at"),
             ("account_id", "ticket_type"),
             ("account_id", "priority"),

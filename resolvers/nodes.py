@@ -32,6 +32,7 @@ from schema.types.people import (
 )
 from schema.types.replies import ReplyTemplate
 from schema.types.sla import BusinessCalendar, SlaPolicy
+from schema.types.teams import Team
 from schema.types.tickets import Ticket, TicketStatus
 from schema.types.time import TimeEntry
 
@@ -42,6 +43,7 @@ SOURCES: dict[str, NodeSource] = {
     "Ticket": (lambda loaders: loaders.ticket_by_id, Ticket.from_model),
     "TicketStatus": (lambda loaders: loaders.status_by_id, TicketStatus.from_model),
     "Technician": (lambda loaders: loaders.technician_by_id, Technician.from_model),
+    "Team": (lambda loaders: loaders.team_by_id, Team.from_model),
     "Requester": (lambda loaders: loaders.requester_by_id, Requester.from_model),
     "Customer": (lambda loaders: loaders.customer_by_id, Customer.from_model),
     "Contract": (lambda loaders: loaders.contract_by_id, Contract.from_model),

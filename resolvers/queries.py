@@ -97,9 +97,15 @@ async def technicians(
     include_inactive: Annotated[
         bool, strawberry.argument(description="Also list deactivated technicians.")
     ] = False,
+    team_id: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(description="Only the members of this team (the assignment drop-down)."),
+    ] = None,
 ) -> list[Technician]:
     viewer = info.context.require_technician()
     query = visibility.technicians(viewer)
+    if team_id is not None:
+        query = query.filter(team_memberships__team_id=object_id(team_id, "Team", "teamId"))
     if not include_inactive:
         query = query.filter(active=True)
     return [Technician.from_model(row) for row in await query.order_by("name", "id")]

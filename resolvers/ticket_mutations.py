@@ -24,6 +24,7 @@ def _changes(input: UpdateTicketInput) -> ticket_update.TicketChanges:
         title=given(input.title, "title"),
         status_id=given_pk(input.status_id, "TicketStatus", "statusId"),
         assignee_id=given_pk(input.assignee_id, "Technician", "assigneeId", nullable=True),
+        team_id=given_pk(input.team_id, "Team", "teamId", nullable=True),
         ticket_type=given(input.type, "type"),
         activity_status=given(input.activity_status, "activityStatus"),
         priority=given(input.priority, "priority"),

@@ -103,6 +103,9 @@ class TicketFilter:
         default=None, description="Assigned to this technician."
     )
     unassigned: bool | None = strawberry.field(default=None, description="true: only unassigned tickets.")
+    team_id: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Routed to any of these teams."
+    )
     requester_id: strawberry.ID | None = strawberry.field(
         default=None, description="Opened for this requester."
     )

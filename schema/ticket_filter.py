@@ -45,6 +45,7 @@ def ticket_conditions(filter: TicketFilter | None) -> TicketConditions:
             if filter.assignee_id is not None
             else None
         ),
+        team_ids=_ids(filter.team_id, "Team", "filter.teamId"),
         unassigned=filter.unassigned,
         requester_id=(
             object_id(filter.requester_id, "Requester", "filter.requesterId")

@@ -33,6 +33,9 @@ class UpdateTicketInput:
     assignee_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="An active technician of the account; null unassigns."
     )
+    team_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="A team of the account that is not archived; null removes it."
+    )
     type: TicketType | None = strawberry.field(default=strawberry.UNSET, description="The ticket type.")
     activity_status: ActivityStatus | None = strawberry.field(
         default=strawberry.UNSET, description="Override who the ticket is waiting on."

@@ -51,6 +51,7 @@ class TicketConditions:
     status_categories: tuple[StatusCategory, ...] | None = None
     status_ids: tuple[int, ...] | None = None
     assignee_id: int | None = None
+    team_ids: tuple[int, ...] | None = None
     unassigned: bool | None = None
     requester_id: int | None = None
     types: tuple[TicketType, ...] | None = None
@@ -93,6 +94,8 @@ def _plain(conditions: TicketConditions) -> Q:
         found["status_id__in"] = list(conditions.status_ids)
     if conditions.assignee_id is not None:
         found["assignee_id"] = conditions.assignee_id
+    if conditions.team_ids is not None:
+        found["team_id__in"] = list(conditions.team_ids)
     if conditions.unassigned is not None:
         found["assignee_id__isnull"] = conditions.unassigned
     if conditions.requester_id is not None:

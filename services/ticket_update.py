@@ -27,6 +27,7 @@ from services import (
     field_values,
     sla,
     tags,
+    teams,
     ticket_settings,
     validation,
     visibility,
@@ -47,6 +48,7 @@ class TicketChanges:
     title: str = UNSET
     status_id: int = UNSET
     assignee_id: int | None = UNSET
+    team_id: int | None = UNSET
     ticket_type: TicketType = UNSET
     activity_status: ActivityStatus = UNSET
     priority: Priority = UNSET
@@ -166,6 +168,14 @@ async def _plan_details(viewer: Viewer, ticket: Ticket, changes: TicketChanges, 
                 await _technician_name(ticket.assignee_id),
                 await _technician_name(changes.assignee_id),
             ),
+        )
+    if changes.team_id is not UNSET and changes.team_id != ticket.team_id:
+        new_team = None if changes.team_id is None else (await teams.for_ticket(viewer, changes.team_id)).name
+        plan.change(
+            "team",
+            "team_id",
+            changes.team_id,
+            _Record(ActivityKind.TEAM_CHANGED, "team", await teams.name_of(ticket.team_id), new_team),
         )
     if changes.requester_id is not UNSET and changes.requester_id != ticket.requester_id:
         requester = await Requester.get_or_none(id=changes.requester_id, account_id=viewer.account_id)
@@ -316,8 +326,8 @@ async def update(
 
     Technicians only. Emits ``ticket.updated`` with the changed field names when anything changed.
     Raises PermissionDenied; NotFound (id, statusId, assigneeId, requesterId, formTemplateId);
-    ValidationFailed (title, statusId archived, assigneeId inactive, formTemplateId archived,
-    customFields, addTags, removeTags); Conflict (expectedVersion stale, with the current ticket).
+    ValidationFailed (title, statusId archived, assigneeId inactive, teamId of another account or
+    archived, formTemplateId archived, customFields, addTags, removeTags); Conflict (expectedVersion stale, with the current ticket).
     """
     require_technician(viewer)
     problems = Problems()

@@ -6,7 +6,8 @@ Rules:
 - A requester sees only the tickets they requested or are on the cc list of, only public replies, only
   the activity kinds in PUBLIC_ACTIVITY_KINDS, only themselves and the requesters of those tickets among
   requesters, and technicians only as the assignee or author shown on their tickets (never through
-  ``technicians`` or ``node``).
+  ``technicians`` or ``node``); teams likewise only as the team of their tickets, by name, never with
+  members or counts.
 - Email follows the same rule: a requester or cc recipient is mailed public replies only; internal notes
   are mailed to technicians only (``mailed_comment_kinds``). Custom fields, form
   templates, SLA policies, calendars, SLA clocks, alerts, calendar events, ticket
@@ -42,6 +43,7 @@ from models.mail import BlockedSender, InboundMail, Mailbox, MailTemplate, Outbo
 from models.notifications import Notification
 from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
 from models.sla import BusinessCalendar, SlaPause, SlaPolicy
+from models.teams import Team, TeamMember
 from models.ticket_actions import Chat, TicketItem, TicketMerge
 from models.tickets import Tag, Ticket, TicketStatus
 from models.timekeeping import TimeEntry, Timer
@@ -188,6 +190,21 @@ def technicians(viewer: Viewer) -> QuerySet[Technician]:
 def technicians_shown_on_tickets(viewer: Viewer) -> QuerySet[Technician]:
     """Technicians as the assignee or author on a visible ticket: name and avatar for everyone."""
     return Technician.filter(account_id=viewer.account_id)
+
+
+def teams(viewer: Viewer) -> QuerySet[Team]:
+    """Teams to list or fetch by id, with their members: staff only."""
+    return _staff_only(viewer, Team.filter(account_id=viewer.account_id))
+
+
+def teams_shown_on_tickets(viewer: Viewer) -> QuerySet[Team]:
+    """A team as the team of a visible ticket: its name for everyone, like the assignee's."""
+    return Team.filter(account_id=viewer.account_id)
+
+
+def team_members(viewer: Viewer) -> QuerySet[TeamMember]:
+    """Who is in which team: staff only."""
+    return _staff_only(viewer, TeamMember.filter(team__account_id=viewer.account_id))
 
 
 def requesters(viewer: Viewer) -> QuerySet[Requester]:

@@ -19,8 +19,10 @@ from tortoise.transactions import in_transaction
 from app.database import Database
 from models.enums import CommentKind
 from schema.ids import encode
+from services import teams, ticket_update
+from services.ticket_update import TicketChanges
 from tests.api import Api
-from tests.factories import add_comment, add_comments, make_world
+from tests.factories import add_comment, add_comments, as_viewer, make_world
 from tests.sql import recorded_statements
 
 TABLES = (
@@ -162,3 +164,31 @@ async def test_a_conversations_count_and_its_resolutions_are_read_from_indexes_a
         assert all("Index Only Scan using idx_comment_ticket__a300dd" in plan for plan in counts), counts
         assert resolutions
         assert all("comment_resolution" in plan for plan in resolutions), resolutions
+
+
+async def test_the_team_filter_of_the_ticket_list_uses_an_index(api: Api, backend: str) -> None:
+    if backend != "postgres":
+        pytest.skip("plans are checked on PostgreSQL")
+    world = await make_world()
+    team = await teams.create_team(as_viewer(world.admin), name="Network")
+    ticket = await world.ticket()
+    await ticket_update.update(as_viewer(world.admin), ticket.id, TicketChanges(team_id=team.id))
+    query = (
+        f'{{ tickets(first: 20, filter: {{teamId: ["{encode("Team", team.id)}"]}}) {{ nodes {{ id }} }} }}'
+    )
+    with recorded_statements() as logged:
+        assert (await api.data(query, token=world.technician_token))["tickets"]["nodes"]
+    listed = [line for line in logged if line.startswith("SELECT") and 'FROM "ticket"' in line]
+    assert any('"team_id" IN' in line for line in listed), listed
+    assert await _sequential_scans(listed) == []
+    # not just any index of the ticket (account and creation time would do, filtering every row): the team's
+    index = await connections.get("default").execute_query_dict(
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'ticket' AND indexdef LIKE '%team_id%'"
+    )
+    assert len(index) == 1
+    for line in listed:
+        sql, values = _statement(line)
+        async with in_transaction() as connection:
+            await connection.execute_script("SET LOCAL enable_seqscan = off")
+            plan = await connection.execute_query_dict(f"EXPLAIN {sql}", values)
+        assert index[0]["indexname"] in "\n".join(row["QUERY PLAN"] for row in plan), sql

@@ -14,6 +14,7 @@ from schema.loaders.context import ContextLoaders
 from schema.loaders.conversation import ConversationLoaders
 from schema.loaders.people import PeopleLoaders
 from schema.loaders.settings import SettingsLoaders
+from schema.loaders.teams import TeamLoaders
 from schema.loaders.tickets import TicketLoaders
 from schema.loaders.time import TimeLoaders
 
@@ -24,6 +25,7 @@ class Loaders(
     ConversationLoaders,
     ActivityLoaders,
     SettingsLoaders,
+    TeamLoaders,
     ContextLoaders,
     ActionLoaders,
     AiLoaders,

@@ -35,6 +35,7 @@ from schema.types.conversation import CcRecipient, Comment, comments
 from schema.types.forms import FormTemplate, TicketCustomField
 from schema.types.people import Requester, SatisfactionSurvey, Technician
 from schema.types.sla import TicketSla
+from schema.types.teams import Team
 from schema.types.time import TimeEntry, TimeTotals
 
 OLDEST_FIRST = Ordering((("created_at", False), ("id", False)))
@@ -91,6 +92,7 @@ class Ticket(Node):
     row: strawberry.Private[tickets.Ticket]
     status_pk: strawberry.Private[int]
     assignee_pk: strawberry.Private[int | None]
+    team_pk: strawberry.Private[int | None]
     requester_pk: strawberry.Private[int]
     number: int = strawberry.field(description="Number within the account, shown as #number.")
     title: str = strawberry.field(description="Subject line.")
@@ -114,6 +116,7 @@ class Ticket(Node):
             row=row,
             status_pk=row.status_id,
             assignee_pk=row.assignee_id,
+            team_pk=row.team_id,
             requester_pk=row.requester_id,
             number=row.number,
             title=row.title,
@@ -142,6 +145,15 @@ class Ticket(Node):
             return None
         row = await info.context.loaders.technician_shown_by_id.load(self.assignee_pk)
         return Technician.from_model(row) if row else None
+
+    @strawberry.field(
+        description="The team the ticket is routed to; null when none. End users see its name only."
+    )
+    async def team(self, info: Info) -> Team | None:
+        if self.team_pk is None:
+            return None
+        row = await info.context.loaders.team_shown_by_id.load(self.team_pk)
+        return Team.from_model(row) if row else None
 
     @strawberry.field(description="Who the ticket is for, with their details (the requester panel).")
     async def requester(self, info: Info) -> Requester:

@@ -48,6 +48,7 @@ graphql(`
     id number title description type priority impact activityStatus createdAt version
     status { name category }
     assignee { name }
+    team { name }
     tags { name }
   }
 `);

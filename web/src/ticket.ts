@@ -126,6 +126,7 @@ export function ticketPage(main: HTMLElement, number: number, viewer: Viewer): (
       ["Type", words(ticket.type)],
       ["Impact", words(ticket.impact)],
       ["Assignee", ticket.assignee?.name ?? "unassigned"],
+      ["Team", ticket.team?.name ?? "none"],
       ["Waiting on", words(ticket.activityStatus)],
       ["Tags", ticket.tags.map((tag) => tag.name).join(", ") || "none"],
       ["Opened", when(ticket.createdAt)],
