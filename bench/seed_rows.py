@@ -10,6 +10,7 @@ by deskql's own SLA engine, so that the periodic breach check finds nothing left
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,8 +27,10 @@ from bench.seed_text import (
 )
 from services.sla import calendar_from
 
-TICKETS = 10_000
-COMMENTS = 500_000
+TICKETS = int(os.environ.get("DESKQL_BENCH_TICKETS", "10000"))
+"""10,000; DESKQL_BENCH_TICKETS builds a bigger data set (bench/dashboard.py --tickets 200000), at least 10,000."""
+COMMENTS = 500_000 + 2 * max(0, TICKETS - 10_000)
+"""500,000, and two more for every ticket beyond 10,000."""
 REQUESTERS = 5_000
 CUSTOMERS = 40
 GIANT_COMMENTS = 5_000

@@ -212,7 +212,7 @@ def condition(viewer: Viewer, conditions: TicketConditions, now: datetime | None
         query &= _unread(viewer, conditions.has_unread_notifications)
     if conditions.text is not None:
         found = ticket_search.words(conditions.text)
-        query &= ticket_search.matching(found, visibility.comment_kinds(viewer))
+        query &= ticket_search.matching(found, visibility.comment_kinds(viewer), viewer.account_id)
     return query
 
 
@@ -245,7 +245,7 @@ def relevance(viewer: Viewer, conditions: TicketConditions) -> Any:
     """The relevance of a ticket to the text search (an annotation), for ordering by it."""
     if conditions.text is None:
         raise ValidationFailed.one("text", "Ordering by relevance needs a text search.")
-    return ticket_search.relevance(ticket_search.words(conditions.text), visibility.comment_kinds(viewer))
+    return ticket_search.relevance(ticket_search.words(conditions.text))
 
 
 def matching_tickets(

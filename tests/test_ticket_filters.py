@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from models.clock import utcnow
+from models.conversation import Comment
 from models.enums import ActivityStatus, BuiltInField, Channel, CommentKind, CustomFieldType, NotificationKind
 from models.forms import CustomField, TicketFieldValue
 from models.notifications import Notification
@@ -229,6 +230,10 @@ async def test_text_search_matches_every_word_stemmed_and_ranks_by_relevance(api
         ("BAD_USER_INPUT", "`filter.text`: Give at least one word (letters or digits).")
     ]
     assert (await _errors(api, token, {}, order="RELEVANCE"))[0][0] == "BAD_USER_INPUT"
+    await Ticket.filter(title="Unrelated").update(title="Scanner offline")
+    await Comment.filter(ticket_id=mail.id).delete()
+    assert await _titles(api, token, {"text": "scanners"}) == ["Scanner offline"]
+    assert await _titles(api, token, {"text": "printer jams"}) == ["Printer jams on floor 2"]
     quotes = "\"printer' OR 1=1 -- ; NEAR( * ^"
     assert await _titles(api, token, {"text": quotes}) == []
 
