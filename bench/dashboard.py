@@ -135,7 +135,7 @@ async def _drive(call: Callable[[], Awaitable[Any]], callers: int) -> dict[str, 
     }
 
 
-async def measure(url: str, token: str) -> list[dict[str, Any]]:
+async def measure(url: str, token: str, only: str = "") -> list[dict[str, Any]]:
     from app.database import Database
     from tests.api import Api
 
@@ -149,6 +149,8 @@ async def measure(url: str, token: str) -> list[dict[str, Any]]:
         headers = {"Authorization": f"Bearer {token}"}
         async with api.client() as client:
             for case in cases(datetime.now(UTC)):
+                if only and not any(word in case.name for word in only.split(",")):
+                    continue
                 arguments = case.arguments(account)
                 request = {"query": LIST, "variables": case.variables}
 
@@ -223,9 +225,9 @@ async def seeded(tickets: int | None) -> tuple[str, str, int]:
     return url, found.token, found.counts.get("ticket", tickets or 10_000)
 
 
-async def main(tickets: int | None = None) -> list[dict[str, Any]]:
+async def main(tickets: int | None = None, only: str = "") -> list[dict[str, Any]]:
     url, token, count = await seeded(tickets)
-    rows = await measure(url, token)
+    rows = await measure(url, token, only)
     print(table(rows, count))
     return rows
 
@@ -233,4 +235,6 @@ async def main(tickets: int | None = None) -> list[dict[str, Any]]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=None, help="seed and measure a data set of this size")
-    asyncio.run(main(parser.parse_args().tickets))
+    parser.add_argument("--only", default="", help="comma-separated words: only the requests named with them")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.tickets, arguments.only))
