@@ -28,6 +28,10 @@ from strawberry.extensions import SchemaExtension
 from api.document_shape import NodeBudget, fragments_of, measure
 from schema.masking import VALIDATION_FAILED
 
+MULTIPLE_OPERATIONS = "Must provide operation name if query contains multiple operations."
+UNKNOWN_OPERATION = "BAD_REQUEST"
+"""The code of a request that names no operation of its document, or one it does not have."""
+
 TOO_LARGE = "QUERY_TOO_LARGE"
 
 
@@ -49,6 +53,12 @@ class QueryLimits:
 
 def _operations(document: DocumentNode) -> list[OperationDefinitionNode]:
     return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+
+
+def unnamed_choice(document: DocumentNode, operation_name: str | None) -> bool:
+    """Whether a request names no operation of a document that has several. Strawberry would run the first;
+    graphql-core and GraphQL over HTTP refuse it, and so does deskql (a request error, nothing runs)."""
+    return operation_name is None and len(_operations(document)) > 1
 
 
 def shape_errors(document: DocumentNode, limits: QueryLimits) -> list[GraphQLError]:
@@ -148,6 +158,12 @@ class Validation(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         query, document = context.query, context.graphql_document
+        if document is not None and unnamed_choice(document, context._provided_operation_name):
+            context.pre_execution_errors = [
+                GraphQLError(MULTIPLE_OPERATIONS, extensions={"code": UNKNOWN_OPERATION})
+            ]
+            yield
+            return
         if document is not None:
             known = query is not None and query in self.valid
             if known and query is not None:

@@ -9,7 +9,6 @@ import strawberry
 from graphql import parse
 from opentelemetry.trace import TracerProvider
 
-from api.error_logging import ErrorLoggingSchema
 from api.execution import executor_for
 from api.introspection import IntrospectionCache
 from api.limits import Parsing, QueryLimits, Validation
@@ -27,6 +26,7 @@ from api.operations.teams import TeamMutations, TeamQueries
 from api.operations.tickets import TicketMutations, TicketQueries
 from api.operations.time import TimeMutations
 from api.rate_limiting import MutationRateLimit
+from api.streams import DeskqlSchema
 from api.tracing import OperationSpans, trace_resolvers
 from schema.errors import (
     AiUnavailableError,
@@ -119,7 +119,7 @@ def build_schema(
     a ``tracer_provider``, every operation records its spans there (api.tracing)."""
     observing = [partial(Observed, observe=observe)] if observe is not None else []
     tracing = [partial(OperationSpans, tracer_provider=tracer_provider)] if tracer_provider else []
-    schema = ErrorLoggingSchema(
+    schema = DeskqlSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

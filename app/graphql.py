@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 import orjson
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from opentelemetry.trace import TracerProvider
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -19,8 +19,10 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequestProtocol
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from api.observing import Observe
 from api.root import QueryLimits, build_schema
@@ -73,6 +75,12 @@ class Refused(HTTPException):
         self.code = code
 
 
+SUBSCRIPTION_OVER_HTTP = Refused(
+    400,
+    "Subscriptions run over a websocket on /graphql (graphql-transport-ws or graphql-ws), "
+    "not over HTTP GET or POST.",
+    "SUBSCRIPTION_OVER_HTTP",
+)
 BATCHING_NOT_SUPPORTED = Refused(
     400,
     "Batched requests (a JSON array of operations) are not supported: send one operation per request.",
@@ -131,6 +139,30 @@ class DeskqlGraphQL(GraphQL[Context, None]):
             answer.pop("data", None)
             request.state.request_error_status = request_error_status(result)
         return answer
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Strawberry's; a subscription (which the schema runs only as a stream) is refused with
+        ``SUBSCRIPTION_OVER_HTTP``, over GET and POST alike."""
+        try:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        except HTTPException as refused:
+            cause = refused.__cause__
+            if (
+                isinstance(cause, InvalidOperationTypeError)
+                and cause.operation_type is OperationType.SUBSCRIPTION
+            ):
+                raise SUBSCRIPTION_OVER_HTTP from cause
+            raise
 
     def _validate_batch_request(
         self, request_data: list[GraphQLRequestData], protocol: GraphQLRequestProtocol
