@@ -9,7 +9,7 @@ import strawberry
 from schema.context import BAD_USER_INPUT, ClientError, Info
 from schema.inputs import MetricsPeriod, TicketFilter
 from schema.ticket_filter import checked
-from schema.types.dashboards import TicketCountGroup, TicketCounts
+from schema.types.dashboards import TicketCounts, count_groups
 from schema.types.metrics import TicketMetrics
 from services import ticket_counts, ticket_metrics
 from services.errors import ValidationFailed
@@ -40,13 +40,7 @@ async def counts(
         found = await ticket_counts.count(info.context.viewer, conditions, list(group_by))
     except ValidationFailed as error:
         raise _refused(error) from error
-    return TicketCounts(
-        total=found.total,
-        groups=[
-            TicketCountGroup(keys=dict(zip(group_by, group.keys, strict=True)), count=group.count)
-            for group in found.groups
-        ],
-    )
+    return TicketCounts(total=found.total, groups=await count_groups(info, list(group_by), found))
 
 
 async def metrics(

@@ -104,18 +104,18 @@ def _key(dimension: CountDimension, value: Any) -> Any:
     return value
 
 
-def _order(dimensions: list[CountDimension]) -> Any:
-    def by_day(group: CountGroup) -> tuple[Any, ...]:
-        return (group.keys[0] is None, group.keys[0] or date.min, -group.count, _text(group.keys))
+def _sort(groups: list[CountGroup], dimensions: list[CountDimension]) -> None:
+    """Largest first, or by day when grouped by a day first; ties by key, the none key last (keys of one
+    dimension have one type, so they compare)."""
 
-    def by_count(group: CountGroup) -> tuple[Any, ...]:
-        return (-group.count, _text(group.keys))
+    def keys(group: CountGroup) -> list[tuple[bool, Any]]:
+        return [(key is None, 0 if key is None else key) for key in group.keys]
 
-    return by_day if dimensions[0] in DAYS else by_count
-
-
-def _text(keys: tuple[Any, ...]) -> tuple[tuple[bool, str], ...]:
-    return tuple((key is None, str(key) if key is not None else "") for key in keys)
+    groups.sort(key=keys)
+    if dimensions[0] not in DAYS:
+        groups.sort(key=lambda group: -group.count)
+    else:
+        groups.sort(key=lambda group: (group.keys[0] is None, group.keys[0] or date.min))
 
 
 async def count(viewer: Viewer, conditions: TicketConditions, dimensions: list[CountDimension]) -> Counts:
@@ -145,7 +145,7 @@ async def count(viewer: Viewer, conditions: TicketConditions, dimensions: list[C
         )
         for row in rows
     ]
-    groups.sort(key=_order(dimensions))
+    _sort(groups, dimensions)
     if CountDimension.TAG in dimensions:
         total = await query.count()
     else:

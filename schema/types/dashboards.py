@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from schema.context import Info
 from schema.enums import ActivityStatus, Channel, Impact, Priority, StatusCategory, TicketType
 from schema.types.people import Customer, Department, Site, Technician
 from schema.types.tickets import TicketStatus
-from services.ticket_counts import CountDimension
+from services.ticket_counts import CountDimension, Counts
 
 Dimension = CountDimension
 
@@ -21,77 +23,89 @@ Dimension = CountDimension
     "by are set, null meaning none (unassigned, no customer, no tag, not resolved); the others are null."
 )
 class TicketCountGroup:
-    keys: strawberry.Private[dict[CountDimension, Any]]
     count: int = strawberry.field(description="Tickets in this group.")
+    status: TicketStatus | None = strawberry.field(default=None, description="STATUS: the status.")
+    status_category: StatusCategory | None = strawberry.field(
+        default=None, description="STATUS_CATEGORY: the status category."
+    )
+    assignee: Technician | None = strawberry.field(
+        default=None, description="ASSIGNEE: the assigned technician; null in the unassigned group."
+    )
+    priority: Priority | None = strawberry.field(default=None, description="PRIORITY: the priority.")
+    type: TicketType | None = strawberry.field(default=None, description="TYPE: the ticket type.")
+    impact: Impact | None = strawberry.field(default=None, description="IMPACT: the impact.")
+    customer: Customer | None = strawberry.field(
+        default=None, description="CUSTOMER: the requester's customer; null for requesters without one."
+    )
+    site: Site | None = strawberry.field(default=None, description="SITE: the requester's site.")
+    department: Department | None = strawberry.field(
+        default=None, description="DEPARTMENT: the requester's department."
+    )
+    tag: str | None = strawberry.field(
+        default=None, description="TAG: the tag's name; null in the group of tickets without tags."
+    )
+    channel: Channel | None = strawberry.field(
+        default=None, description="CHANNEL: where the ticket came from."
+    )
+    activity_status: ActivityStatus | None = strawberry.field(
+        default=None, description="ACTIVITY_STATUS: who the ticket is waiting on."
+    )
+    created_day: date | None = strawberry.field(
+        default=None, description="CREATED_DAY: the UTC day the tickets were created."
+    )
+    resolved_day: date | None = strawberry.field(
+        default=None, description="RESOLVED_DAY: the UTC day they were resolved; null: not resolved."
+    )
 
-    def _key(self, dimension: CountDimension) -> Any:
-        return self.keys.get(dimension)
 
-    @strawberry.field(description="STATUS: the status.")
-    async def status(self, info: Info) -> TicketStatus | None:
-        key = self._key(Dimension.STATUS)
-        row = await info.context.loaders.status_by_id.load(key) if key is not None else None
-        return TicketStatus.from_model(row) if row else None
+FIELDS = {
+    Dimension.STATUS: "status",
+    Dimension.STATUS_CATEGORY: "status_category",
+    Dimension.ASSIGNEE: "assignee",
+    Dimension.PRIORITY: "priority",
+    Dimension.TYPE: "type",
+    Dimension.IMPACT: "impact",
+    Dimension.CUSTOMER: "customer",
+    Dimension.SITE: "site",
+    Dimension.DEPARTMENT: "department",
+    Dimension.TAG: "tag",
+    Dimension.CHANNEL: "channel",
+    Dimension.ACTIVITY_STATUS: "activity_status",
+    Dimension.CREATED_DAY: "created_day",
+    Dimension.RESOLVED_DAY: "resolved_day",
+}
+"""The group field of each dimension."""
 
-    @strawberry.field(description="STATUS_CATEGORY: the status category.")
-    def status_category(self) -> StatusCategory | None:
-        return self._key(Dimension.STATUS_CATEGORY)
 
-    @strawberry.field(description="ASSIGNEE: the assigned technician; null in the unassigned group.")
-    async def assignee(self, info: Info) -> Technician | None:
-        key = self._key(Dimension.ASSIGNEE)
-        row = await info.context.loaders.technician_shown_by_id.load(key) if key is not None else None
-        return Technician.from_model(row) if row else None
+def _objects(info: Info) -> dict[Dimension, tuple[DataLoader[int, Any], Callable[[Any], Any]]]:
+    """The dimensions whose keys are ids: the loader that reads them and the type that shows them."""
+    loaders = info.context.loaders
+    return {
+        Dimension.STATUS: (loaders.status_by_id, TicketStatus.from_model),
+        Dimension.ASSIGNEE: (loaders.technician_shown_by_id, Technician.from_model),
+        Dimension.CUSTOMER: (loaders.customer_by_id, Customer.from_model),
+        Dimension.SITE: (loaders.site_by_id, Site.from_model),
+        Dimension.DEPARTMENT: (loaders.department_by_id, Department.from_model),
+    }
 
-    @strawberry.field(description="PRIORITY: the priority.")
-    def priority(self) -> Priority | None:
-        return self._key(Dimension.PRIORITY)
 
-    @strawberry.field(description="TYPE: the ticket type.")
-    def type(self) -> TicketType | None:
-        return self._key(Dimension.TYPE)
-
-    @strawberry.field(description="IMPACT: the impact.")
-    def impact(self) -> Impact | None:
-        return self._key(Dimension.IMPACT)
-
-    @strawberry.field(description="CUSTOMER: the requester's customer; null for requesters without one.")
-    async def customer(self, info: Info) -> Customer | None:
-        key = self._key(Dimension.CUSTOMER)
-        row = await info.context.loaders.customer_by_id.load(key) if key is not None else None
-        return Customer.from_model(row) if row else None
-
-    @strawberry.field(description="SITE: the requester's site.")
-    async def site(self, info: Info) -> Site | None:
-        key = self._key(Dimension.SITE)
-        row = await info.context.loaders.site_by_id.load(key) if key is not None else None
-        return Site.from_model(row) if row else None
-
-    @strawberry.field(description="DEPARTMENT: the requester's department.")
-    async def department(self, info: Info) -> Department | None:
-        key = self._key(Dimension.DEPARTMENT)
-        row = await info.context.loaders.department_by_id.load(key) if key is not None else None
-        return Department.from_model(row) if row else None
-
-    @strawberry.field(description="TAG: the tag's name; null in the group of tickets without tags.")
-    def tag(self) -> str | None:
-        return self._key(Dimension.TAG)
-
-    @strawberry.field(description="CHANNEL: where the ticket came from.")
-    def channel(self) -> Channel | None:
-        return self._key(Dimension.CHANNEL)
-
-    @strawberry.field(description="ACTIVITY_STATUS: who the ticket is waiting on.")
-    def activity_status(self) -> ActivityStatus | None:
-        return self._key(Dimension.ACTIVITY_STATUS)
-
-    @strawberry.field(description="CREATED_DAY: the UTC day the tickets were created.")
-    def created_day(self) -> date | None:
-        return self._key(Dimension.CREATED_DAY)
-
-    @strawberry.field(description="RESOLVED_DAY: the UTC day they were resolved; null: not resolved.")
-    def resolved_day(self) -> date | None:
-        return self._key(Dimension.RESOLVED_DAY)
+async def count_groups(info: Info, dimensions: list[Dimension], found: Counts) -> list[TicketCountGroup]:
+    """The groups with their keys resolved to objects: one read per dimension of ids, for all groups."""
+    objects = _objects(info)
+    shown: dict[Dimension, dict[int, Any]] = {}
+    for dimension in dimensions:
+        if dimension in objects:
+            loader, show = objects[dimension]
+            ids = sorted({group.keys[dimensions.index(dimension)] for group in found.groups} - {None})
+            rows = await loader.load_many(ids)
+            shown[dimension] = {pk: show(row) for pk, row in zip(ids, rows, strict=True) if row is not None}
+    groups = []
+    for group in found.groups:
+        values: dict[str, Any] = {}
+        for dimension, key in zip(dimensions, group.keys, strict=True):
+            values[FIELDS[dimension]] = shown[dimension].get(key) if dimension in shown else key
+        groups.append(TicketCountGroup(count=group.count, **values))
+    return groups
 
 
 @strawberry.type(description="Ticket counts: the total and one group per key (or pair of keys).")
