@@ -5,7 +5,8 @@ Rules (docs/dashboards.md repeats them):
   account's tickets, a requester the tickets they requested or are copied on.
 - One GROUP BY statement per request; grouping by TAG adds one COUNT for the total, because a ticket with
   two tags is in two groups.
-- A group's key is None where the ticket has no value: unassigned, no customer, no tag, not resolved.
+- A group's key is None where the ticket has no value: unassigned, no team, no customer, no tag, not
+  resolved.
 - Days are UTC days (an account has no time zone of its own).
 - Groups come largest first; grouped by a day first, they come in day order.
 """
@@ -34,6 +35,7 @@ class CountDimension(StrEnum):
     STATUS = "STATUS"
     STATUS_CATEGORY = "STATUS_CATEGORY"
     ASSIGNEE = "ASSIGNEE"
+    TEAM = "TEAM"
     PRIORITY = "PRIORITY"
     TYPE = "TYPE"
     IMPACT = "IMPACT"
@@ -51,6 +53,7 @@ COLUMNS: dict[CountDimension, str] = {
     CountDimension.STATUS: "status_id",
     CountDimension.STATUS_CATEGORY: "status__category",
     CountDimension.ASSIGNEE: "assignee_id",
+    CountDimension.TEAM: "team_id",
     CountDimension.PRIORITY: "priority",
     CountDimension.TYPE: "ticket_type",
     CountDimension.IMPACT: "impact",

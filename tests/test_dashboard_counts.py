@@ -8,7 +8,7 @@ from typing import Any
 from models.enums import Priority, StatusCategory
 from models.people import Customer, Requester
 from models.tickets import Ticket, TicketStatus
-from services import ticket_lifecycle, ticket_update
+from services import teams, ticket_lifecycle, ticket_update
 from services.ticket_update import TicketChanges
 from tests.api import Api
 from tests.clock import frozen_at
@@ -16,7 +16,7 @@ from tests.factories import World, as_viewer, make_world
 from tests.sql import recorded_statements
 
 COUNTS = """query($by: [CountDimension!]!, $filter: TicketFilter) { ticketCounts(groupBy: $by, filter: $filter) {
-  total groups { count status { id name } assignee { id name } customer { id name } tag priority
+  total groups { count status { id name } assignee { id name } team { id name } customer { id name } tag priority
   createdDay resolvedDay statusCategory } } }"""
 
 
@@ -31,7 +31,7 @@ async def _status(world: World, category: StatusCategory) -> TicketStatus:
 async def _desk(world: World) -> dict[str, Ticket]:
     """T1 Rita/Tom/HIGH/printer+floor2 open, created 2 Mar 10:00; T2 Rita/Tom/LOW/printer, created 2 Mar
     23:30, resolved 3 Mar 09:00; T3 Otto/unassigned/HIGH pending, created 3 Mar 08:00; T4 Otto/Ada/MEDIUM/
-    vpn open, created 3 Mar 12:00. Rita's customer is Contoso, Otto has none. A deleted and a spam ticket."""
+    vpn open, created 3 Mar 12:00. T1 and T3 are the Desk team's. Rita's customer is Contoso, Otto has none. A deleted and a spam ticket."""
     contoso = await Customer.create(account_id=world.account.id, name="Contoso")
     await Requester.filter(id=world.requester.id).update(customer_id=contoso.id)
     admin = as_viewer(world.admin)
@@ -56,6 +56,9 @@ async def _desk(world: World) -> dict[str, Ticket]:
             if tags:
                 await ticket_update.update(admin, ticket.id, TicketChanges(add_tags=tags))
         clock.to(at(3, 9))
+        desk = await teams.create_team(admin, name="Desk", member_ids=[world.technician.id])
+        for title in ("T1", "T3"):
+            await ticket_update.update(admin, found[title].id, TicketChanges(team_id=desk.id))
         resolved = await _status(world, StatusCategory.RESOLVED)
         await ticket_update.update(admin, found["T2"].id, TicketChanges(status_id=resolved.id))
         pending = await _status(world, StatusCategory.PENDING)
@@ -96,6 +99,12 @@ async def test_counts_by_each_dimension_match_the_hand_count(api: Api) -> None:
         ("PENDING",): 1,
     }
     assert _pairs(await _counts(api, token, ["CUSTOMER"]), "customer") == {("Contoso",): 2, (None,): 2}
+    assert _pairs(await _counts(api, token, ["TEAM", "STATUS_CATEGORY"]), "team", "statusCategory") == {
+        ("Desk", "OPEN"): 1,
+        ("Desk", "PENDING"): 1,
+        (None, "OPEN"): 1,
+        (None, "RESOLVED"): 1,
+    }
     assert _pairs(await _counts(api, token, ["PRIORITY"]), "priority") == {
         ("HIGH",): 2,
         ("LOW",): 1,
@@ -159,6 +168,10 @@ async def test_requesters_count_only_their_own_tickets_and_never_another_account
     assert _pairs(rita, "status") == {("Open",): 1, ("Resolved",): 1}
     otto = await _counts(api, world.other_requester_token, ["ASSIGNEE"])
     assert _pairs(otto, "assignee") == {("Ada Admin",): 1, (None,): 1}
+    assert _pairs(await _counts(api, world.other_requester_token, ["TEAM"]), "team") == {
+        ("Desk",): 1,
+        (None,): 1,
+    }
     outsider = await _counts(api, other.technician_token, ["TAG"])
     assert outsider["ticketCounts"]["total"] == 1
     assert _pairs(outsider, "tag") == {(None,): 1}

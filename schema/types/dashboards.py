@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from schema.context import Info
 from schema.enums import ActivityStatus, Channel, Impact, Priority, StatusCategory, TicketType
 from schema.types.people import Customer, Department, Site, Technician
+from schema.types.teams import Team
 from schema.types.tickets import TicketStatus
 from services.ticket_counts import CountDimension, Counts
 
@@ -30,6 +31,9 @@ class TicketCountGroup:
     )
     assignee: Technician | None = strawberry.field(
         default=None, description="ASSIGNEE: the assigned technician; null in the unassigned group."
+    )
+    team: Team | None = strawberry.field(
+        default=None, description="TEAM: the ticket's team; null for tickets of no team."
     )
     priority: Priority | None = strawberry.field(default=None, description="PRIORITY: the priority.")
     type: TicketType | None = strawberry.field(default=None, description="TYPE: the ticket type.")
@@ -62,6 +66,7 @@ FIELDS = {
     Dimension.STATUS: "status",
     Dimension.STATUS_CATEGORY: "status_category",
     Dimension.ASSIGNEE: "assignee",
+    Dimension.TEAM: "team",
     Dimension.PRIORITY: "priority",
     Dimension.TYPE: "type",
     Dimension.IMPACT: "impact",
@@ -83,6 +88,7 @@ def _objects(info: Info) -> dict[Dimension, tuple[DataLoader[int, Any], Callable
     return {
         Dimension.STATUS: (loaders.status_by_id, TicketStatus.from_model),
         Dimension.ASSIGNEE: (loaders.technician_shown_by_id, Technician.from_model),
+        Dimension.TEAM: (loaders.team_shown_by_id, Team.from_model),
         Dimension.CUSTOMER: (loaders.customer_by_id, Customer.from_model),
         Dimension.SITE: (loaders.site_by_id, Site.from_model),
         Dimension.DEPARTMENT: (loaders.department_by_id, Department.from_model),
