@@ -1,6 +1,6 @@
 """Dashboard lists against their hand-written SQL floor, in one run: ``python -m bench.dashboard [--tickets N]``.
 
-Three requests a dashboard makes, each a first page of 25 with its total count, as a technician of the
+Requests a dashboard makes (and, in the same run, ticketCounts and ticketMetrics: bench/dashboard_figures.py), each a first page of 25 with its total count, as a technician of the
 seeded account: a text search (newest first), the same search by RELEVANCE, and a filtered first page (open
 or pending, high or critical, created in the last 90 days). deskql answers them in process (the application
 over httpx's ASGI transport, its own connection pool); the floor runs the same page and count with asyncpg on
@@ -226,10 +226,14 @@ async def seeded(tickets: int | None) -> tuple[str, str, int]:
 
 
 async def main(tickets: int | None = None, only: str = "") -> list[dict[str, Any]]:
+    from bench import dashboard_figures
+
     url, token, count = await seeded(tickets)
     rows = await measure(url, token, only)
+    figures = await dashboard_figures.measure(url, token, only)
     print(table(rows, count))
-    return rows
+    print(dashboard_figures.table(figures, count))
+    return rows + figures
 
 
 if __name__ == "__main__":

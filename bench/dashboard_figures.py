@@ -1,4 +1,5 @@
-"""Dashboard figures against their hand-written SQL floor, in one run:
+"""Dashboard figures against their hand-written SQL floor: part of ``python -m bench.dashboard [--tickets N]``
+(the same run, data set and driver as the dashboard lists), or alone with
 ``python -m bench.dashboard_figures [--tickets N]``.
 
 Two requests a wall screen makes, as a technician of the seeded account: ``ticketCounts`` by status x
@@ -7,21 +8,13 @@ process (the application over httpx's ASGI transport, its own connection pool); 
 bench/dashboard_floor.py on an asyncpg pool of 8 connections: SQL written by hand for PostgreSQL (no GraphQL,
 no ORM, no visibility module). Before timing, both answers are compared (parsed JSON, equal). Both are
 driven by 1 and then 8 concurrent callers in the same process and run; latency is per request, p50 and p99
-over ``ROUNDS`` requests per caller count, and the ratios are printed.
-
-The data set is the one bench/dashboard.py uses: ``<seeded database>_dashboard`` (10,000 tickets), or with
-``--tickets N`` ``<seeded database>_<N>``, seeded first when it is missing (bench/seed.py, with
-DESKQL_BENCH_TICKETS for a bigger one); pending migrations are applied before measuring.
+over bench/dashboard.py's ``ROUNDS`` requests per caller count, and the ratios are printed.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import statistics
-import sys
-import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,9 +22,8 @@ from typing import Any
 import asyncpg
 
 from bench import dashboard_floor
-from bench.seed import _migrate, _with_database, database_name, read_seeded, seeded_url
+from bench.dashboard import _drive, seeded
 
-ROUNDS = {1: 40, 8: 120}
 COUNTS = """query { ticketCounts(groupBy: [STATUS, ASSIGNEE]) {
   total groups { count status { id name } assignee { id name } } } }"""
 METRICS = """query($from: DateTime!, $to: DateTime!) { ticketMetrics(period: {from: $from, to: $to}) {
@@ -46,33 +38,6 @@ METRICS = """query($from: DateTime!, $to: DateTime!) { ticketMetrics(period: {fr
 Floor = Callable[[asyncpg.Connection, int, dict[str, Any]], Awaitable[Any]]
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
-
-
-async def _drive(call: Callable[[], Awaitable[Any]], callers: int) -> dict[str, float]:
-    total = ROUNDS[callers]
-    for _ in range(3):
-        await call()
-    latencies: list[float] = []
-
-    async def caller() -> None:
-        for _ in range(total // callers):
-            started = time.perf_counter()
-            await call()
-            latencies.append((time.perf_counter() - started) * 1000)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(caller() for _ in range(callers)))
-    seconds = time.perf_counter() - started
-    return {
-        "p50_ms": statistics.median(latencies),
-        "p99_ms": _percentile(latencies, 0.99),
-        "rps": len(latencies) / seconds,
-    }
-
-
 def cases(now: datetime) -> list[tuple[str, str, dict[str, Any], Floor]]:
     period = {"from": (now - timedelta(days=90)).isoformat(), "to": now.isoformat()}
     return [
@@ -81,7 +46,7 @@ def cases(now: datetime) -> list[tuple[str, str, dict[str, Any], Floor]]:
     ]
 
 
-async def measure(url: str, token: str) -> list[dict[str, Any]]:
+async def measure(url: str, token: str, only: str = "") -> list[dict[str, Any]]:
     from app.database import Database
     from tests.api import Api
 
@@ -95,6 +60,8 @@ async def measure(url: str, token: str) -> list[dict[str, Any]]:
         headers = {"Authorization": f"Bearer {token}"}
         async with api.client() as client:
             for name, query, variables, answer in cases(datetime.now(UTC)):
+                if only and not any(word in name for word in only.split(",")):
+                    continue
                 request = {"query": query, "variables": variables}
 
                 async def ours(request: dict[str, Any] = request) -> Any:
@@ -143,25 +110,6 @@ def table(rows: list[dict[str, Any]], tickets: int) -> str:
             f" {d['p99_ms'] / f['p99_ms']:>5.2f}x"
         )
     return "\n".join(lines)
-
-
-async def seeded(tickets: int | None) -> tuple[str, str, int]:
-    """The data set's URL, bench token and ticket count, seeding it first when it is not there."""
-    base = seeded_url()
-    url = _with_database(base, f"{database_name(base)}_{tickets or 'dashboard'}")
-    if await read_seeded(url) is None:
-        environment = dict(os.environ)
-        if tickets:
-            environment["DESKQL_BENCH_TICKETS"] = str(tickets)
-        seeding = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bench.seed", url, env=environment
-        )
-        if await seeding.wait() != 0:
-            raise SystemExit("bench.seed failed")
-    _migrate(url)
-    found = await read_seeded(url)
-    assert found is not None
-    return url, found.token, found.counts.get("ticket", tickets or 10_000)
 
 
 async def main(tickets: int | None = None) -> list[dict[str, Any]]:
