@@ -12,7 +12,7 @@ from schema.context import Info
 from schema.payloads.tickets import UpdateTicketResult, UpdateTicketSuccess
 from schema.ticket_inputs import MarkTicketReadInput, UpdateTicketInput
 from schema.types.tickets import Ticket
-from services import ticket_update
+from services import ticket_reads, ticket_update
 from services.unset import UNSET
 
 
@@ -56,6 +56,6 @@ async def mark_ticket_read(
     info: Info, input: Annotated[MarkTicketReadInput, strawberry.argument(description="The ticket.")]
 ) -> UpdateTicketResult:
     return await attempt(
-        lambda: ticket_update.mark_read(info.context.viewer, pk(input.ticket_id, "Ticket", "ticketId")),
+        lambda: ticket_reads.mark_read(info.context.viewer, pk(input.ticket_id, "Ticket", "ticketId")),
         lambda row: UpdateTicketSuccess(ticket=Ticket.from_model(row)),
     )

@@ -56,6 +56,6 @@ class UpdateTicketInput:
     remove_tags: list[str] | None = strawberry.field(default=strawberry.UNSET, description="Tags to remove.")
 
 
-@strawberry.input(description="The ticket a technician opened.")
+@strawberry.input(description="The ticket the viewer opened.")
 class MarkTicketReadInput:
     ticket_id: strawberry.ID = strawberry.field(description="The ticket.")

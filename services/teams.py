@@ -26,7 +26,7 @@ from models.teams import Team, TeamMember
 from models.tickets import Ticket
 from services import validation
 from services.admin import require_admin
-from services.errors import NotFound, Problems, ValidationFailed
+from services.errors import Conflict, NotFound, Problems, ValidationFailed
 from services.unit_of_work import unit_of_work
 from services.unset import UNSET
 from services.viewer import Viewer
@@ -94,7 +94,7 @@ async def update_team(
     and staffed but keeps its archived name free for others.
 
     Raises PermissionDenied, NotFound (id), ValidationFailed (name, memberIds, addMemberIds,
-    removeMemberIds).
+    removeMemberIds), Conflict (a concurrent save added the same member).
     """
     require_admin(viewer)
     team = await _team(viewer, team_id)
@@ -116,8 +116,10 @@ async def update_team(
             await _add(team.id, added)
             if removed:
                 await TeamMember.filter(team_id=team.id, technician_id__in=removed).delete()
-    except IntegrityError as error:
-        raise ValidationFailed.one("name", TAKEN) from error
+    except IntegrityError as error:  # the name's unique key, or a member added at the same moment
+        if name is not UNSET and name != team.name:
+            raise ValidationFailed.one("name", TAKEN) from error
+        raise Conflict("The team's members changed at the same moment; try again.") from error
     return await Team.get(id=team.id)
 
 

@@ -23,7 +23,6 @@ from models.tickets import Tag, Ticket, TicketStatus, TicketTag
 from models.timekeeping import TimeEntry
 from services import (
     activity,
-    activity_status,
     field_values,
     sla,
     tags,
@@ -353,31 +352,4 @@ async def update(
             await _apply(viewer, ticket, plan)
             work.emit(Event("ticket.updated", viewer.account_id, ticket.id, changes=tuple(plan.changed)))
         # Read inside the transaction: the version this save produced, not a later save's.
-        return await Ticket.get(id=ticket_id)
-
-
-async def mark_read(viewer: Viewer, ticket_id: int) -> Ticket:
-    """A technician opened the ticket: UNREAD becomes READ (see services.activity_status).
-
-    Raises PermissionDenied, NotFound (ticketId).
-    """
-    require_technician(viewer)
-    async with unit_of_work() as work:
-        ticket = await visibility.tickets(viewer).select_for_update().get_or_none(id=ticket_id)
-        if ticket is None:
-            raise NotFound("ticketId")
-        new = activity_status.on_read_by_technician(ticket.activity_status)
-        if new != ticket.activity_status:
-            await Ticket.filter(id=ticket.id).update(
-                activity_status=new, version=F("version") + 1, updated_at=utcnow()
-            )
-            await activity.record(
-                viewer,
-                ticket.id,
-                ActivityKind.ACTIVITY_STATUS_CHANGED,
-                field="activityStatus",
-                old=ticket.activity_status.value,
-                new=new.value,
-            )
-            work.emit(Event("ticket.updated", viewer.account_id, ticket.id, changes=("activityStatus",)))
         return await Ticket.get(id=ticket_id)

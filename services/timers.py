@@ -26,7 +26,7 @@ from models.clock import utcnow
 from models.enums import TimeEntrySource
 from models.tickets import Ticket
 from models.timekeeping import TimeEntry, Timer
-from services import ticket_settings, ticket_update, time_entries, validation, visibility
+from services import ticket_reads, ticket_settings, time_entries, validation, visibility
 from services.admin import require_technician
 from services.errors import NotFound, Problems, ValidationFailed
 from services.events import Event
@@ -249,11 +249,14 @@ async def discard(viewer: Viewer, ticket_id: int) -> TimerChange:
 
 
 async def open_ticket(viewer: Viewer, ticket_id: int) -> tuple[Ticket, TimerChange | None]:
-    """The page opened the ticket: mark it read, and start the timer when the account wants that.
+    """The page opened the ticket: mark it read (services.ticket_reads), and start a technician's timer
+    when the account wants that. Requesters may open their tickets too (never with a timer).
 
     Raises PermissionDenied, NotFound (ticketId).
     """
-    ticket = await ticket_update.mark_read(viewer, ticket_id)
+    ticket = await ticket_reads.mark_read(viewer, ticket_id)
+    if not viewer.is_technician:
+        return ticket, None
     settings = await ticket_settings.settings_of(viewer.account_id)
     change = await start(viewer, ticket_id) if settings.auto_start_timer else None
     return ticket, change

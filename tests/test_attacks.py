@@ -269,6 +269,8 @@ async def test_mutations_answer_a_foreign_id_exactly_like_a_missing_one_and_chan
         (tech, "addInternalNote", on_ours, "setStatusId", status),
         (tech, "setCommentResolution", {"isResolution": True}, "commentId", await their_note(s)),
         (tech, "markTicketRead", {}, "ticketId", foreign),
+        (requester, "markTicketRead", {}, "ticketId", foreign),
+        (requester, "markTicketRead", {}, "ticketId", others_ticket),
         (tech, "updateTicket", {"priority": "LOW"}, "id", foreign),
         (tech, "updateTicket", {"id": ticket}, "statusId", status),
         (tech, "updateTicket", {"id": ticket}, "assigneeId", gid(theirs.technician)),

@@ -43,5 +43,6 @@ class TicketMutations:
     )
     mark_ticket_read: UpdateTicketResult = strawberry.field(
         resolver=ticket_mutations.mark_ticket_read,
-        description="A technician opened the ticket: an UNREAD ticket becomes READ.",
+        description="The viewer opened the ticket: an UNREAD ticket becomes READ (technicians; its requester for "
+        "a ticket someone else opened for them).",
     )

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from schema.errors import NotFoundError, PermissionDeniedError, ValidationError
+from schema.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from schema.types.teams import Team
 
 
@@ -20,6 +20,6 @@ CreateTeamResult = Annotated[
     strawberry.union("CreateTeamResult", description="The new team, or why not."),
 ]
 TeamResult = Annotated[
-    TeamSuccess | ValidationError | NotFoundError | PermissionDeniedError,
+    TeamSuccess | ValidationError | NotFoundError | PermissionDeniedError | ConflictError,
     strawberry.union("TeamResult", description="The team, or why not."),
 ]

@@ -269,15 +269,15 @@ export function ticketPage(main: HTMLElement, number: number, viewer: Viewer): (
         problem.textContent = error.message;
       }),
     );
-    if (!staff) return;
-    // Opening marks the ticket read and, with the account's autoStartTimer, starts the timer: once per tab,
-    // so that a reload does not resume a timer paused on purpose.
+    // Opening marks the ticket read (for its requester too) and, for a technician with the account's
+    // autoStartTimer, starts the timer: once per tab, so that a reload does not resume a timer paused on
+    // purpose.
     const opened = `deskql.opened.${ticketId}`;
     if (!sessionStorage.getItem(opened)) {
       sessionStorage.setItem(opened, "1");
       await request(OpenTicket, { input: { ticketId } });
     }
-    if (left) return;
+    if (!staff || left) return;
     presence = presenceBar(presenceArea, ticketId);
     stops.push(presence.stop, timerBar(timerArea, ticketId));
   }
