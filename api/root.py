@@ -25,6 +25,7 @@ from api.operations.settings import SettingsMutations, SettingsQueries
 from api.operations.teams import TeamMutations, TeamQueries
 from api.operations.tickets import TicketMutations, TicketQueries
 from api.operations.time import TimeMutations
+from api.operations.views import ViewMutations, ViewQueries
 from api.rate_limiting import MutationRateLimit
 from api.streams import DeskqlSchema
 from api.tracing import OperationSpans, trace_resolvers
@@ -64,6 +65,7 @@ class Query(
     ActionQueries,
     ContextQueries,
     AiQueries,
+    ViewQueries,
 ):
     pass
 
@@ -83,6 +85,7 @@ class Mutation(
     ContextMutations,
     AiMutations,
     RealtimeMutations,
+    ViewMutations,
 ):
     pass
 

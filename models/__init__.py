@@ -20,4 +20,5 @@ MODEL_MODULES = [
     "models.alerts",
     "models.ai",
     "models.files",
+    "models.views",
 ]

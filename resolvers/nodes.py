@@ -35,6 +35,7 @@ from schema.types.sla import BusinessCalendar, SlaPolicy
 from schema.types.teams import Team
 from schema.types.tickets import Ticket, TicketStatus
 from schema.types.time import TimeEntry
+from schema.types.views import View
 
 NodeSource = tuple[Callable[[Loaders], DataLoader[int, Any]], Callable[[Any], Node]]
 
@@ -67,6 +68,7 @@ SOURCES: dict[str, NodeSource] = {
     "Alert": (lambda loaders: loaders.alert_by_id, Alert.from_model),
     "CalendarEvent": (lambda loaders: loaders.calendar_event_by_id, CalendarEvent.from_model),
     "KbArticle": (lambda loaders: loaders.kb_article_by_id, KbArticle.from_model),
+    "View": (lambda loaders: loaders.view_by_id, View.from_model),
 }
 
 

@@ -12,21 +12,14 @@ from schema.arguments import object_id, page_request
 from schema.context import BAD_USER_INPUT, ClientError, Info
 from schema.enums import TicketOrder
 from schema.inputs import TicketFilter
-from schema.pagination import Ordering, page
-from schema.ticket_filter import checked
+from schema.pagination import page
+from schema.ticket_lists import TICKET_ORDERS, ticket_list
 from schema.types.common import Connection, Node, connection
 from schema.types.people import Technician
 from schema.types.tickets import Ticket, TicketStatus
 from schema.types.viewer import Viewer
-from services import ticket_filters, visibility
+from services import visibility
 
-TICKET_ORDERS = {
-    TicketOrder.NEWEST_FIRST: Ordering((("created_at", True), ("id", True))),
-    TicketOrder.OLDEST_FIRST: Ordering((("created_at", False), ("id", False))),
-    TicketOrder.RECENTLY_UPDATED: Ordering((("updated_at", True), ("id", True))),
-    TicketOrder.SLA_DUE: Ordering((("next_sla_due_at", False), ("id", False))),
-    TicketOrder.RELEVANCE: Ordering((("relevance", True), ("id", True))),
-}
 MAX_NODES_PER_CALL = 100
 
 
@@ -75,15 +68,18 @@ async def tickets(
     ] = TicketOrder.NEWEST_FIRST,
     first: Annotated[int, strawberry.argument(description="Page size, at most 100.")] = 25,
     after: Annotated[str | None, strawberry.argument(description="endCursor of the previous page.")] = None,
+    view_id: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(
+            description="A saved view: its filter and order apply; `filter` narrows it further (both must "
+            "hold) and an explicit `orderBy` replaces its order."
+        ),
+    ] = None,
 ) -> Connection[Ticket]:
-    conditions = checked(info, filter, sorts_by_sla=order_by is TicketOrder.SLA_DUE)
-    ordering = TICKET_ORDERS[order_by]
+    listed = await ticket_list(info, view_id, filter, order_by)
+    ordering = TICKET_ORDERS[listed.order]
     request = page_request(info, ordering, first, after)
-    query = ticket_filters.matching_tickets(info.context.viewer, conditions)
-    if order_by is TicketOrder.RELEVANCE:
-        if conditions.text is None:
-            raise ClientError("`orderBy`: RELEVANCE needs a text search (`filter.text`).", BAD_USER_INPUT)
-        query = query.annotate(relevance=ticket_filters.relevance(info.context.viewer, conditions))
+    query = listed.query()
     found = await page(query, ordering, request)
 
     async def count() -> int:

@@ -47,6 +47,7 @@ from models.teams import Team, TeamMember
 from models.ticket_actions import Chat, TicketItem, TicketMerge
 from models.tickets import Tag, Ticket, TicketStatus
 from models.timekeeping import TimeEntry, Timer
+from models.views import View
 from services.viewer import Viewer
 
 ModelT = TypeVar("ModelT", bound=Model)
@@ -332,6 +333,14 @@ def notifications(viewer: Viewer) -> QuerySet[Notification]:
 def reply_templates(viewer: Viewer) -> QuerySet[ReplyTemplate]:
     """Shared templates and the viewer's own (technicians only)."""
     query = ReplyTemplate.filter(
+        Q(owner_id__isnull=True) | Q(owner_id=viewer.technician_id), account_id=viewer.account_id
+    )
+    return _staff_only(viewer, query)
+
+
+def views(viewer: Viewer) -> QuerySet[View]:
+    """Saved views: the account's shared ones and the viewer's own (technicians only; requesters have none)."""
+    query = View.filter(
         Q(owner_id__isnull=True) | Q(owner_id=viewer.technician_id), account_id=viewer.account_id
     )
     return _staff_only(viewer, query)

@@ -16,6 +16,7 @@ from subscriptions import channels
 from subscriptions.connections import Connections
 from subscriptions.hub import Hub
 from subscriptions.presence import PresenceStore
+from subscriptions.view_watch import Watches
 
 log = logging.getLogger("deskql.broadcast")
 
@@ -65,3 +66,5 @@ class Realtime:
     revocations are announced and end the token's websockets at once, see subscriptions.connections)."""
     shared_reads: SharedReads[SharedRead] = field(default_factory=SharedReads)
     connections: Connections = field(default_factory=Connections)
+    view_watches: Watches = field(default_factory=Watches)
+    """Which tickets each live view holds, per view and audience (subscriptions.view_watch)."""

@@ -32,6 +32,15 @@ def chat(chat_id: int) -> str:
     return f"{PREFIX}:chat:{chat_id}"
 
 
+def account_tickets(account_id: int) -> str:
+    """Every change of the account's tickets that can move one into or out of a list (live views)."""
+    return f"{PREFIX}:account:{account_id}:tickets"
+
+
+LISTED = frozenset({"ticket.created", "ticket.updated", "comment.added", "comment.updated"})
+"""The events that also go to the account's ticket channel: what changes a ticket as a list shows it."""
+
+
 def of(event: Event) -> list[str]:
     """The channels an event goes to."""
     if event.type.startswith("credentials."):
@@ -41,6 +50,8 @@ def of(event: Event) -> list[str]:
     if event.type.startswith("chat."):
         return [chat(event.ids["chat"])]
     if event.ticket_id is not None:
+        if event.type in LISTED:
+            return [ticket(event.ticket_id), account_tickets(event.account_id)]
         return [ticket(event.ticket_id)]
     return []
 

@@ -12,6 +12,7 @@ from subscriptions import (
     presence_updates,
     ticket_updates,
     timer_updates,
+    view_updates,
 )
 
 
@@ -20,6 +21,11 @@ class Subscription:
     ticket_updated = strawberry.subscription(
         resolver=ticket_updates.ticket_updated,
         description="The ticket now (SNAPSHOT), then every committed change you may see; RESYNC after an outage.",
+    )
+    ticket_view_updated = strawberry.subscription(
+        resolver=view_updates.ticket_view_updated,
+        description="A ticket list live (a saved view or a filter): the first page and count (SNAPSHOT), then "
+        "each ticket entering, leaving or changing within it with the new count; RESYNC after an outage.",
     )
     ticket_presence = strawberry.subscription(
         resolver=presence_updates.ticket_presence,

@@ -17,6 +17,7 @@ from schema.loaders.settings import SettingsLoaders
 from schema.loaders.teams import TeamLoaders
 from schema.loaders.tickets import TicketLoaders
 from schema.loaders.time import TimeLoaders
+from schema.loaders.views import ViewLoaders
 
 
 class Loaders(
@@ -30,6 +31,7 @@ class Loaders(
     ActionLoaders,
     AiLoaders,
     TimeLoaders,
+    ViewLoaders,
 ):
     """Everything a request reads by key, each loader made on first use. One per request, never shared
     (subscriptions share them only within an audience, see fastpath.shared_reads)."""
