@@ -98,7 +98,7 @@ RATE_LIMITED = Counter("deskql_rate_limit_refusals", "requests refused by a rate
 
 
 def channel_kind(channel: str) -> str:
-    """``ticket``, ``presence``, ``technician``, ``chat``, ``auth`` (deskql:<kind>:<id>), else ``other``."""
+    """``ticket``, ``account``, ``presence``, ``technician``, ``chat``, ``auth`` (deskql:<kind>:...), else ``other``."""
     parts = channel.split(":")
     return parts[1] if len(parts) > 1 and parts[0] == "deskql" else "other"
 
