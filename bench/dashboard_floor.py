@@ -3,7 +3,7 @@
 Served by bench/baseline.py (``/ticket-counts``, ``/ticket-metrics``). The SQL is what a person would write
 for PostgreSQL: one GROUP BY for the counts; for the metrics one statement per figure, with FILTER
 aggregates. Business time needs the SLA engine, so the floor reads the durations' rows and measures them
-with it, as deskql does; percentiles and averages use the same arithmetic (services.metric_stats), so the
+with it (a BusinessClock per calendar), as deskql does; percentiles and averages use the same arithmetic (services.metric_stats), so the
 two answers are equal to the last bit and the bench checks that they are.
 """
 
@@ -16,9 +16,8 @@ from typing import Any
 import asyncpg
 import orjson
 
-from services.metric_stats import DurationStats, stats
+from services.metric_stats import BusinessClock, DurationStats, stats
 from services.sla import calendar_from
-from services.sla_engine import Calendar, elapsed_seconds
 
 CENT = Decimal("0.01")
 COUNTS = """
@@ -120,20 +119,21 @@ def _durations(found: DurationStats) -> dict[str, Any]:
 async def _response_times(
     connection: asyncpg.Connection, account: int, start: datetime, end: datetime
 ) -> Any:
-    calendars: dict[int, Calendar] = {}
+    rows = await connection.fetch(DURATIONS, account, start, end)
+    earliest = min((row["created_at"] for row in rows), default=start)
+    clocks: dict[int | None, BusinessClock] = {None: BusinessClock(None, earliest, end)}
     first: list[int] = []
     resolution: list[int] = []
-    for row in await connection.fetch(DURATIONS, account, start, end):
-        calendar = None
-        if row["calendar_id"] is not None:
-            calendar = calendars.get(row["calendar_id"])
-            if calendar is None:
-                calendar = calendars[row["calendar_id"]] = calendar_from(
-                    row["timezone"], orjson.loads(row["weekly_hours"]), orjson.loads(row["holidays"])
-                )
+    for row in rows:
+        clock = clocks.get(row["calendar_id"])
+        if clock is None:
+            calendar = calendar_from(
+                row["timezone"], orjson.loads(row["weekly_hours"]), orjson.loads(row["holidays"])
+            )
+            clock = clocks[row["calendar_id"]] = BusinessClock(calendar, earliest, end)
         for met, durations in ((row["first_responded_at"], first), (row["resolved_at"], resolution)):
             if met is not None and start <= met < end:
-                durations.append(elapsed_seconds(calendar, row["created_at"], met))
+                durations.append(clock.elapsed(row["created_at"], met))
     return _durations(stats(first)), _durations(stats(resolution))
 
 

@@ -8,9 +8,14 @@ databases (business time comes from the SLA engine), so both give the same figur
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+from services.sla_engine import Calendar, business_intervals
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -57,3 +62,36 @@ def stats(durations: Iterable[int], business_count: int = 0) -> DurationStats:
         average=average,
         business_count=business_count,
     )
+
+
+class BusinessClock:
+    """Business seconds between any two instants of ``[start, end]`` of one calendar, each in O(log n): the
+    calendar's business intervals over the whole range are read once from the SLA engine and summed up, so
+    that ``elapsed(a, b)`` equals ``sla_engine.elapsed_seconds(calendar, a, b)`` (whole seconds, no pauses)
+    for the thousands of tickets a metric measures."""
+
+    def __init__(self, calendar: Calendar | None, start: datetime, end: datetime) -> None:
+        self.calendar = calendar
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.before: list[int] = [0]
+        for first, stop in business_intervals(calendar, start, end + timedelta(seconds=1)):
+            self.starts.append(_seconds(first))
+            self.ends.append(_seconds(stop))
+            self.before.append(self.before[-1] + self.ends[-1] - self.starts[-1])
+
+    def _until(self, moment: int) -> int:
+        index = bisect_right(self.starts, moment) - 1
+        if index < 0:
+            return 0
+        return self.before[index] + min(moment, self.ends[index]) - self.starts[index]
+
+    def elapsed(self, start: datetime, end: datetime) -> int:
+        first, stop = _seconds(start), _seconds(end)
+        if stop <= first:
+            return 0
+        return self._until(stop) - self._until(first)
+
+
+def _seconds(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(seconds=1)

@@ -8,7 +8,7 @@ Definitions (docs/dashboards.md repeats them; the period is the UTC instants [st
 - Resolution time: from creation to the ticket's latest entry into a RESOLVED or CLOSED status
   (``Ticket.resolved_at``), for the tickets resolved in the period and still resolved. Reopening clears
   the resolution; a ticket resolved again is measured to the new resolution, its reopened time included.
-- Both are business time (the SLA engine's seconds of the calendar) where the ticket's SLA policy has a
+- Both are business time (the SLA engine's seconds of the calendar, services.metric_stats.BusinessClock) where the ticket's SLA policy has a
   business calendar, and wall-clock seconds otherwise; SLA pauses are not subtracted.
 - SLA compliance per clock, over the tickets with an SLA policy created in the period: met (met by its due
   time, or met with no due time), breached (met after its due time, or not met and past it), in progress
@@ -33,9 +33,9 @@ from models.clock import utcnow
 from models.tickets import Ticket
 from services import visibility
 from services.errors import ValidationFailed
-from services.metric_stats import DurationStats, Period, stats
+from services.metric_stats import BusinessClock, DurationStats, Period, stats
 from services.sla import calendar_of
-from services.sla_engine import Calendar, elapsed_seconds
+from services.sla_engine import Calendar
 from services.ticket_counts import day_of
 from services.ticket_filters import TicketConditions, matching_tickets
 from services.ticket_items import ItemTotals, totals
@@ -84,19 +84,21 @@ async def response_times(viewer: Viewer, conditions: TicketConditions, window: P
         .values_list("created_at", "first_responded_at", "resolved_at", "sla_policy__calendar_id")
     )
     calendar_ids = {row[3] for row in rows if row[3] is not None}
-    calendars: dict[int, Calendar | None] = {}
+    calendars: dict[int | None, Calendar | None] = {None: None}
     if calendar_ids:
         for found in await visibility.calendars(viewer).filter(id__in=calendar_ids):
             calendars[found.id] = calendar_of(found)
+    earliest = min((row[0] for row in rows), default=window.start)
+    clocks = {key: BusinessClock(calendar, earliest, window.end) for key, calendar in calendars.items()}
     first: list[int] = []
     resolution: list[int] = []
     business = {"first": 0, "resolution": 0}
     for created, responded, resolved, calendar_id in rows:
-        calendar = calendars.get(calendar_id) if calendar_id is not None else None
+        clock = clocks[calendar_id if calendar_id in clocks else None]
         for name, met, durations in (("first", responded, first), ("resolution", resolved, resolution)):
             if met is not None and window.start <= met < window.end:
-                durations.append(elapsed_seconds(calendar, created, met))
-                business[name] += calendar is not None
+                durations.append(clock.elapsed(created, met))
+                business[name] += clock.calendar is not None
     return ResponseTimes(stats(first, business["first"]), stats(resolution, business["resolution"]))
 
 

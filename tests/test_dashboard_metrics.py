@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import random
 import statistics
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from hypothesis import given
@@ -20,7 +21,9 @@ from models.tickets import Ticket, TicketStatus
 from schema.ids import encode
 from services import conversation, sla_policies, surveys, ticket_items, ticket_update, time_entries
 from services.attachments import Limits
-from services.metric_stats import percentile
+from services.metric_stats import BusinessClock, percentile
+from services.sla import calendar_from
+from services.sla_engine import elapsed_seconds
 from services.sla_policies import Hours, Target
 from services.ticket_items import ItemFields
 from services.ticket_update import TicketChanges
@@ -312,3 +315,29 @@ async def test_percentiles_are_those_of_postgresql(backend: str, db: object) -> 
         ordered = sorted(durations)
         assert percentile(ordered, 0.5) == rows[0]["m"]
         assert percentile(ordered, 0.9) == rows[0]["p"]
+
+
+CALENDARS = [
+    None,
+    calendar_from("UTC", {day: [["09:00", "17:00"]] for day in ("MONDAY", "TUESDAY", "FRIDAY")}, []),
+    calendar_from(
+        "Europe/Rome",
+        {"MONDAY": [["00:00", "02:30"], ["08:00", "12:00"]], "SUNDAY": [["01:30", "03:30"]]},
+        ["2026-10-26"],
+    ),
+    calendar_from("America/St_Johns", {"SATURDAY": [["00:00", "24:00"]]}, []),
+]
+ORIGIN = datetime(2026, 10, 1, tzinfo=UTC)
+"""October: Rome and St John's leave summer time in the range."""
+
+
+@given(
+    st.sampled_from(range(len(CALENDARS))),
+    st.lists(st.integers(min_value=0, max_value=60 * 86_400 * 10), min_size=2, max_size=12),
+)
+def test_the_business_clock_counts_as_the_sla_engine_does(which: int, tenths: list[int]) -> None:
+    calendar = CALENDARS[which]
+    moments = [ORIGIN + timedelta(seconds=tenth / 10) for tenth in tenths]
+    clock = BusinessClock(calendar, min(moments), max(moments))
+    for start, end in pairwise(moments):
+        assert clock.elapsed(start, end) == elapsed_seconds(calendar, start, end)
