@@ -35,6 +35,11 @@ MAX_NAME = 100
 TAKEN = "A team with this name already exists."
 
 
+def _key(name: str) -> str:
+    """What names are compared by: casefolded, cut to the column (casefolding may lengthen a name: ß)."""
+    return name.casefold()[:MAX_NAME]
+
+
 def _name(problems: Problems, value: str) -> str:
     return validation.text(problems, "name", value, max_length=MAX_NAME, one_line=True)
 
@@ -74,7 +79,7 @@ async def create_team(viewer: Viewer, *, name: str, member_ids: Iterable[int] = 
     members = await _technicians(viewer, "memberIds", member_ids)
     try:
         async with unit_of_work():
-            team = await Team.create(account_id=viewer.account_id, name=name, name_key=name.casefold())
+            team = await Team.create(account_id=viewer.account_id, name=name, name_key=_key(name))
             await _add(team.id, members)
     except IntegrityError as error:  # the unique key (account, name_key): also against a concurrent save
         raise ValidationFailed.one("name", TAKEN) from error
@@ -108,7 +113,7 @@ async def update_team(
     try:
         async with unit_of_work():
             if name is not UNSET and name != team.name:
-                key = None if team.archived_at is not None else name.casefold()
+                key = None if team.archived_at is not None else _key(name)
                 await Team.filter(id=team.id).update(name=name, name_key=key)
             if members is not None:
                 await TeamMember.filter(team_id=team.id).exclude(technician_id__in=members).delete()

@@ -77,11 +77,14 @@ async def test_an_admin_creates_renames_staffs_and_archives_a_team(api: Api) -> 
     again = await change(api, world.admin_token, ARCHIVE, id=team["id"])
     assert again["team"]["archivedAt"] == archived["team"]["archivedAt"]
     assert (await create(api, world.admin_token, "Networks"))["__typename"] == "TeamSuccess"
+    # casefolding lengthens some names beyond the column (ß -> ss): still saved, still compared
+    assert (await create(api, world.admin_token, "ß" * 100))["__typename"] == "TeamSuccess"
+    assert (await create(api, world.admin_token, "SS" * 50))["fields"][0]["field"] == "name"
 
     listed = await api.data(TEAMS, {"all": False}, token=world.technician_token)
-    assert [t["name"] for t in listed["teams"]] == ["Desk", "Networks"]
+    assert [t["name"] for t in listed["teams"]] == ["Desk", "Networks", "ß" * 100]
     everything = await api.data(TEAMS, {"all": True}, token=world.technician_token)
-    assert [t["name"] for t in everything["teams"]] == ["Desk", "Networks", "Networks"]
+    assert [t["name"] for t in everything["teams"]] == ["Desk", "Networks", "Networks", "ß" * 100]
 
 
 async def test_each_bad_team_input_gets_a_typed_error_and_changes_nothing(api: Api) -> None:
