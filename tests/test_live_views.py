@@ -131,3 +131,21 @@ async def test_subscribers_of_one_view_share_one_membership_read_per_event(live:
     for stream in streams:
         await stream.close()
     assert len(live.graphql.environment.realtime.view_watches) == 0  # type: ignore[attr-defined]
+
+
+async def test_a_filter_on_the_viewers_own_notifications_is_kept_per_technician(live: Live) -> None:
+    world = await make_world()
+    ticket = await world.ticket("needs Tom")
+    mine = {"hasUnreadNotifications": True}
+    tom = await live.subscribe(LIVE, {"filter": mine}, world.technician_token)
+    ada = await live.subscribe(LIVE, {"filter": mine}, world.admin_token)
+    for stream in (tom, ada):
+        assert (await event(stream))["count"] == 0
+    await note(
+        live, world.admin_token, ticket, mentionTechnicianIds=[encode("Technician", world.technician.id)]
+    )
+    entered = await event(tom)
+    assert (entered["kind"], entered["count"], entered["ticket"]["title"]) == ("ENTERED", 1, "needs Tom")
+    await ada.nothing(within=0.5)
+    for stream in (tom, ada):
+        await stream.close()
