@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 import orjson
 
-from services.metric_stats import BusinessClock, DurationStats, stats
+from services.metric_stats import BusinessClock, DurationStats, seconds_of, stats
 from services.sla import calendar_from
 
 CENT = Decimal("0.01")
@@ -121,7 +121,9 @@ async def _response_times(
 ) -> Any:
     rows = await connection.fetch(DURATIONS, account, start, end)
     earliest = min((row["created_at"] for row in rows), default=start)
-    clocks: dict[int | None, BusinessClock] = {None: BusinessClock(None, earliest, end)}
+    clocks: dict[int | None, BusinessClock] = {
+        None: BusinessClock(None, seconds_of(earliest), seconds_of(end))
+    }
     first: list[int] = []
     resolution: list[int] = []
     for row in rows:
@@ -130,7 +132,9 @@ async def _response_times(
             calendar = calendar_from(
                 row["timezone"], orjson.loads(row["weekly_hours"]), orjson.loads(row["holidays"])
             )
-            clock = clocks[row["calendar_id"]] = BusinessClock(calendar, earliest, end)
+            clock = clocks[row["calendar_id"]] = BusinessClock(
+                calendar, seconds_of(earliest), seconds_of(end)
+            )
         for met, durations in ((row["first_responded_at"], first), (row["resolved_at"], resolution)):
             if met is not None and start <= met < end:
                 durations.append(clock.elapsed(row["created_at"], met))

@@ -56,4 +56,4 @@ async def metrics(
         window = ticket_metrics.period(period.start, period.end, info.context.environment.max_metrics_days)
     except ValidationFailed as error:
         raise _refused(error) from error
-    return TicketMetrics(viewer=viewer, conditions=conditions, window=window, times=[])
+    return TicketMetrics(viewer=viewer, conditions=conditions, window=window)

@@ -65,19 +65,19 @@ def stats(durations: Iterable[int], business_count: int = 0) -> DurationStats:
 
 
 class BusinessClock:
-    """Business seconds between any two instants of ``[start, end]`` of one calendar, each in O(log n): the
+    """Business seconds between any two instants of a range of one calendar, each in O(log n): the
     calendar's business intervals over the whole range are read once from the SLA engine and summed up, so
     that ``elapsed(a, b)`` equals ``sla_engine.elapsed_seconds(calendar, a, b)`` (whole seconds, no pauses)
-    for the thousands of tickets a metric measures."""
+    for the thousands of tickets a metric measures. ``between`` takes seconds since the epoch."""
 
-    def __init__(self, calendar: Calendar | None, start: datetime, end: datetime) -> None:
+    def __init__(self, calendar: Calendar | None, first: int, last: int) -> None:
         self.calendar = calendar
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.before: list[int] = [0]
-        for first, stop in business_intervals(calendar, start, end + timedelta(seconds=1)):
-            self.starts.append(_seconds(first))
-            self.ends.append(_seconds(stop))
+        for opens, closes in business_intervals(calendar, _moment(first), _moment(last + 1)):
+            self.starts.append(seconds_of(opens))
+            self.ends.append(seconds_of(closes))
             self.before.append(self.before[-1] + self.ends[-1] - self.starts[-1])
 
     def _until(self, moment: int) -> int:
@@ -86,12 +86,17 @@ class BusinessClock:
             return 0
         return self.before[index] + min(moment, self.ends[index]) - self.starts[index]
 
+    def between(self, first: int, stop: int) -> int:
+        return self._until(stop) - self._until(first) if first < stop else 0
+
     def elapsed(self, start: datetime, end: datetime) -> int:
-        first, stop = _seconds(start), _seconds(end)
-        if stop <= first:
-            return 0
-        return self._until(stop) - self._until(first)
+        return self.between(seconds_of(start), seconds_of(end))
 
 
-def _seconds(moment: datetime) -> int:
+def seconds_of(moment: datetime) -> int:
+    """Whole seconds since the epoch, floored (as the SLA engine counts)."""
     return (moment - EPOCH) // timedelta(seconds=1)
+
+
+def _moment(seconds: int) -> datetime:
+    return EPOCH + timedelta(seconds=seconds)

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from tortoise.expressions import F, Q, Subquery
+from tortoise import connections
+from tortoise.expressions import F, Q, RawSQL, Subquery
 from tortoise.functions import Count, Sum
 from tortoise.queryset import QuerySet
 
@@ -71,35 +72,43 @@ def _within(field: str, window: Period) -> Q:
     return _q(**{f"{field}__gte": window.start, f"{field}__lt": window.end})
 
 
-@dataclass(frozen=True)
-class ResponseTimes:
-    first_response: DurationStats
-    resolution: DurationStats
+MET = {"first_response": "first_responded_at", "resolution": "resolved_at"}
 
 
-async def response_times(viewer: Viewer, conditions: TicketConditions, window: Period) -> ResponseTimes:
+def _epoch_seconds(column: str) -> RawSQL:
+    """A timestamp column as whole seconds since the epoch, floored, computed by the database."""
+    if connections.get("default").capabilities.dialect == "postgres":
+        return RawSQL(f'floor(extract(epoch from "ticket"."{column}"))::bigint')
+    return RawSQL(f'CAST(strftime(\'%s\', "ticket"."{column}") AS INTEGER)')
+
+
+async def durations(
+    viewer: Viewer, conditions: TicketConditions, window: Period, clock: str
+) -> DurationStats:
+    """First-response (``clock="first_response"``) or resolution times of the tickets met in the period:
+    one statement (and one for the calendars, when some policy has one)."""
+    met = MET[clock]
     rows = await (
         scope(viewer, conditions)
-        .filter(_within("first_responded_at", window) | _within("resolved_at", window))
-        .values_list("created_at", "first_responded_at", "resolved_at", "sla_policy__calendar_id")
+        .filter(_within(met, window))
+        .annotate(created_s=_epoch_seconds("created_at"), met_s=_epoch_seconds(met))
+        .values_list("created_s", "met_s", "sla_policy__calendar_id")
     )
-    calendar_ids = {row[3] for row in rows if row[3] is not None}
+    calendar_ids = {row[2] for row in rows if row[2] is not None}
     calendars: dict[int | None, Calendar | None] = {None: None}
     if calendar_ids:
         for found in await visibility.calendars(viewer).filter(id__in=calendar_ids):
             calendars[found.id] = calendar_of(found)
-    earliest = min((row[0] for row in rows), default=window.start)
-    clocks = {key: BusinessClock(calendar, earliest, window.end) for key, calendar in calendars.items()}
-    first: list[int] = []
-    resolution: list[int] = []
-    business = {"first": 0, "resolution": 0}
-    for created, responded, resolved, calendar_id in rows:
-        clock = clocks[calendar_id if calendar_id in clocks else None]
-        for name, met, durations in (("first", responded, first), ("resolution", resolved, resolution)):
-            if met is not None and window.start <= met < window.end:
-                durations.append(clock.elapsed(created, met))
-                business[name] += clock.calendar is not None
-    return ResponseTimes(stats(first, business["first"]), stats(resolution, business["resolution"]))
+    first = min((int(row[0]) for row in rows), default=0)
+    last = max((int(row[1]) for row in rows), default=0)
+    clocks = {key: BusinessClock(calendar, first, last) for key, calendar in calendars.items()}
+    measured: list[int] = []
+    business = 0
+    for created, met_at, calendar_id in rows:
+        ticking = clocks[calendar_id if calendar_id in clocks else None]
+        measured.append(ticking.between(int(created), int(met_at)))
+        business += ticking.calendar is not None
+    return stats(measured, business)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ so a request runs only the statements of what it selects."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime
 
 import strawberry
@@ -124,31 +123,24 @@ class TicketMetrics:
     viewer: strawberry.Private[Viewer]
     conditions: strawberry.Private[TicketConditions]
     window: strawberry.Private[Period]
-    times: strawberry.Private[list[asyncio.Task[ticket_metrics.ResponseTimes]]]
-    """Both duration fields read one statement: the first to ask starts it, the other awaits it."""
 
     @strawberry.field(description="The period: UTC instants [from, to).")
     def period(self) -> TicketMetricsPeriod:
         return TicketMetricsPeriod(start=self.window.start, end=self.window.end)
 
-    async def _times(self) -> ticket_metrics.ResponseTimes:
-        if not self.times:
-            self.times.append(
-                asyncio.ensure_future(
-                    ticket_metrics.response_times(self.viewer, self.conditions, self.window)
-                )
-            )
-        return await self.times[0]
-
     @strawberry.field(
         description="Creation to first public reply of a technician, for tickets first answered in the period."
     )
     async def first_response_time(self) -> DurationStats:
-        return _durations((await self._times()).first_response)
+        return _durations(
+            await ticket_metrics.durations(self.viewer, self.conditions, self.window, "first_response")
+        )
 
     @strawberry.field(description="Creation to resolution, for tickets resolved in the period.")
     async def resolution_time(self) -> DurationStats:
-        return _durations((await self._times()).resolution)
+        return _durations(
+            await ticket_metrics.durations(self.viewer, self.conditions, self.window, "resolution")
+        )
 
     @strawberry.field(description="SLA outcomes of the tickets with an SLA policy created in the period.")
     async def sla(self) -> SlaCompliance:
