@@ -43,9 +43,8 @@ LIST = """query($filter: TicketFilter, $order: TicketOrder) {
 
 VISIBLE = "t.account_id = $1 AND t.deleted_at IS NULL AND NOT t.is_spam"
 MATCHES = (
-    "t.id IN (SELECT id FROM ticket WHERE to_tsvector('english', title || ' ' || description)"
-    " @@ plainto_tsquery('english', $2) UNION SELECT ticket_id FROM comment"
-    " WHERE to_tsvector('english', text) @@ plainto_tsquery('english', $2))"
+    "t.id IN (SELECT id FROM ticket WHERE search_vector @@ plainto_tsquery('english', $2)"
+    " UNION SELECT ticket_id FROM comment WHERE search_vector @@ plainto_tsquery('english', $2))"
 )
 RANK = (
     "ts_rank(to_tsvector('english', t.title || ' ' || t.description), plainto_tsquery('english', $2))::float8"
