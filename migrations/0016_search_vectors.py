@@ -38,7 +38,7 @@ async def drop_search_vectors(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('deskql', '0014_teams')]
+    dependencies = [('deskql', '0015_saved_views')]
 
     initial = False
 
