@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from resolvers.results import attempt, optional_pk
+from resolvers.results import attempt, optional_pk, pk
 from schema.context import Info
 from schema.inputs import (
     CreateRequesterInput,
@@ -14,6 +14,7 @@ from schema.inputs import (
     CreateTicketInput,
     LoginInput,
     LogoutInput,
+    UpdateTechnicianInput,
 )
 from schema.payloads.foundation import (
     CreateRequesterResult,
@@ -23,6 +24,8 @@ from schema.payloads.foundation import (
     LoginResult,
     LoginSuccess,
     LogoutSuccess,
+    UpdateTechnicianResult,
+    UpdateTechnicianSuccess,
 )
 from schema.payloads.tickets import CreateTicketResult, CreateTicketSuccess
 from schema.types.people import Requester, Technician
@@ -97,6 +100,23 @@ async def create_technician(
             password=input.password,
         ),
         lambda row: CreateTechnicianSuccess(technician=Technician.from_model(row)),
+    )
+
+
+async def update_technician(
+    info: Info,
+    input: Annotated[
+        UpdateTechnicianInput, strawberry.argument(description="The technician and the change.")
+    ],
+) -> UpdateTechnicianResult:
+    return await attempt(
+        lambda: people.update_technician(
+            info.context.viewer,
+            pk(input.technician_id, "Technician", "technicianId"),
+            role=input.role,
+            active=input.active,
+        ),
+        lambda row: UpdateTechnicianSuccess(technician=Technician.from_model(row)),
     )
 
 

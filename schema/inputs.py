@@ -49,6 +49,16 @@ class CreateTechnicianInput:
     )
 
 
+@strawberry.input(description="A technician's new role or activity (admins only); what is left out stays.")
+class UpdateTechnicianInput:
+    technician_id: strawberry.ID = strawberry.field(description="The technician to change.")
+    role: Role | None = strawberry.field(default=None, description="ADMIN or TECHNICIAN.")
+    active: bool | None = strawberry.field(
+        default=None,
+        description="false deactivates: their tokens stop working and their websockets end; true reactivates.",
+    )
+
+
 @strawberry.input(description="A new requester (admins only).")
 class CreateRequesterInput:
     name: str = strawberry.field(description="Full name.")

@@ -1,16 +1,20 @@
-"""Creating technicians and requesters (admins only)."""
+"""Creating technicians and requesters, and changing a technician's role or activity (admins only)."""
 
 from __future__ import annotations
 
-from models.accounts import Technician
+import logging
+
+from models.accounts import Account, Technician
 from models.enums import Role
 from models.people import Customer, Department, Requester, Site
 from services import validation
 from services.admin import require_admin
-from services.authentication import hash_password
+from services.authentication import credentials_changed, hash_password
 from services.errors import NotFound, Problems, ValidationFailed
 from services.unit_of_work import unit_of_work
 from services.viewer import Viewer
+
+log = logging.getLogger("deskql.people")
 
 
 async def create_technician(
@@ -104,3 +108,52 @@ async def create_requester(
             department_id=department_id,
             password_hash=password_hash,
         )
+
+
+async def update_technician(
+    viewer: Viewer, technician_id: int, *, role: Role | None = None, active: bool | None = None
+) -> Technician:
+    """Give a technician of the viewer's account another role, or deactivate or reactivate them. Admins
+    only; what is not given stays.
+
+    The account keeps an active admin: demoting or deactivating its last one is refused (ValidationFailed
+    naming ``role`` or ``active``); the account's row is locked meanwhile, so two admins demoting each other
+    at once cannot both succeed. A change of role or activity emits ``credentials.changed``: after commit
+    every server process checks that technician's websockets again and ends them (a deactivated
+    technician's tokens are refused from the next request, the new role applies from the next request).
+    A deactivated technician keeps their tokens: reactivated, they work again.
+
+    Raises PermissionDenied; NotFound (technicianId) for a technician of another account or none;
+    ValidationFailed (role, active).
+    """
+    require_admin(viewer)
+    async with unit_of_work() as work:
+        await Account.filter(id=viewer.account_id).select_for_update().get()
+        row = await Technician.filter(id=technician_id, account_id=viewer.account_id).first()
+        if row is None:
+            raise NotFound("technicianId")
+        new_role = row.role if role is None else role
+        new_active = row.active if active is None else active
+        if (new_role, new_active) == (row.role, row.active):
+            return row
+        if row.active and row.role == Role.ADMIN and (new_role != Role.ADMIN or not new_active):
+            admins = Technician.filter(account_id=viewer.account_id, role=Role.ADMIN, active=True)
+            if not await admins.exclude(id=row.id).exists():
+                field = "active" if not new_active else "role"
+                raise ValidationFailed.one(
+                    field, "This is the account's last active admin: make another technician admin first."
+                )
+        log.info(
+            "technician %s of account %s: role %s -> %s, active %s -> %s, by technician %s",
+            row.id,
+            row.account_id,
+            row.role.value,
+            new_role.value,
+            row.active,
+            new_active,
+            viewer.technician_id,
+        )
+        await Technician.filter(id=row.id).update(role=new_role, active=new_active)
+        row.role, row.active = new_role, new_active
+        work.emit(credentials_changed(row.account_id, technician_id=row.id))
+    return row

@@ -262,6 +262,37 @@ async def test_logout_of_all_sessions_ends_every_socket_of_its_tokens_on_every_w
     await bystander.close()
 
 
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"active": False}, "The technician of this token is deactivated."),
+        ({"role": "ADMIN"}, "The role of this token's technician changed: connect again."),
+    ],
+)
+async def test_update_technician_ends_the_technicians_sockets_on_every_worker_within_a_second(
+    setup: Setup, change: dict[str, Any], reason: str
+) -> None:
+    a, b, _ = setup.cluster.servers
+    first, second = await logins(setup, f"Uma Update {len(change)}{reason[:3]}", 2)
+    me = await graphql(a.http, first, "{ viewer { technician { id } } }")
+    ticket = await new_ticket(setup)
+    on_a = await WSClient.open(a.ws, first)
+    await on_a.subscribe(UPDATES, {"id": ticket})
+    assert (await on_a.next())["ticketUpdated"]["kind"] == "SNAPSHOT"
+    idle_on_b = await WSClient.open(b.ws, second, protocol=LEGACY_WS)
+
+    update = """mutation($input: UpdateTechnicianInput!) { updateTechnician(input: $input) { __typename } }"""
+    changed = {"input": {"technicianId": me["viewer"]["technician"]["id"], **change}}
+    assert (await graphql(b.http, setup.admin, update, changed))["updateTechnician"] == {
+        "__typename": "UpdateTechnicianSuccess"
+    }
+    updated = time.monotonic()
+    ended = [await socket.ended(within=5) for socket in (on_a, idle_on_b)]
+    assert time.monotonic() - updated < 1.0
+    assert last_messages(ended[0]) == [unauthenticated("1", reason)]
+    assert {(end.code, end.reason) for end in ended} == {(4401, reason)}
+
+
 BEHIND_DESKQLS_BACK = {
     "revoked": (
         "UPDATE api_token SET revoked_at = now() WHERE token_hash = $1",

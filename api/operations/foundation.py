@@ -10,6 +10,7 @@ from schema.payloads.foundation import (
     CreateTechnicianResult,
     LoginResult,
     LogoutSuccess,
+    UpdateTechnicianResult,
 )
 from schema.payloads.personal_data import ErasePersonResult, ExportPersonResult
 from schema.types.common import Node
@@ -44,6 +45,13 @@ class FoundationMutations:
     )
     create_technician: CreateTechnicianResult = strawberry.field(
         resolver=mutations.create_technician, description="Add a technician (admins only)."
+    )
+    update_technician: UpdateTechnicianResult = strawberry.field(
+        resolver=mutations.update_technician,
+        description=(
+            "Change a technician's role or deactivate/reactivate them (admins only); the account keeps an "
+            "active admin."
+        ),
     )
     create_requester: CreateRequesterResult = strawberry.field(
         resolver=mutations.create_requester, description="Add a requester (admins only)."

@@ -33,6 +33,11 @@ class CreateTechnicianSuccess:
     technician: Technician = strawberry.field(description="The new technician.")
 
 
+@strawberry.type(description="The technician was changed.")
+class UpdateTechnicianSuccess:
+    technician: Technician = strawberry.field(description="The technician as now.")
+
+
 @strawberry.type(description="The requester was created.")
 class CreateRequesterSuccess:
     requester: Requester = strawberry.field(description="The new requester.")
@@ -45,6 +50,10 @@ LoginResult = Annotated[
 CreateTechnicianResult = Annotated[
     CreateTechnicianSuccess | ValidationError | PermissionDeniedError,
     strawberry.union("CreateTechnicianResult", description="The new technician, or why not."),
+]
+UpdateTechnicianResult = Annotated[
+    UpdateTechnicianSuccess | ValidationError | NotFoundError | PermissionDeniedError,
+    strawberry.union("UpdateTechnicianResult", description="The changed technician, or why not."),
 ]
 CreateRequesterResult = Annotated[
     CreateRequesterSuccess | ValidationError | NotFoundError | PermissionDeniedError,
