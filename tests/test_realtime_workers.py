@@ -273,7 +273,7 @@ async def test_update_technician_ends_the_technicians_sockets_on_every_worker_wi
     setup: Setup, change: dict[str, Any], reason: str
 ) -> None:
     a, b, _ = setup.cluster.servers
-    first, second = await logins(setup, f"Uma Update {len(change)}{reason[:3]}", 2)
+    first, second = await logins(setup, f"Uma {'Role' if 'role' in change else 'Off'}", 2)
     me = await graphql(a.http, first, "{ viewer { technician { id } } }")
     ticket = await new_ticket(setup)
     on_a = await WSClient.open(a.ws, first)
