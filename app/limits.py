@@ -16,6 +16,7 @@ def rate_limits_of(settings: Settings) -> Limits:
     return Limits(
         mutations_per_minute=settings.rate_limit_mutations_per_minute,
         failed_logins=settings.rate_limit_failed_logins,
+        sign_ins_per_client=settings.rate_limit_sign_ins_per_client,
     )
 
 

@@ -180,6 +180,12 @@ class Settings(BaseSettings):
         le=10_000,
         description="failed sign-ins per email address in 15 minutes before it is refused",
     )
+    rate_limit_sign_ins_per_client: int = Field(
+        100,
+        ge=1,
+        le=1_000_000,
+        description="sign-ins (successful ones too) from one client address in 15 minutes",
+    )
     ai_analysis_seconds: float = Field(
         2, gt=0, le=3600, description="how often tickets are looked at for sentiment and suggested tags"
     )

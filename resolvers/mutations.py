@@ -39,7 +39,7 @@ async def login(
     info: Info, input: Annotated[LoginInput, strawberry.argument(description="Credentials.")]
 ) -> LoginResult:
     async def call() -> tuple[str, ViewerOf]:
-        token = await authentication.login(input.email, input.password)
+        token = await authentication.login(input.email, input.password, client=client_address(info))
         return token, await authentication.authenticate(token)
 
     def success(result: tuple[str, ViewerOf]) -> Any:
@@ -55,6 +55,13 @@ async def login(
         )
 
     return await attempt(call, success)
+
+
+def client_address(info: Info) -> str:
+    """The network address of the caller as the server sees it (behind a proxy: the proxy's, unless the
+    server is told to trust its forwarded headers)."""
+    client = getattr(info.context.request, "client", None)
+    return f"address:{client.host if client else 'unknown'}"
 
 
 async def logout(

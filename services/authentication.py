@@ -124,11 +124,12 @@ async def _viewer_of(row: ApiToken) -> Viewer:
     return viewer
 
 
-async def login(email: str, password: str) -> str:
+async def login(email: str, password: str, *, client: str | None = None) -> str:
     """An interactive token for the technician (or else the requester) with this email and password.
 
     Wrong email and wrong password are indistinguishable, in the answer and in the time taken. Raises
-    ValidationFailed (email, password), InvalidCredentials, RateLimited (too many failures for the address).
+    ValidationFailed (email, password), InvalidCredentials, RateLimited (too many failures for the address,
+    or too many sign-ins from ``client``, the caller's network address).
     """
     problems: dict[str, str] = {}
     if not email.strip():
@@ -142,7 +143,7 @@ async def login(email: str, password: str) -> str:
     address = validation.printable(email).strip().lower()  # as validation.email keeps it (no NUL)
     # Counted as a failure before the password is checked, in one atomic step: attempts sent at once
     # cannot all pass a check made before any of them is counted.
-    await rate_limits.count_login(address)
+    await rate_limits.count_login(address, client)
     owner: Technician | Requester | None = await Technician.get_or_none(email=address, active=True)
     if owner is None:
         candidates = await Requester.filter(email=address, password_hash__not_isnull=True).limit(2)

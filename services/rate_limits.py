@@ -11,7 +11,11 @@ Each root field of a mutation operation is one mutation, aliases included; an op
 refused whole. A sign-in takes one from its address's allowance *before* the password is checked and a
 successful one gives the allowance back, so any number of wrong passwords sent at once get at most
 ``failed_logins`` real checks. Addresses are counted whether or not an account has them, so the limit
-says nothing about which addresses exist.
+says nothing about which addresses exist. Every sign-in, successful or not, also takes one from its
+client's allowance (``sign_ins_per_client``, the network address the server sees) before anything else:
+each costs a password hash, also for an address nobody has, so one client trying many addresses once each
+gets at most that many hashes. A success gives nothing back there (a known password would otherwise
+reset the count of a client trying others), and a refused client takes nothing from the addresses.
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ class Limits:
     mutations_per_minute: int = 300
     failed_logins: int = 10
     """Per email address and FAILED_LOGIN_WINDOW_SECONDS."""
+    sign_ins_per_client: int = 100
+    """Sign-ins (successful ones too) per client address and FAILED_LOGIN_WINDOW_SECONDS."""
 
 
 class _Allowances:
@@ -61,6 +67,9 @@ class _Allowances:
         )
         self.logins = RateLimitItemPerSecond(
             limits.failed_logins, FAILED_LOGIN_WINDOW_SECONDS, namespace="login"
+        )
+        self.client_logins = RateLimitItemPerSecond(
+            limits.sign_ins_per_client, FAILED_LOGIN_WINDOW_SECONDS, namespace="login-client"
         )
         self.introspections = RateLimitItemPerSecond(
             INTROSPECTIONS_PER_MINUTE, MUTATION_WINDOW_SECONDS, namespace="introspection"
@@ -124,9 +133,18 @@ def _login_key(email: str) -> str:
     return email.strip().lower()
 
 
-async def count_login(email: str) -> None:
-    """Count a sign-in to ``email`` as failed until ``login_succeeded`` says otherwise; call it before
-    the password is checked. Raises RateLimited when the address had too many failures in the window."""
+async def count_login(email: str, client: str | None = None) -> None:
+    """Count a sign-in from ``client`` (a network address; None: not counted per client), then to
+    ``email`` as failed until ``login_succeeded`` says otherwise; call it before the password is checked.
+    Raises RateLimited when the client had too many sign-ins or the address too many failures in the
+    window."""
+    if client is not None:
+        wait = await _allowances.take(_allowances.client_logins, client)
+        if wait is not None:
+            telemetry().rate_limited("login_client")
+            raise RateLimited(
+                f"Too many sign-ins from this network address; try again in {wait} seconds.", wait
+            )
     wait = await _allowances.take(_allowances.logins, _login_key(email))
     if wait is not None:
         telemetry().rate_limited("login")

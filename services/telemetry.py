@@ -17,7 +17,8 @@ class Telemetry(Protocol):
         """A language model was asked for ``feature``, answered or not."""
 
     def rate_limited(self, limit: str) -> None:
-        """A request was refused by a rate limit: ``mutations``, ``introspection`` or ``login``."""
+        """A request was refused by a rate limit: ``mutations``, ``introspection``, ``login`` or
+        ``login_client``."""
 
     def published(self, channel: str) -> None:
         """A message was handed to the broadcast on ``channel``."""

@@ -263,3 +263,52 @@ def test_the_root_fields_counted_follow_fragments_skip_and_include() -> None:
            fragment G on Mutation { a: login(input: {}) { __typename } e: logout @include(if: true) { revoked } }"""
     )
     assert root_fields(document, None, {"no": False}) == {"a": "login", "d": "logout", "e": "logout"}
+
+
+async def _sign_in_from(api: Api, host: str, email: str, password: str) -> dict[str, Any]:
+    transport = httpx.ASGITransport(app=api.app, client=(host, 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://deskql.test") as client:
+        response = await client.post(
+            "/graphql", json={"query": LOGIN, "variables": {"email": email, "password": password}}
+        )
+    answer: dict[str, Any] = response.json()["data"]["login"]
+    return answer
+
+
+async def test_one_client_spraying_new_addresses_gets_at_most_its_allowance_of_password_hashes(
+    db: Database, verifications: list[str]
+) -> None:
+    api = Api(db, rate_limit_sign_ins_per_client=5)
+    world = await make_world()
+    await Technician.filter(id=world.technician.id).update(password_hash=await hash_password(PASSWORD))
+    sprayed = [
+        await _sign_in_from(api, "203.0.113.7", f"guess{n}@acme.test", "Summer2026!") for n in range(8)
+    ]
+    assert [a["__typename"] for a in sprayed] == ["InvalidCredentialsError"] * 5 + ["RateLimitedError"] * 3
+    assert sprayed[-1]["code"] == "RATE_LIMITED"
+    assert "network address" in sprayed[-1]["message"]
+    assert 1 <= sprayed[-1]["retryAfterSeconds"] <= 900
+    assert len(verifications) == 5, "a refused sign-in hashes nothing"
+    # Even the right password is refused from that client now, and a success gives nothing back.
+    right = await _sign_in_from(api, "203.0.113.7", world.technician.email, PASSWORD)
+    assert right["__typename"] == "RateLimitedError"
+    # The addresses it tried were not counted once it was refused, and another client signs in.
+    elsewhere = await _sign_in_from(api, "198.51.100.20", world.technician.email, PASSWORD)
+    assert elsewhere["__typename"] == "LoginSuccess"
+    successes = [
+        await _sign_in_from(api, "198.51.100.21", world.technician.email, PASSWORD) for _ in range(6)
+    ]
+    assert [a["__typename"] for a in successes] == ["LoginSuccess"] * 5 + ["RateLimitedError"]
+
+
+async def test_with_redis_the_allowance_of_a_client_is_shared_by_every_process(
+    db: Database, redis_url: str
+) -> None:
+    first = Api(db, broadcast_url=redis_url, rate_limit_sign_ins_per_client=3)
+    second = Api(db, broadcast_url=redis_url, rate_limit_sign_ins_per_client=3)
+    host = f"192.0.2.{free_port() % 250}"
+    answers = [
+        await _sign_in_from(api, host, f"spray{n}@acme.test", "Summer2026!")
+        for n, api in enumerate([first, second, first, second])
+    ]
+    assert [a["__typename"] for a in answers] == ["InvalidCredentialsError"] * 3 + ["RateLimitedError"]
