@@ -3,9 +3,8 @@
 - A new ticket is UNREAD.
 - A technician opening it (``markTicketRead``, ``openTicket``) turns UNREAD into READ; other states stay,
   since a ticket waiting for a technician still is after being read.
-- Its requester opening it in the portal does the same for a ticket someone else opened for them; reading
-  the ticket they opened themselves changes nothing (it would hide a new ticket from the technicians'
-  unread queue). See services.ticket_reads.
+- Its requester opening it in the portal does the same ("read: the requester or the technician has read
+  the ticket"), whoever opened it. See services.ticket_reads.
 - A technician's public reply makes it WAITING_FOR_REQUESTER; a requester's reply (portal, email, chat)
   makes it WAITING_FOR_TECHNICIAN. Internal notes change nothing.
 - A technician can set any state by hand with ``updateTicket(activityStatus:)``; the next rule applies
@@ -25,8 +24,8 @@ def on_read_by_technician(current: ActivityStatus) -> ActivityStatus:
     return ActivityStatus.READ if current is ActivityStatus.UNREAD else current
 
 
-def on_read_by_requester(current: ActivityStatus, *, opened_it: bool) -> ActivityStatus:
-    return current if opened_it else on_read_by_technician(current)
+def on_read_by_requester(current: ActivityStatus) -> ActivityStatus:
+    return ActivityStatus.READ if current is ActivityStatus.UNREAD else current
 
 
 def on_comment(current: ActivityStatus, kind: CommentKind, *, by_technician: bool) -> ActivityStatus:

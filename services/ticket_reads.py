@@ -1,17 +1,15 @@
 """Opening a ticket marks it read: for the technicians of its account and for its requester.
 
-The rule (services.activity_status): an UNREAD ticket becomes READ when a technician opens it, or when its
-requester opens one that someone else opened for them (a technician, from a phone call). A requester
-reading the ticket they opened themselves changes nothing: it would hide a new ticket from the
-technicians' unread queue the moment the portal shows it to its author. A requester copied on a ticket
-reads it without changing its state; any other ticket does not exist for a requester (NotFound).
+The rule (services.activity_status): an UNREAD ticket becomes READ when a technician opens it or when its
+requester does, whoever opened it (the activity status says that someone has read it; who is in the
+activity row, which technicians see). A requester copied on a ticket reads it without changing its state;
+any other ticket does not exist for a requester (NotFound).
 """
 
 from __future__ import annotations
 
 from tortoise.expressions import F
 
-from models.activity import Activity
 from models.clock import utcnow
 from models.enums import ActivityKind, ActivityStatus
 from models.tickets import Ticket
@@ -22,20 +20,12 @@ from services.unit_of_work import unit_of_work
 from services.viewer import Viewer
 
 
-async def _opened_by(ticket: Ticket, requester_id: int) -> bool:
-    return await Activity.exists(
-        ticket_id=ticket.id, kind=ActivityKind.TICKET_CREATED, actor_requester_id=requester_id
-    )
-
-
 async def _next_state(viewer: Viewer, ticket: Ticket) -> ActivityStatus:
     if viewer.is_technician:
         return activity_status.on_read_by_technician(ticket.activity_status)
     if ticket.requester_id != viewer.requester_id:  # copied on it: their read is not the requester's
         return ticket.activity_status
-    assert viewer.requester_id is not None
-    opened_it = await _opened_by(ticket, viewer.requester_id)
-    return activity_status.on_read_by_requester(ticket.activity_status, opened_it=opened_it)
+    return activity_status.on_read_by_requester(ticket.activity_status)
 
 
 async def mark_read(viewer: Viewer, ticket_id: int) -> Ticket:

@@ -76,14 +76,15 @@ async def test_a_requester_reading_a_ticket_opened_for_them_makes_it_read_with_a
     assert {"kind": "ACTIVITY_STATUS_CHANGED"} in staff
 
 
-async def test_the_requester_reading_the_ticket_they_opened_leaves_it_unread_for_the_technicians(
+async def test_the_requester_reading_the_ticket_they_opened_makes_it_read_and_a_technicians_read_keeps_it(
     api: Api,
 ) -> None:
     world = await make_world()
     ticket = await tickets.create(as_viewer(world.requester), title="VPN drops every hour")
     result = await read(api, world.requester_token, ticket)
-    assert result["ticket"] == {"activityStatus": "UNREAD", "version": 1}
-    assert not await Activity.exists(ticket_id=ticket.id, kind=ActivityKind.ACTIVITY_STATUS_CHANGED)
+    assert result["ticket"] == {"activityStatus": "READ", "version": 2}
+    row = await Activity.get(ticket_id=ticket.id, kind=ActivityKind.ACTIVITY_STATUS_CHANGED)
+    assert (row.actor_requester_id, row.old_value, row.new_value) == (world.requester.id, "UNREAD", "READ")
     technician = await read(api, world.technician_token, ticket)
     assert technician["ticket"] == {"activityStatus": "READ", "version": 2}
 
