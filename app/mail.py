@@ -39,6 +39,7 @@ def mail_config(settings: Settings) -> MailConfig:
         max_inbound_file_bytes=settings.max_attachment_bytes,
         max_inbound_comment_bytes=settings.max_comment_attachment_bytes,
         trusted_authserv_id=settings.mail_trusted_authserv_id.strip().lower(),
+        reader=read,
     )
 
 

@@ -185,6 +185,8 @@ class InboundOutcome(StrEnum):
     EMPTY = "EMPTY"
     MALFORMED = "MALFORMED"
     FAILED = "FAILED"
+    DISCARDED = "DISCARDED"
+    """Held (UNVERIFIED_SENDER), then discarded by an admin."""
 
 
 class MailTrust(StrEnum):

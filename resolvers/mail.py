@@ -12,6 +12,7 @@ from resolvers.results import attempt, pk
 from schema.arguments import page_request
 from schema.context import Info
 from schema.mail_inputs import (
+    HeldMailInput,
     ResetMailTemplateInput,
     SendMailAgainInput,
     UpdateMailboxInput,
@@ -19,6 +20,8 @@ from schema.mail_inputs import (
 )
 from schema.pagination import Ordering, page
 from schema.payloads.mail import (
+    HeldMailResult,
+    HeldMailSuccess,
     MailboxResult,
     MailboxSuccess,
     MailTemplateResult,
@@ -28,7 +31,7 @@ from schema.payloads.mail import (
 )
 from schema.types.common import Connection, connection
 from schema.types.mail import InboundMail, Mailbox, MailTemplate, OutboundMail
-from services import mail_settings, outbox, visibility
+from services import held_mail, mail_settings, outbox, visibility
 
 NEWEST_FIRST = Ordering((("id", True),))
 First = strawberry.argument(description="Page size, at most 100.")
@@ -105,3 +108,21 @@ async def send_mail_again(info: Info, input: Annotated[SendMailAgainInput, Descr
         return await outbox.send_again(info.context.viewer, pk(input.id, "OutboundMail", "id"))
 
     return await attempt(call, lambda row: OutboundMailSuccess(mail=OutboundMail.from_model(row)))
+
+
+async def release_held_mail(info: Info, input: Annotated[HeldMailInput, Described]) -> HeldMailResult:
+    async def call() -> models_mail.InboundMail:
+        return await held_mail.release(
+            info.context.viewer, pk(input.inbound_mail_id, "InboundMail", "inboundMailId")
+        )
+
+    return await attempt(call, lambda row: HeldMailSuccess(mail=InboundMail.from_model(row)))
+
+
+async def discard_held_mail(info: Info, input: Annotated[HeldMailInput, Described]) -> HeldMailResult:
+    async def call() -> models_mail.InboundMail:
+        return await held_mail.discard(
+            info.context.viewer, pk(input.inbound_mail_id, "InboundMail", "inboundMailId")
+        )
+
+    return await attempt(call, lambda row: HeldMailSuccess(mail=InboundMail.from_model(row)))

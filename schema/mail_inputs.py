@@ -27,3 +27,8 @@ class ResetMailTemplateInput:
 @strawberry.input(description="A FAILED email to try again.")
 class SendMailAgainInput:
     id: strawberry.ID = strawberry.field(description="The OutboundMail.")
+
+
+@strawberry.input(description="A held email (outcome UNVERIFIED_SENDER).")
+class HeldMailInput:
+    inbound_mail_id: strawberry.ID = strawberry.field(description="The InboundMail.")

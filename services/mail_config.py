@@ -5,7 +5,12 @@ Until it is installed (CLI commands, demo data, service tests that do not mail) 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from services.incoming_mail import IncomingMail
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,8 @@ class MailConfig:
     """How long a worker holds a mail it is sending before another worker may try it."""
     max_inbound_file_bytes: int = 25_000_000
     max_inbound_comment_bytes: int = 25_000_000
+    reader: Callable[[bytes], IncomingMail] | None = None
+    """Reads a kept raw message again (the mail adapter's parser), for releasing held mail."""
     trusted_authserv_id: str = ""
     """The authserv-id (lower case) of the mail server whose topmost Authentication-Results header is
     believed; empty: none is."""

@@ -56,7 +56,7 @@ async def accepts(address: str) -> bool:
     return await Mailbox.exists(address=address.strip().lower())
 
 
-async def _route(config: MailConfig, recipients: tuple[str, ...]) -> Route:
+async def route_of(config: MailConfig, recipients: tuple[str, ...]) -> Route:
     token, account_id = None, None
     for address in recipients:
         token = token or token_of_address(config.key, config.inbound_domain, address)
@@ -97,7 +97,7 @@ async def receive(mail: IncomingMail) -> InboundMail:
     }
     route = Route(None, None)
     try:
-        route = await _route(config, mail.recipients)
+        route = await route_of(config, mail.recipients)
         async with unit_of_work():
             result = await _process(config, mail, route, body_sha256)
             return await _record(record, result)

@@ -12,7 +12,7 @@ for nothing. A match says whether it came through a reply address mailed to the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from models.accounts import Technician
 from models.conversation import CcRecipient
@@ -150,3 +150,15 @@ async def find(config: MailConfig, mail: IncomingMail, route: Route) -> Match | 
             verified = token is not None and await _mailed_to(token) == mail.sender
             return Match(ticket, author, note and author.is_technician, verified)
     return None
+
+
+async def match_held(config: MailConfig, mail: IncomingMail, route: Route, ticket_id: int) -> Match | None:
+    """The match of a mail that was held for the ticket ``ticket_id``, verified (an admin released it): as
+    ``find`` makes it when it still finds that ticket (a note's reply address still adds a note), else
+    the sender as a participant of that ticket; None when the ticket is gone or the sender takes no part."""
+    found = await find(config, mail, route)
+    if found is not None and found.ticket.id == ticket_id:
+        return replace(found, verified=True)
+    ticket = await _live(ticket_id, route.account_id)
+    author = await _participant(ticket, mail.sender, mail.sender_name) if ticket is not None else None
+    return Match(ticket, author, False, True) if ticket is not None and author is not None else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import mail as r
-from schema.payloads.mail import MailboxResult, MailTemplateResult, OutboundMailResult
+from schema.payloads.mail import HeldMailResult, MailboxResult, MailTemplateResult, OutboundMailResult
 from schema.types.common import Connection
 from schema.types.mail import InboundMail, Mailbox, MailTemplate, OutboundMail
 
@@ -39,4 +39,15 @@ class MailMutations:
     )
     send_mail_again: OutboundMailResult = strawberry.field(
         resolver=r.send_mail_again, description="Queue a FAILED email once more (admins)."
+    )
+    release_held_mail: HeldMailResult = strawberry.field(
+        resolver=r.release_held_mail,
+        description=(
+            "Post a held email (UNVERIFIED_SENDER) into the ticket it was held for, as if its sender were "
+            "verified (admins)."
+        ),
+    )
+    discard_held_mail: HeldMailResult = strawberry.field(
+        resolver=r.discard_held_mail,
+        description="Discard a held email (UNVERIFIED_SENDER): nothing is posted (admins).",
     )

@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 
 from schema.errors import NotFoundError, PermissionDeniedError, ValidationError
-from schema.types.mail import Mailbox, MailTemplate, OutboundMail
+from schema.types.mail import InboundMail, Mailbox, MailTemplate, OutboundMail
 
 
 @strawberry.type(description="The mailbox as saved.")
@@ -36,4 +36,15 @@ MailTemplateResult = Annotated[
 OutboundMailResult = Annotated[
     OutboundMailSuccess | ValidationError | NotFoundError | PermissionDeniedError,
     strawberry.union("OutboundMailResult", description="The email, or why not."),
+]
+
+
+@strawberry.type(description="The held email, released or discarded.")
+class HeldMailSuccess:
+    mail: InboundMail = strawberry.field(description="Its record as now (outcome REPLY_POSTED or DISCARDED).")
+
+
+HeldMailResult = Annotated[
+    HeldMailSuccess | ValidationError | NotFoundError | PermissionDeniedError,
+    strawberry.union("HeldMailResult", description="The held email's record, or why not."),
 ]
