@@ -108,7 +108,7 @@ class Cluster:
                 )
             self.servers.append(Server(process, port, log))
         for server in self.servers:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 180  # starting takes seconds; on a busy machine a minute or more
             while True:
                 assert server.process.poll() is None, server.log.read_text()
                 with contextlib.suppress(httpx.TransportError):
@@ -118,13 +118,15 @@ class Cluster:
                 time.sleep(0.2)
 
     def stop(self) -> None:
-        for server in self.servers:
-            if server.process.poll() is None:
-                server.process.terminate()
-                try:
-                    server.process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    server.kill()
+        """SIGTERM to every server still running, then a wait for each (they shut down side by side)."""
+        running = [server for server in self.servers if server.process.poll() is None]
+        for server in running:
+            server.process.terminate()
+        for server in running:
+            try:
+                server.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 @contextlib.contextmanager

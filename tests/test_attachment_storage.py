@@ -127,6 +127,9 @@ def _move(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str]:
     return done.returncode, done.stdout + done.stderr
 
 
+# The command reads which files the database refers to (two queries, the same on both databases) and moves
+# them between a folder and S3: SQLite would repeat the same work (three `deskql` runs and 9 MiB).
+@pytest.mark.one_database
 async def test_move_attachments_moves_every_file_checks_it_and_picks_up_where_it_stopped(
     db: Database, s3: S3Server, tmp_path: Path
 ) -> None:

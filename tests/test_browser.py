@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.servers import deskql, environment, free_port, serving
+from tests.servers import deskql, environment, free_port, migrate, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -88,7 +88,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
         rate_limit_mutations_per_minute="100000",
         rate_limit_failed_logins="1000",
     )
-    assert deskql("migrate", env=env, cwd=cwd).returncode == 0
+    migrate(env, cwd)
     demo = deskql("demo", env=env, cwd=cwd)
     assert demo.returncode == 0, demo.stderr
     with serving(env, cwd, free_port()) as base:

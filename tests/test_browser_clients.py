@@ -22,7 +22,7 @@ from app.graphql_over_http import GRAPHQL_RESPONSE_JSON, media_type
 from app.settings import SettingsError, load_settings
 from tests.api import UPLOAD, Api
 from tests.factories import make_world
-from tests.servers import deskql, environment, free_port, serving
+from tests.servers import environment, free_port, migrate, serving
 
 SPA = "http://localhost:5173"
 FOREIGN = "https://evil.example"
@@ -362,8 +362,7 @@ def spa_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("spa-server")
     port = free_port()
     env = environment(secret_key="s" * 40, cors_origins=SPA, public_url=f"http://127.0.0.1:{port}")
-    migrated = deskql("migrate", env=env, cwd=folder)
-    assert migrated.returncode == 0, migrated.stderr
+    migrate(env, folder)
     with serving(env, folder, port) as base:
         yield base
 
@@ -392,7 +391,7 @@ async def test_a_websocket_from_an_origin_not_listed_is_refused_at_the_handshake
 async def test_without_the_setting_a_websocket_from_another_origin_is_refused(tmp_path: Path) -> None:
     port = free_port()
     env = environment(secret_key="s" * 40)
-    assert deskql("migrate", env=env, cwd=tmp_path).returncode == 0
+    migrate(env, tmp_path)
     with serving(env, tmp_path, port) as base:
         url = base.replace("http://", "ws://") + "/graphql"
         assert await _handshake(url, SPA) == 403

@@ -22,7 +22,7 @@ import pytest
 from models.enums import ActivityKind
 from tests.conftest import POSTGRES_URL, PostgresDatabases, require
 from tests.processes import PostgresServer, cluster
-from tests.servers import admin_of_new_account, deskql, environment, free_port, serving
+from tests.servers import admin_of_new_account, deskql, environment, free_port, migrate, serving
 from tests.waiting import eventually
 from tests.ws import WSClient
 
@@ -200,10 +200,10 @@ async def test_a_worker_killed_under_load_loses_no_acknowledged_change(
 ) -> None:
     require(POSTGRES_URL, "DESKQL_TEST_DATABASE_URL")
     assert postgres_databases is not None
-    database_url = await postgres_databases.create()
+    database_url = await postgres_databases.create(migrated=True)
     with cluster(database_url, redis_url, tmp_path, 2, rate_limit_mutations_per_minute="1000000") as running:
         env = running.env
-        assert deskql("migrate", env=env, cwd=tmp_path).returncode == 0
+        migrate(env, tmp_path)
         first, second = running.servers
         admin, requester = _people(first.http, env, tmp_path)
         load, stop = Load(), asyncio.Event()

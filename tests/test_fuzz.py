@@ -53,7 +53,7 @@ from schema.ids import encode
 from tests.api import Api
 from tests.conftest import POSTGRES_URL, PostgresDatabases
 from tests.factories import make_world
-from tests.servers import deskql, environment, free_port, serving
+from tests.servers import deskql, environment, free_port, migrate, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = schemathesis.graphql.from_path(ROOT / "schema.graphql")
@@ -378,12 +378,12 @@ async def fuzzing(
     cwd = tmp_path_factory.mktemp("fuzz")
     if POSTGRES_URL:
         assert postgres_databases is not None
-        database = {"database_url": await postgres_databases.create(), "secret_key": "f" * 40}
+        database = {"database_url": await postgres_databases.create(migrated=True), "secret_key": "f" * 40}
     else:
         database = {"database_url": f"sqlite://{cwd}/deskql.sqlite3"}
     # A thousand mutations a minute from one token is the point here, not abuse.
     env = environment(**database, rate_limit_mutations_per_minute="1000000", rate_limit_failed_logins="10000")
-    assert deskql("migrate", env=env, cwd=cwd).returncode == 0
+    migrate(env, cwd)
     demo = deskql("demo", env=env, cwd=cwd)
     assert demo.returncode == 0, demo.stderr
     admin = _token(demo.stdout, "admin")

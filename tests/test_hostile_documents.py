@@ -18,7 +18,7 @@ from app.database import Database
 from schema.ids import encode
 from tests.api import Api
 from tests.factories import add_comment, make_world
-from tests.servers import deskql, environment, free_port, serving
+from tests.servers import deskql, environment, free_port, migrate, serving
 from tests.ws import LEGACY_WS, TRANSPORT_WS, WSClient
 
 
@@ -88,7 +88,7 @@ async def test_a_fragment_too_deep_is_refused_once_wherever_it_is_spread(api: Ap
 
 def test_the_server_keeps_answering_while_it_refuses_a_fragment_bomb(tmp_path: Path) -> None:
     env = environment(database_url=f"sqlite://{tmp_path}/deskql.sqlite3")
-    assert deskql("migrate", env=env, cwd=tmp_path).returncode == 0
+    migrate(env, tmp_path)
     with serving(env, tmp_path, free_port()) as base:
         answers: list[httpx.Response] = []
         attack = threading.Thread(
@@ -163,7 +163,7 @@ async def test_a_subscribe_that_does_not_parse_is_answered_with_the_protocols_er
     tmp_path: Path, protocol: str
 ) -> None:
     env = environment(database_url=f"sqlite://{tmp_path}/deskql.sqlite3")
-    assert deskql("migrate", env=env, cwd=tmp_path).returncode == 0
+    migrate(env, tmp_path)
     demo = deskql("demo", env=env, cwd=tmp_path)
     token = re.search(r"^\s+technician\s+\S+\s+(dq_\S+)$", demo.stdout, re.MULTILINE)
     assert token, demo.stdout

@@ -19,7 +19,7 @@ from models.mail import OutboundMail
 from tests.api import TEST_SECRET_KEY
 from tests.mailroom import Mailroom, mailroom
 from tests.mailserver import MailServer, deliver, reply_to
-from tests.servers import DESKQL, deskql, environment, free_port, serving
+from tests.servers import DESKQL, deskql, environment, free_port, migrate, serving
 from tests.waiting import eventually
 
 CONVERSATION = """query { ticketByNumber(number: 200) { id requester { email }
@@ -51,7 +51,7 @@ async def test_a_reply_round_trips_through_a_running_server_over_real_smtp(tmp_p
         log_level="warning",
     )
     try:
-        assert deskql("migrate", env=env, cwd=tmp_path).returncode == 0
+        migrate(env, tmp_path)
         demo = deskql("demo", env=env, cwd=tmp_path)
         token = re.search(r"technician\s+\S+\s+(\S+)", demo.stdout)
         assert token, demo.stdout

@@ -1,10 +1,11 @@
 """Several workers behind one address: what one worker learns the others know, and a worker that stops
 (SIGTERM) loses nothing.
 
-Two single-worker servers (A, B) share one PostgreSQL database, a Redis server of this module's own and
-an SMTP server on loopback that takes 50 ms per mail; B is stopped by the last test. Presence runs with a 30 s TTL, so that an entry
-that leaves within a second was removed, not expired; a mail lease lasts 120 s, so that a lease left behind
-would hold its mail far longer than the test waits.
+Two single-worker servers (A, B) of the run's cluster of workers (tests.support.cluster: one PostgreSQL
+database, a Redis server of its own, an SMTP server on loopback that takes 50 ms per mail); B is stopped by
+the last test. Presence runs with a 3 s TTL, so that an entry that leaves within a second was removed, not
+expired; a mail lease lasts 120 s, so that a lease left behind would hold its mail far longer than the test
+waits.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import asyncio
 import hashlib
 import signal
 import time
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -22,10 +21,8 @@ import httpx
 import pytest
 import redis
 
-from tests.conftest import POSTGRES_URL, PostgresDatabases, require
-from tests.mailserver import MailServer
-from tests.processes import Cluster, RedisServer, cluster
-from tests.servers import admin_of_new_account, deskql
+from tests.processes import Server
+from tests.support.cluster import Workers
 from tests.ws import WSClient
 
 PRESENCE = (
@@ -36,77 +33,14 @@ ME = "query Me { viewer { technician { name } } }"
 ME_HASH = hashlib.sha256(ME.encode()).hexdigest()
 
 
-@dataclass
-class Setup:
-    cluster: Cluster
-    redis: RedisServer
-    mail: MailServer
-    database_url: str
-    admin: str
-    tom: str
-    requester_id: str
+@pytest.fixture
+def setup(cluster_of_workers: Workers) -> Workers:
+    return cluster_of_workers
 
 
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def mail_server() -> Iterator[MailServer]:
-    server = MailServer()
-    server.delay_seconds = 0.05
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-async def setup(
-    redis_server: RedisServer,
-    mail_server: MailServer,
-    postgres_databases: PostgresDatabases | None,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> AsyncIterator[Setup]:
-    require(POSTGRES_URL, "DESKQL_TEST_DATABASE_URL")
-    assert postgres_databases is not None
-    database_url = await postgres_databases.create()
-    folder = tmp_path_factory.mktemp("hosts")
-    with cluster(
-        database_url,
-        redis_server.url,
-        folder,
-        2,
-        smtp_url=mail_server.url,
-        mail_poll_seconds="0.1",
-        mail_lease_seconds="120",
-        presence_ttl_seconds="30",
-        presence_heartbeat_seconds="5",
-    ) as running:
-        env = running.env
-        assert deskql("migrate", env=env, cwd=folder).returncode == 0
-        admin = admin_of_new_account(env, folder)
-        people = await graphql(
-            running.servers[0].http,
-            admin,
-            """mutation {
-          createTechnician(input: {name: "Tom Tech", email: "tom@acme.test"}) { __typename }
-          createRequester(input: {name: "Rita Requester", email: "rita@client.test"}) {
-            ... on CreateRequesterSuccess { requester { id } } } }""",
-        )
-        tom = deskql("create-token", "--email", "tom@acme.test", env=env, cwd=folder).stdout.strip()
-        yield Setup(
-            running,
-            redis_server,
-            mail_server,
-            database_url,
-            admin,
-            tom,
-            people["createRequester"]["requester"]["id"],
-        )
+def hosts(setup: Workers) -> tuple[Server, Server]:
+    """A, which stays up, and B, which the last test stops (the cluster's fourth worker)."""
+    return setup.cluster.servers[0], setup.cluster.servers[3]
 
 
 async def post(base: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -134,8 +68,8 @@ def code(body: dict[str, Any]) -> str:
     return str(body["errors"][0]["extensions"]["code"])
 
 
-async def test_a_document_sent_to_one_worker_is_known_by_hash_to_another(setup: Setup) -> None:
-    a, b = setup.cluster.servers
+async def test_a_document_sent_to_one_worker_is_known_by_hash_to_another(setup: Workers) -> None:
+    a, b = hosts(setup)
     assert code(await post(b.http, setup.tom, by_hash(ME_HASH))) == "PERSISTED_QUERY_NOT_FOUND"
     registered = await post(a.http, setup.tom, {"query": ME, **by_hash(ME_HASH)})
     assert registered == {"data": {"viewer": {"technician": {"name": "Tom Tech"}}}}
@@ -143,9 +77,9 @@ async def test_a_document_sent_to_one_worker_is_known_by_hash_to_another(setup: 
 
 
 async def test_with_redis_down_persisted_queries_fall_back_to_the_worker_and_the_client(
-    setup: Setup,
+    setup: Workers,
 ) -> None:
-    a, b = setup.cluster.servers
+    a, b = hosts(setup)
     query = "query Again { viewer { technician { name } } }"
     digest = hashlib.sha256(query.encode()).hexdigest()
     known = await post(a.http, setup.tom, {"query": query, **by_hash(digest)})
@@ -184,9 +118,9 @@ async def until(client: WSClient, predicate: Any, within: float) -> dict[str, An
 
 
 async def test_sigterm_under_load_loses_no_request_and_no_mail_and_presence_leaves_at_once(
-    setup: Setup,
+    setup: Workers,
 ) -> None:
-    a, b = setup.cluster.servers
+    a, b = hosts(setup)
     ticket = (
         await graphql(
             a.http,
@@ -237,7 +171,7 @@ async def test_sigterm_under_load_loses_no_request_and_no_mail_and_presence_leav
     b.process.send_signal(signal.SIGTERM)
 
     await until(ada, lambda d: names(d) == ["Ada Admin"], within=5)
-    assert time.monotonic() - terminated_at < 1.0  # removed at once, not after the 30 s TTL
+    assert time.monotonic() - terminated_at < 1.0  # removed at once, not after the 3 s TTL
     ended = await tom.ended(within=5)
     assert (ended.code, ended.reason) == (1001, "going away")
 

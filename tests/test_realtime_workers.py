@@ -1,16 +1,14 @@
 """Realtime across real uvicorn workers with a real Redis: delivery, presence, crashes, outages, slow readers.
 
-Three single-worker servers (A, B, C) share one PostgreSQL database and a Redis server of this module's
-own, which the outage test stops and starts again. Presence runs with a 3 s TTL and a 0.5 s heartbeat;
-subscribers may fall 100 events behind.
+Three single-worker servers (A, B, C) of the run's cluster of workers (tests.support.cluster) share one
+PostgreSQL database and a Redis server of the cluster's own, which the outage test stops and starts again.
+Presence runs with a 3 s TTL and a 0.5 s heartbeat; subscribers may fall 100 events behind.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -18,87 +16,28 @@ import httpx
 import pytest
 
 from services.authentication import digest
-from tests.conftest import POSTGRES_URL, PostgresDatabases, require
-from tests.processes import Cluster, RedisServer, cluster
-from tests.servers import admin_of_new_account, deskql
+from tests.processes import Server
+from tests.support.cluster import PRESENCE_TTL, Workers, graphql
 from tests.ws import LEGACY_WS, TRANSPORT_WS, Ended, StalledClient, WSClient
 
 UPDATES = (
     "subscription($id: ID!) { ticketUpdated(ticketId: $id) { kind changes ticket { priority version } } }"
 )
 PRESENCE = "subscription($id: ID!) { ticketPresence(ticketId: $id) { totalCount collaborators { technician { name } state } } }"
-TTL = 3.0
 
 
-@dataclass
-class Setup:
-    cluster: Cluster
-    redis: RedisServer
-    database_url: str
-    admin: str
-    tom: str
-    requester_id: str
+@pytest.fixture
+def setup(cluster_of_workers: Workers) -> Workers:
+    return cluster_of_workers
 
 
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    server.start()
-    yield server
-    server.stop()
+def abc(setup: Workers) -> tuple[Server, Server, Server]:
+    """A and B, which stay up, and C, which the crash test kills."""
+    a, b, c, _ = setup.cluster.servers
+    return a, b, c
 
 
-@pytest.fixture(scope="module")
-async def setup(
-    redis_server: RedisServer,
-    postgres_databases: PostgresDatabases | None,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> AsyncIterator[Setup]:
-    require(POSTGRES_URL, "DESKQL_TEST_DATABASE_URL")
-    assert postgres_databases is not None
-    database_url = await postgres_databases.create()
-    folder = tmp_path_factory.mktemp("workers")
-    with cluster(
-        database_url,
-        redis_server.url,
-        folder,
-        3,
-        presence_ttl_seconds=str(TTL),
-        presence_heartbeat_seconds="0.5",
-        subscriber_queue_size="100",  # more than the events of the outage test, far less than the slow one's
-    ) as running:
-        env = running.env
-        assert deskql("migrate", env=env, cwd=folder).returncode == 0
-        admin = admin_of_new_account(env, folder)
-        people = await graphql(
-            running.servers[0].http,
-            admin,
-            """mutation {
-          createTechnician(input: {name: "Tom Tech", email: "tom@acme.test"}) { __typename }
-          createRequester(input: {name: "Rita Requester", email: "rita@client.test"}) { ... on CreateRequesterSuccess { requester { id } } } }""",
-        )
-        tom = deskql("create-token", "--email", "tom@acme.test", env=env, cwd=folder).stdout.strip()
-        yield Setup(
-            running, redis_server, database_url, admin, tom, people["createRequester"]["requester"]["id"]
-        )
-
-
-async def graphql(
-    base: str, token: str, query: str, variables: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        response = await client.post(
-            "/graphql",
-            json={"query": query, "variables": variables or {}},
-            headers={"Authorization": f"Bearer {token}"} if token else {},
-        )
-    body = response.json()
-    assert "errors" not in body, body
-    data: dict[str, Any] = body["data"]
-    return data
-
-
-async def new_ticket(setup: Setup, title: str = "Laptop overheats", description: str = "") -> str:
+async def new_ticket(setup: Workers, title: str = "Laptop overheats", description: str = "") -> str:
     data = await graphql(
         setup.cluster.servers[0].http,
         setup.admin,
@@ -130,8 +69,8 @@ async def until(client: WSClient, predicate: Any, within: float) -> dict[str, An
             return data
 
 
-async def test_a_change_served_by_one_worker_reaches_a_subscriber_on_another(setup: Setup) -> None:
-    a, b, _ = setup.cluster.servers
+async def test_a_change_served_by_one_worker_reaches_a_subscriber_on_another(setup: Workers) -> None:
+    a, b, _ = abc(setup)
     ticket = await new_ticket(setup)
     subscriber = await WSClient.open(b.ws, setup.tom)
     await subscriber.subscribe(UPDATES, {"id": ticket})
@@ -146,8 +85,8 @@ def names(data: dict[str, Any]) -> list[str]:
     return [c["technician"]["name"] for c in data["ticketPresence"]["collaborators"]]
 
 
-async def test_presence_joins_and_leaves_are_seen_across_workers(setup: Setup) -> None:
-    a, b, _ = setup.cluster.servers
+async def test_presence_joins_and_leaves_are_seen_across_workers(setup: Workers) -> None:
+    a, b, _ = abc(setup)
     ticket = await new_ticket(setup)
     ada = await WSClient.open(a.ws, setup.admin)
     await ada.subscribe(PRESENCE, {"id": ticket})
@@ -158,12 +97,12 @@ async def test_presence_joins_and_leaves_are_seen_across_workers(setup: Setup) -
     left_at = time.monotonic()
     await tom.close()
     await until(ada, lambda d: names(d) == ["Ada Admin"], within=2)
-    assert time.monotonic() - left_at < TTL  # removed at once, not by expiry
+    assert time.monotonic() - left_at < PRESENCE_TTL  # removed at once, not by expiry
     await ada.close()
 
 
-async def test_a_slow_subscriber_is_cut_off_without_hurting_the_others(setup: Setup) -> None:
-    a, b, _ = setup.cluster.servers
+async def test_a_slow_subscriber_is_cut_off_without_hurting_the_others(setup: Workers) -> None:
+    a, b, _ = abc(setup)
     ticket = await new_ticket(setup, "Huge logs", description="x" * 60_000)
     heavy = "subscription($id: ID!) { ticketUpdated(ticketId: $id) { kind ticket { description version } } }"
     slow = StalledClient.open(b.ws, setup.tom)
@@ -193,7 +132,7 @@ async def test_a_slow_subscriber_is_cut_off_without_hurting_the_others(setup: Se
     await fast.close()
 
 
-async def logins(setup: Setup, name: str, count: int, role: str = "TECHNICIAN") -> list[str]:
+async def logins(setup: Workers, name: str, count: int, role: str = "TECHNICIAN") -> list[str]:
     """``count`` login tokens of a new technician."""
     email = f"{name.lower().replace(' ', '.')}@acme.test"
     password = "correct horse battery staple"
@@ -227,9 +166,9 @@ def last_messages(ended: Ended) -> list[dict[str, Any]]:
 
 
 async def test_logout_of_all_sessions_ends_every_socket_of_its_tokens_on_every_worker_within_a_second(
-    setup: Setup,
+    setup: Workers,
 ) -> None:
-    a, b, _ = setup.cluster.servers
+    a, b, _ = abc(setup)
     first, second = await logins(setup, "Lena Logout", 2)
     ticket = await new_ticket(setup)
     following_on_a = await WSClient.open(a.ws, first)
@@ -310,8 +249,8 @@ BEHIND_DESKQLS_BACK = {
 
 
 @pytest.mark.parametrize("change", list(BEHIND_DESKQLS_BACK))
-async def test_every_subscribe_checks_the_token_afresh(setup: Setup, change: str) -> None:
-    a, _, _ = setup.cluster.servers
+async def test_every_subscribe_checks_the_token_afresh(setup: Workers, change: str) -> None:
+    a, _, _ = abc(setup)
     [token] = await logins(setup, f"Sam {change.title()}", 1, role="ADMIN")
     ticket = await new_ticket(setup)
     socket = await WSClient.open(a.ws, token)
@@ -330,8 +269,8 @@ async def test_every_subscribe_checks_the_token_afresh(setup: Setup, change: str
     assert (ended.code, ended.reason) == (4401, reason)
 
 
-async def test_a_killed_workers_presence_disappears_within_the_ttl(setup: Setup) -> None:
-    a, _, c = setup.cluster.servers
+async def test_a_killed_workers_presence_disappears_within_the_ttl(setup: Workers) -> None:
+    a, _, c = abc(setup)
     ticket = await new_ticket(setup)
     ada = await WSClient.open(a.ws, setup.admin)
     await ada.subscribe(PRESENCE, {"id": ticket})
@@ -341,8 +280,8 @@ async def test_a_killed_workers_presence_disappears_within_the_ttl(setup: Setup)
     await until(ada, lambda d: "Tom Tech" in names(d), within=5)
     killed_at = time.monotonic()
     c.kill()
-    await until(ada, lambda d: names(d) == ["Ada Admin"], within=TTL + 3)
-    assert time.monotonic() - killed_at <= TTL + 2
+    await until(ada, lambda d: names(d) == ["Ada Admin"], within=PRESENCE_TTL + 3)
+    assert time.monotonic() - killed_at <= PRESENCE_TTL + 2
     await ada.close()
 
 
@@ -366,9 +305,9 @@ async def priority_changes(base: str, token: str, ticket: str, count: int) -> li
 
 
 async def test_while_redis_is_down_mutations_answer_at_once_and_subscribers_get_resync_once_it_is_back(
-    setup: Setup,
+    setup: Workers,
 ) -> None:
-    a, b, _ = setup.cluster.servers
+    a, b, _ = abc(setup)
     ticket = await new_ticket(setup)
     subscriber = await WSClient.open(b.ws, setup.tom)
     await subscriber.subscribe(UPDATES, {"id": ticket})

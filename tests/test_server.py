@@ -12,7 +12,7 @@ import websockets
 
 from tests.api import UPLOAD
 from tests.conftest import PostgresDatabases, require
-from tests.servers import admin_of_new_account, deskql, environment, free_port, serving
+from tests.servers import admin_of_new_account, deskql, environment, free_port, migrate, serving
 
 TICKET_PAGE = "{ ticketByNumber(number: 200) { title requester { name recentTickets { number } } conversation(first: 3) { edges { node { kind } } } } }"
 
@@ -144,9 +144,9 @@ async def test_the_production_shape_serves_on_postgresql_with_two_workers(
 ) -> None:
     require("x" if postgres_databases else "", "DESKQL_TEST_DATABASE_URL")
     assert postgres_databases is not None
-    database_url = await postgres_databases.create()
+    database_url = await postgres_databases.create(migrated=True)
     env = environment(database_url=database_url, broadcast_url=redis_url, workers="2", secret_key="s" * 40)
-    assert deskql("migrate", env=env, cwd=tmp_path).returncode == 0
+    migrate(env, tmp_path)
     admin_token = admin_of_new_account(env, tmp_path, name="Initech", email="bill@initech.test", admin="Bill")
     assert admin_token.startswith("dq_")
     again = deskql("create-token", "--email", "BILL@initech.test", env=env, cwd=tmp_path)

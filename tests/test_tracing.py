@@ -25,7 +25,7 @@ from app.tracing import Tracing
 from schema.ids import encode
 from tests.api import TEST_SECRET_KEY, Api
 from tests.factories import World, add_comments, fill_requester_panel, make_world
-from tests.servers import deskql, environment, free_port, serving
+from tests.servers import environment, free_port, migrate, serving
 from tests.sql import recorded_statements
 from tests.support.ticket_page import TICKET_PAGE
 
@@ -200,7 +200,7 @@ def test_deskql_serve_exports_its_traces_by_otlp_to_the_configured_collector(
         database_url=f"sqlite://{tmp_path}/deskql.sqlite3", secret_key="t" * 40, otlp_endpoint=endpoint
     )
     env["OTEL_BSP_SCHEDULE_DELAY"] = "100"  # the SDK's own variables apply
-    assert deskql("migrate", env=env, cwd=tmp_path).returncode == 0
+    migrate(env, tmp_path)
     with serving(env, tmp_path, free_port()) as base:
         answer = httpx.post(f"{base}/graphql", json={"query": "query Ping { __typename }"}, timeout=10)
         assert answer.json() == {"data": {"__typename": "Query"}}
