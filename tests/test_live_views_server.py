@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import POSTGRES_URL, PostgresDatabases, require
 from tests.processes import Cluster, RedisServer, cluster
-from tests.servers import admin_of_new_account, deskql
+from tests.servers import admin_of_new_account, migrate
 from tests.ws import WSClient
 
 LIVE = """subscription($filter: TicketFilter) { ticketViewUpdated(filter: $filter, first: 10) {
@@ -75,11 +75,11 @@ async def setup(
 ) -> AsyncIterator[Setup]:
     require(POSTGRES_URL, "DESKQL_TEST_DATABASE_URL")
     assert postgres_databases is not None
-    database_url = await postgres_databases.create()
+    database_url = await postgres_databases.create(migrated=True)
     folder = tmp_path_factory.mktemp("live-views")
     with cluster(database_url, redis_server.url, folder, 1) as running:
         env = running.env
-        assert deskql("migrate", env=env, cwd=folder).returncode == 0
+        migrate(env, folder)
         admin = admin_of_new_account(env, folder)
         stranger = admin_of_new_account(env, folder, name="Other", email="olga@other.test", admin="Olga")
         people = await graphql(

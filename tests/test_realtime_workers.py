@@ -209,9 +209,9 @@ async def test_logout_of_all_sessions_ends_every_socket_of_its_tokens_on_every_w
     ],
 )
 async def test_update_technician_ends_the_technicians_sockets_on_every_worker_within_a_second(
-    setup: Setup, change: dict[str, Any], reason: str
+    setup: Workers, change: dict[str, Any], reason: str
 ) -> None:
-    a, b, _ = setup.cluster.servers
+    a, b, _ = abc(setup)
     first, second = await logins(setup, f"Uma {'Role' if 'role' in change else 'Off'}", 2)
     me = await graphql(a.http, first, "{ viewer { technician { id } } }")
     ticket = await new_ticket(setup)
