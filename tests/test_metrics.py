@@ -25,12 +25,12 @@ from models.mail import OutboundMail
 from services import ai_calls
 from services.ai_provider import ChatMessage
 from tests.api import Api
+from tests.conftest import POSTGRES_URL, PostgresDatabases, require
 from tests.factories import as_viewer, make_world
 from tests.mailroom import mailroom
 from tests.openai_server import OpenAIServer
-from tests.servers import environment, free_port, serving
+from tests.servers import admin_of_new_account, environment, free_port, migrate, serving
 from tests.sql import recorded_statements
-from tests.support.cluster import Workers
 from tests.ws import WSClient
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -211,13 +211,14 @@ async def _scraped(url: str, satisfied: Callable[[Samples], bool], within: float
 
 
 async def test_deskql_serve_with_two_workers_answers_for_both_on_a_metrics_port_and_logs_json(
-    cluster_of_workers: Workers, redis_url: str, tmp_path: Path
+    postgres_databases: PostgresDatabases | None, redis_url: str, tmp_path: Path
 ) -> None:
-    # Its own `deskql serve`, on the database (and the account) of the run's cluster of workers.
-    workers = cluster_of_workers
+    require(POSTGRES_URL, "DESKQL_TEST_DATABASE_URL")
+    assert postgres_databases is not None
+    database_url = await postgres_databases.create(migrated=True)
     port, metrics_port = free_port(), free_port()
     env = environment(
-        database_url=workers.database_url,
+        database_url=database_url,
         broadcast_url=redis_url,
         secret_key="m" * 40,
         workers="2",
@@ -225,13 +226,14 @@ async def test_deskql_serve_with_two_workers_answers_for_both_on_a_metrics_port_
         log_format="json",
     )
     env["PYTHONUNBUFFERED"] = "1"
-    admin = workers.admin
+    migrate(env, tmp_path)
+    admin = admin_of_new_account(env, tmp_path)
     metrics_url = f"http://127.0.0.1:{metrics_port}"
     with serving(env, tmp_path, port) as base:
         people = await _graphql(
             base,
             admin,
-            """mutation { createRequester(input: {name: "Rosa Requester", email: "rosa@client.test"}) {
+            """mutation { createRequester(input: {name: "Rita Requester", email: "rita@client.test"}) {
               ... on CreateRequesterSuccess { requester { id } } } }""",
         )
         made = await _graphql(
@@ -289,6 +291,6 @@ async def test_deskql_serve_with_two_workers_answers_for_both_on_a_metrics_port_
     assert len({line["request_id"] for line in pings}) == 8
     assert {line["role"] for line in pings} == {"ADMIN"}
     assert all(line["logger"] == "deskql.access" and line["outcome"] == "ok" for line in pings)
-    for secret in (admin, "Rosa", "rosa@client.test"):
+    for secret in (admin, "Rita", "rita@client.test"):
         assert secret not in log
     assert not [line for line in log.splitlines() if line.strip() and not line.startswith("{")], log[-2000:]

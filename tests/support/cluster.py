@@ -1,5 +1,5 @@
 """One cluster of real deskql workers for the whole test run (conftest's ``workers`` fixture), shared by
-the modules that need several workers: realtime across workers, many hosts behind one address, metrics.
+the modules that need several workers: realtime across workers and many hosts behind one address.
 
 Four single-worker servers share one PostgreSQL database, a Redis server of the cluster's own and an SMTP
 server on loopback that takes 50 ms per mail. The account (Acme) has an admin (Ada Admin), a technician
