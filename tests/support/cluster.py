@@ -1,4 +1,4 @@
-"""One cluster of real deskql workers for the whole test run (conftest's ``workers`` fixture), shared by
+"""One cluster of real deskql workers for the whole test run (conftest's ``cluster_of_workers``), shared by
 the modules that need several workers: realtime across workers and many hosts behind one address.
 
 Four single-worker servers share one PostgreSQL database, a Redis server of the cluster's own and an SMTP
