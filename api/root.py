@@ -15,6 +15,7 @@ from api.limits import Parsing, QueryLimits, Validation
 from api.observing import Observe, Observed
 from api.operations.actions import ActionMutations, ActionQueries
 from api.operations.ai import AiMutations, AiQueries
+from api.operations.automation import AutomationMutations, AutomationQueries
 from api.operations.context import ContextMutations, ContextQueries
 from api.operations.conversation import ConversationMutations, ConversationQueries
 from api.operations.dashboards import DashboardQueries
@@ -66,6 +67,7 @@ class Query(
     ContextQueries,
     AiQueries,
     ViewQueries,
+    AutomationQueries,
 ):
     pass
 
@@ -84,6 +86,7 @@ class Mutation(
     ActionMutations,
     ContextMutations,
     AiMutations,
+    AutomationMutations,
     RealtimeMutations,
     ViewMutations,
 ):

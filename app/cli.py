@@ -229,7 +229,7 @@ async def _until_stopped() -> None:
 
 def worker(args: argparse.Namespace) -> None:
     from app import jobs
-    from app.main import install_services, periodic_jobs
+    from app.main import ensure_default_rules, install_services, periodic_jobs
     from app.request_log import handler_for
     from app.requests import configure_logging
 
@@ -238,7 +238,11 @@ def worker(args: argparse.Namespace) -> None:
     async def work() -> None:
         configure_logging(settings.log_level, handler_for(settings.log_format))
         install_services(settings)
-        print("deskql: worker running (mail delivery, SLA breaches, clean-up); Ctrl+C stops it.", flush=True)
+        await ensure_default_rules()
+        print(
+            "deskql: worker running (mail delivery, SLA breaches, automation rules, clean-up); Ctrl+C stops it.",
+            flush=True,
+        )
         async with jobs.running(periodic_jobs(settings), settings.shutdown_timeout_seconds):
             await _until_stopped()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -39,6 +40,7 @@ from app.unavailable import DatabaseUnavailable
 from fastpath import switch as fastpath_switch
 from services import ai_analysis, attachments, consumers, mail_out, notifications, sla, ticket_lifecycle
 from services.ai_provider import install_ai
+from services.automation import defaults, engine, timed
 from services.mail_config import install_mail_config
 from services.rate_limits import install_rate_limits
 from services.storage import install_storage
@@ -50,12 +52,23 @@ def periodic_jobs(settings: Settings) -> list[jobs.Job]:
     unclaimed_uploads = timedelta(seconds=settings.unclaimed_upload_seconds)
     return [
         jobs.Job("sla-breaches", settings.sla_check_seconds, sla.record_breaches),
+        jobs.Job("automation-timed", settings.automation_check_seconds, timed.run_due),
+        jobs.Job("automation-recover", settings.automation_check_seconds, engine.recover),
         jobs.Job("expired-notifications", 3600, notifications.purge_expired),
         jobs.Job("purge-deleted-tickets", 3600, ticket_lifecycle.purge_deleted),
         jobs.Job("purge-unclaimed-uploads", 600, partial(attachments.purge_unclaimed, unclaimed_uploads)),
         jobs.Job("ai-analysis", settings.ai_analysis_seconds, ai_analysis.analyse_due),
         mail.delivery_job(settings, mail.mail_config(settings)),
     ]
+
+
+async def ensure_default_rules() -> None:
+    """Accounts from before automation rules get the default rules at start (services.automation.defaults);
+    a database out of reach leaves that to the next start."""
+    try:
+        await defaults.ensure_all()
+    except Exception as error:
+        logging.getLogger("deskql.automation").warning("default automation rules not ensured: %s", error)
 
 
 def settle_garbage_collection() -> None:
@@ -76,6 +89,7 @@ def install_services(settings: Settings) -> None:
     install_mail_config(mail.mail_config(settings))
     install_ai(*build_ai(settings))
     install_consumers()
+    engine.set_lease(settings.automation_lease_seconds)
     observability.install(settings)
 
 
@@ -84,11 +98,15 @@ def install_consumers(realtime: Realtime | None = None) -> None:
     - before it commits, in its own transaction: its email, as outbox rows (services.mail_out), as durable
       as the change itself;
     - once it has committed: its events on the broadcast, to the subscribers on every worker (in a process
-      whose realtime hub runs: the server's lifespan, not the CLI's worker).
+      whose realtime hub runs: the server's lifespan, not the CLI's worker);
+    - and the automation rules (services.automation.engine): their pending work is written before commit,
+      with the change, and run once it has committed, in rule order; what the rules change sets off all of
+      this again (loops bounded).
     """
     consumers.register("mail", before_commit=mail_out.compose)
-    if realtime is not None:
-        consumers.register("broadcast", after_commit=BroadcastPublisher(realtime.hub).publish)
+    publish = BroadcastPublisher(realtime.hub).publish if realtime is not None else None
+    consumers.register("broadcast", after_commit=publish)
+    consumers.register("automation", before_commit=engine.record, after_commit=engine.run_recorded)
 
 
 def create_app(
@@ -126,6 +144,7 @@ def create_app(
             configure_logging(settings.log_level, handler_for(settings.log_format))
             web.announce(settings.web_dir)
             await db.open()
+            await ensure_default_rules()
             settle_garbage_collection()
         await start_realtime(realtime)
         install_consumers(realtime)

@@ -59,6 +59,18 @@ class Settings(BaseSettings):
         366, ge=1, le=3660, description="longest period, in days, a ticketMetrics request may cover"
     )
     sla_check_seconds: float = Field(30, gt=0, le=3600, description="how often SLA breaches are looked for")
+    automation_check_seconds: float = Field(
+        60,
+        gt=0,
+        le=3600,
+        description="how often time-based automation rules and stale rule runs are looked for",
+    )
+    automation_lease_seconds: float = Field(
+        60,
+        gt=0,
+        le=3600,
+        description="how long a process holds a change's pending rule runs before another may",
+    )
     app_url: str = Field("http://127.0.0.1:8000", description="the front end's address, for links to tickets")
     public_url: str = Field(
         "",

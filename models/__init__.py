@@ -21,4 +21,5 @@ MODEL_MODULES = [
     "models.ai",
     "models.files",
     "models.views",
+    "models.automation",
 ]

@@ -38,6 +38,9 @@ class Activity(Model):
     new_value = fields.TextField(null=True)
     comment_id = fields.IntField(null=True)
     channel = fields.CharEnumField(Channel, max_length=20)
+    rule_id = fields.IntField(null=True)
+    """The automation rule that made the change (channel AUTOMATION); kept when the rule is deleted."""
+    rule_name = fields.CharField(max_length=120, null=True)
     created_at = fields.DatetimeField(default=utcnow)
 
     class Meta:

@@ -140,6 +140,7 @@ class NotificationKind(StrEnum):
     MENTION = "MENTION"
     NOTE_ON_FOLLOWED_TICKET = "NOTE_ON_FOLLOWED_TICKET"
     MAIL_HELD = "MAIL_HELD"
+    AUTOMATION = "AUTOMATION"
 
 
 class ReplyType(StrEnum):
@@ -161,6 +162,7 @@ class MailKind(StrEnum):
     TICKET_RESOLVED = "TICKET_RESOLVED"
     TICKET_CLOSED = "TICKET_CLOSED"
     SATISFACTION_SURVEY = "SATISFACTION_SURVEY"
+    TICKET_UPDATED = "TICKET_UPDATED"
 
 
 class OutboundStatus(StrEnum):
@@ -253,3 +255,88 @@ class ArticleSource(StrEnum):
 class ArticleStatus(StrEnum):
     DRAFT = "DRAFT"
     PUBLISHED = "PUBLISHED"
+
+
+class RuleTrigger(StrEnum):
+    """When an automation rule is considered: on a change (after it commits) or by the periodic job."""
+
+    TICKET_CREATED = "TICKET_CREATED"
+    TICKET_UPDATED = "TICKET_UPDATED"
+    COMMENT_ADDED = "COMMENT_ADDED"
+    PENDING_FOR = "PENDING_FOR"
+    RESOLVED_FOR = "RESOLVED_FOR"
+    SLA_DUE_WITHIN = "SLA_DUE_WITHIN"
+    SLA_BREACHED = "SLA_BREACHED"
+
+
+class RuleField(StrEnum):
+    """What an automation rule's condition looks at (services.automation.definitions lists the operators and
+    the value each takes)."""
+
+    STATUS = "STATUS"
+    STATUS_CATEGORY = "STATUS_CATEGORY"
+    PRIORITY = "PRIORITY"
+    TYPE = "TYPE"
+    IMPACT = "IMPACT"
+    ACTIVITY_STATUS = "ACTIVITY_STATUS"
+    CHANNEL = "CHANNEL"
+    ASSIGNEE = "ASSIGNEE"
+    TEAM = "TEAM"
+    REQUESTER = "REQUESTER"
+    REQUESTER_CUSTOMER = "REQUESTER_CUSTOMER"
+    REQUESTER_SITE = "REQUESTER_SITE"
+    REQUESTER_DEPARTMENT = "REQUESTER_DEPARTMENT"
+    TAGS = "TAGS"
+    TITLE = "TITLE"
+    DESCRIPTION = "DESCRIPTION"
+    TEXT = "TEXT"
+    PRODUCT_FAMILY = "PRODUCT_FAMILY"
+    CUSTOM_FIELD = "CUSTOM_FIELD"
+    WITHIN_BUSINESS_HOURS = "WITHIN_BUSINESS_HOURS"
+    REQUESTER_REPLIED_SINCE_STATUS_CHANGE = "REQUESTER_REPLIED_SINCE_STATUS_CHANGE"
+
+
+class RuleOperator(StrEnum):
+    IS = "IS"
+    IS_NOT = "IS_NOT"
+    IN = "IN"
+    NOT_IN = "NOT_IN"
+    CONTAINS = "CONTAINS"
+    NOT_CONTAINS = "NOT_CONTAINS"
+    IS_EMPTY = "IS_EMPTY"
+    IS_NOT_EMPTY = "IS_NOT_EMPTY"
+    GREATER_THAN = "GREATER_THAN"
+    LESS_THAN = "LESS_THAN"
+
+
+class RuleActionKind(StrEnum):
+    SET_STATUS = "SET_STATUS"
+    SET_PRIORITY = "SET_PRIORITY"
+    SET_TYPE = "SET_TYPE"
+    SET_IMPACT = "SET_IMPACT"
+    SET_TEAM = "SET_TEAM"
+    ADD_TAGS = "ADD_TAGS"
+    REMOVE_TAGS = "REMOVE_TAGS"
+    SET_CUSTOM_FIELD = "SET_CUSTOM_FIELD"
+    ASSIGN_TECHNICIAN = "ASSIGN_TECHNICIAN"
+    ASSIGN_TEAM_MEMBER = "ASSIGN_TEAM_MEMBER"
+    ADD_NOTE = "ADD_NOTE"
+    SEND_MAIL = "SEND_MAIL"
+    NOTIFY_TECHNICIANS = "NOTIFY_TECHNICIANS"
+
+
+class MailRecipientKind(StrEnum):
+    REQUESTER = "REQUESTER"
+    CC = "CC"
+    ASSIGNEE = "ASSIGNEE"
+    TEAM = "TEAM"
+
+
+class AssignStrategy(StrEnum):
+    ROUND_ROBIN = "ROUND_ROBIN"
+    FEWEST_OPEN = "FEWEST_OPEN"
+
+
+class CommentAuthor(StrEnum):
+    REQUESTER = "REQUESTER"
+    TECHNICIAN = "TECHNICIAN"

@@ -27,6 +27,7 @@ class TicketSettings(Model):
     ai_auto_tags = fields.BooleanField(default=True, db_default=True)
     copilot_enabled = fields.BooleanField(default=False, db_default=False)
     deleted_retention_days = fields.SmallIntField(default=30, db_default=30)
+    auto_close_after_days = fields.SmallIntField(default=7, db_default=7)
     open_tickets_from_unknown_senders = fields.BooleanField(default=False, db_default=False)
     requester_mail_trust = fields.CharEnumField(
         MailTrust, max_length=20, default=MailTrust.SENDER_ADDRESS, db_default=MailTrust.SENDER_ADDRESS.value

@@ -205,6 +205,7 @@ async def update_ticket_settings(
             ai_auto_tags=given(input.ai_auto_tags, "aiAutoTags"),
             copilot_enabled=given(input.copilot_enabled, "copilotEnabled"),
             deleted_retention_days=given(input.deleted_retention_days, "deletedRetentionDays"),
+            auto_close_after_days=given(input.auto_close_after_days, "autoCloseAfterDays"),
             open_tickets_from_unknown_senders=given(
                 input.open_tickets_from_unknown_senders, "openTicketsFromUnknownSenders"
             ),

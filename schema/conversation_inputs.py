@@ -114,6 +114,10 @@ class UpdateTicketSettingsInput:
         default=strawberry.UNSET,
         description="Days a deleted ticket can be restored before it is purged (1..365).",
     )
+    auto_close_after_days: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Days a resolved ticket waits before the default auto-close rule closes it (1..365).",
+    )
     open_tickets_from_unknown_senders: bool | None = strawberry.field(
         default=strawberry.UNSET,
         description="Mail from an address that is no requester of the account opens a ticket (a new requester).",

@@ -12,8 +12,10 @@ from models.enums import (
     AlertStatus,
     ArticleSource,
     ArticleStatus,
+    AssignStrategy,
     BuiltInField,
     Channel,
+    CommentAuthor,
     CommentKind,
     ContractType,
     CustomFieldType,
@@ -21,6 +23,7 @@ from models.enums import (
     InboundOutcome,
     ItemKind,
     MailKind,
+    MailRecipientKind,
     MailTrust,
     NotificationKind,
     OutboundStatus,
@@ -28,6 +31,10 @@ from models.enums import (
     ReplyType,
     RewriteTone,
     Role,
+    RuleActionKind,
+    RuleField,
+    RuleOperator,
+    RuleTrigger,
     ScriptLanguage,
     SentimentLabel,
     StatusCategory,
@@ -61,10 +68,23 @@ strawberry.enum(
 strawberry.enum(BuiltInField, description="A field every account has, which admins customise.")
 strawberry.enum(
     NotificationKind,
-    description="Why a technician is notified: a MENTION, a NOTE_ON_FOLLOWED_TICKET, or MAIL_HELD (a mail "
-    "from your address into the ticket was held, as it did not come through your reply address).",
+    description="Why a technician is notified: a MENTION, a NOTE_ON_FOLLOWED_TICKET, MAIL_HELD (a mail "
+    "from your address into the ticket was held, as it did not come through your reply address), or "
+    "AUTOMATION (an automation rule's notify action).",
 )
 strawberry.enum(ReplyType, description="A public reply or an internal note.")
+strawberry.enum(
+    RuleTrigger,
+    description="When a rule is considered: TICKET_CREATED, TICKET_UPDATED, COMMENT_ADDED (after the change "
+    "commits), or by the periodic job: PENDING_FOR / RESOLVED_FOR (hours in the status), SLA_DUE_WITHIN "
+    "(minutes before an SLA target), SLA_BREACHED.",
+)
+strawberry.enum(RuleField, description="What a rule's condition looks at (docs/automation.md lists values).")
+strawberry.enum(RuleOperator, description="How a condition compares the ticket's value with the rule's.")
+strawberry.enum(RuleActionKind, description="What a rule's action does to the ticket.")
+strawberry.enum(MailRecipientKind, description="Who a rule's mail goes to.")
+strawberry.enum(AssignStrategy, description="How a rule picks a team member: in turn, or the least loaded.")
+strawberry.enum(CommentAuthor, description="Who wrote a comment: the requester (or a cc) or a technician.")
 strawberry.enum(TimeEntrySource, description="Where a time entry came from.")
 strawberry.enum(AiFeature, description="What a language-model call was made for.")
 strawberry.enum(ArticleSource, description="What a knowledge-base article is written from.")
@@ -131,8 +151,10 @@ __all__ = [
     "AlertStatus",
     "ArticleSource",
     "ArticleStatus",
+    "AssignStrategy",
     "BuiltInField",
     "Channel",
+    "CommentAuthor",
     "CommentKind",
     "ContractType",
     "ConversationFilter",
@@ -142,6 +164,7 @@ __all__ = [
     "InboundOutcome",
     "ItemKind",
     "MailKind",
+    "MailRecipientKind",
     "MailTrust",
     "NotificationKind",
     "OutboundStatus",
@@ -149,6 +172,10 @@ __all__ = [
     "ReplyType",
     "RewriteTone",
     "Role",
+    "RuleActionKind",
+    "RuleField",
+    "RuleOperator",
+    "RuleTrigger",
     "ScriptLanguage",
     "SentimentLabel",
     "StatusCategory",

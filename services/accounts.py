@@ -7,6 +7,7 @@ from models.enums import Role, StatusCategory
 from models.tickets import TicketStatus
 from services import validation
 from services.authentication import hash_password
+from services.automation import defaults
 from services.custom_fields import create_built_ins
 from services.errors import Problems, ValidationFailed
 from services.unit_of_work import unit_of_work
@@ -22,7 +23,8 @@ BUILT_IN_STATUSES = (
 async def create(
     name: str, admin_email: str, admin_name: str, admin_password: str | None = None
 ) -> tuple[Account, Technician]:
-    """A new account with the four built-in statuses, the built-in fields and template, and its first admin.
+    """A new account with the four built-in statuses, the built-in fields and template, the default
+    automation rules (services.automation.defaults), and its first admin.
 
     Raises ValidationFailed (name, adminEmail, adminName, adminPassword), including when the admin's
     email is already a technician's.
@@ -52,4 +54,5 @@ async def create(
             role=Role.ADMIN,
             password_hash=password_hash,
         )
+        await defaults.ensure(account.id)
     return account, admin

@@ -35,6 +35,8 @@ async def record(
         new_value=new,
         comment_id=comment_id,
         channel=viewer.channel,
+        rule_id=viewer.rule_id,
+        rule_name=viewer.rule_name,
     )
     work = current()
     if work is not None:

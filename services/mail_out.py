@@ -11,7 +11,8 @@ Rules (per ticket, from the events of one unit of work):
   get TICKET_RESOLVED or TICKET_CLOSED. With sendSurveyOnResolve or sendSurveyOnClose the requester
   also gets SATISFACTION_SURVEY (a signed link, services.survey_links) when it is resolved or closed
   (not when it is closed by a merge), once per ticket and never after the survey was answered.
-Each recipient gets a mail of their own: their own reply token in the Reply-To, and a Message-ID that
+Each of these mails is a default automation rule (services.automation.defaults) that an admin can turn off
+or narrow with conditions. Each recipient gets a mail of their own: their own reply token in the Reply-To, and a Message-ID that
 stays the same through every delivery attempt. Nothing is composed until the application has installed
 a MailConfig.
 """
@@ -24,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models.accounts import Account, Technician
+from models.automation import AutomationRule
 from models.conversation import Attachment, CcRecipient, Comment, TicketFollower
 from models.enums import CommentKind, MailKind, StatusCategory
 from models.mail import InboundMail, MailTemplate, OutboundMail
@@ -31,6 +33,7 @@ from models.people import Requester, SatisfactionSurvey
 from models.settings import TicketSettings
 from models.tickets import Ticket, TicketStatus
 from services import visibility
+from services.automation import conditions
 from services.events import Event
 from services.mail_config import MailConfig, mail_config
 from services.mail_render import DEFAULTS, Values, render
@@ -38,6 +41,29 @@ from services.reply_tokens import CC, REQUESTER, TECHNICIAN, ReplyToken, thread_
 from services.survey_links import survey_url
 
 _FINAL = {StatusCategory.RESOLVED: MailKind.TICKET_RESOLVED, StatusCategory.CLOSED: MailKind.TICKET_CLOSED}
+_FINAL_RULES = {StatusCategory.RESOLVED: "mail.resolved", StatusCategory.CLOSED: "mail.closed"}
+
+
+class _DefaultRules:
+    """The account's default notification rules (services.automation.defaults): a mail goes out while its
+    rule is enabled and its conditions hold for the ticket; an account without the rule mails as always."""
+
+    def __init__(self, ticket: Ticket) -> None:
+        self.ticket = ticket
+        self.rules: dict[str, AutomationRule] | None = None
+
+    async def __call__(self, key: str, comment: Comment | None = None) -> bool:
+        if self.rules is None:
+            rows = await AutomationRule.filter(
+                account_id=self.ticket.account_id, default_key__startswith="mail."
+            )
+            self.rules = {str(row.default_key): row for row in rows}
+        rule = self.rules.get(key)
+        if rule is None:
+            return True
+        return rule.enabled and await conditions.matches(
+            rule.conditions, conditions.Facts(self.ticket, comment)
+        )
 
 
 @dataclass(frozen=True)
@@ -204,14 +230,19 @@ async def _ticket_mails(config: MailConfig, ticket_id: int, events: list[Event])
     about = _Ticket(config, ticket, status)
     await about.load()
     batch = _Batch(about)
-    if any(event.type == "ticket.created" for event in events):
+    wanted = _DefaultRules(ticket)
+    if any(event.type == "ticket.created" for event in events) and await wanted("mail.ticket_created"):
         batch.add(MailKind.TICKET_CREATED, _unique(about.customers[:1], set()))
     comment_ids = [event.ids["comment"] for event in events if event.type == "comment.added"]
     replied = False
     for comment in await Comment.filter(id__in=comment_ids).order_by("id"):
+        if comment.kind is CommentKind.PUBLIC_REPLY and not await wanted("mail.public_reply", comment):
+            replied = True  # a reply the admin chose not to mail still stands in for the status mail
+            continue
         replied = await _comment_mails(batch, comment) or replied
     moved = any(event.type == "ticket.updated" and "status" in event.changes for event in events)
-    if moved and not replied and status.category in _FINAL and ticket.merged_into_id is None:
+    final = moved and not replied and status.category in _FINAL and ticket.merged_into_id is None
+    if final and await wanted(_FINAL_RULES[status.category]):
         batch.add(_FINAL[status.category], _unique(about.customers, set()))
     if moved and ticket.merged_into_id is None and await _survey_due(ticket, status.category):
         batch.add(MailKind.SATISFACTION_SURVEY, about.customers[:1])
@@ -251,3 +282,31 @@ async def compose(events: Sequence[Event]) -> None:
             rows += await _ticket_mails(config, ticket_id, ticket_events)
     if rows:
         await OutboundMail.bulk_create(rows)
+
+
+async def send_template(
+    ticket_id: int, kind: MailKind, recipients: Sequence[str], team_emails: Sequence[Recipient] = ()
+) -> list[OutboundMail]:
+    """An automation rule's mail: template ``kind`` to the ticket's REQUESTER, CC, ASSIGNEE and TEAM (the
+    caller names the team's members), each once, as outbox rows in the caller's transaction. A note is
+    never mailed (definitions refuse INTERNAL_NOTE). Nothing is written until a MailConfig is installed."""
+    config = mail_config()
+    ticket = await Ticket.get_or_none(id=ticket_id)
+    if config is None or ticket is None:
+        return []
+    about = _Ticket(config, ticket, await TicketStatus.get(id=ticket.status_id))
+    await about.load()
+    people: list[Recipient] = []
+    if "REQUESTER" in recipients:
+        people += about.customers[:1]
+    if "CC" in recipients:
+        people += about.customers[1:]
+    if "ASSIGNEE" in recipients and ticket.assignee_id is not None:
+        people += [p for p in about.staff if p.id == ticket.assignee_id]
+    if "TEAM" in recipients:
+        people += team_emails
+    batch = _Batch(about)
+    batch.add(kind, _unique(people, set()))
+    if batch.rows:
+        await OutboundMail.bulk_create(batch.rows)
+    return batch.rows

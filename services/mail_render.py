@@ -62,6 +62,12 @@ DEFAULTS: dict[MailKind, tuple[str, str]] = {
         "{{survey.url}}\n\n"
         "Thank you!\n",
     ),
+    MailKind.TICKET_UPDATED: (
+        "Updated: {{ticket.title}}",
+        "Hello {{recipient.firstName}},\n\n"
+        "your request has been updated; its status is now {{ticket.status}}.\n\n"
+        "Ticket #{{ticket.number}}: {{ticket.url}}\n",
+    ),
 }
 
 

@@ -8,6 +8,7 @@ from models.enums import MailTrust, ReplyType
 from models.settings import TicketSettings
 from services import devices
 from services.admin import require_admin
+from services.automation import defaults
 from services.errors import Problems
 from services.unit_of_work import unit_of_work
 from services.unset import UNSET
@@ -23,6 +24,7 @@ async def settings_of(account_id: int) -> TicketSettings:
 _RANGES = {
     "default_time_entry_minutes": ("defaultTimeEntryMinutes", 1, 1440, "minutes"),
     "deleted_retention_days": ("deletedRetentionDays", 1, 365, "days"),
+    "auto_close_after_days": ("autoCloseAfterDays", 1, 365, "days"),
 }
 
 
@@ -41,9 +43,10 @@ async def update(
     deleted_retention_days: int = UNSET,
     open_tickets_from_unknown_senders: bool = UNSET,
     requester_mail_trust: MailTrust = UNSET,
+    auto_close_after_days: int = UNSET,
 ) -> TicketSettings:
     """Admins only. Raises PermissionDenied, ValidationFailed (defaultTimeEntryMinutes: 1..1440,
-    deletedRetentionDays: 1..365, remoteConnectUrlTemplate: see services.devices.template_problem)."""
+    deletedRetentionDays: 1..365, autoCloseAfterDays: 1..365, remoteConnectUrlTemplate: see services.devices.template_problem)."""
     require_admin(viewer)
     given: dict[str, Any] = {
         "default_reply_type": default_reply_type,
@@ -58,6 +61,7 @@ async def update(
         "deleted_retention_days": deleted_retention_days,
         "open_tickets_from_unknown_senders": open_tickets_from_unknown_senders,
         "requester_mail_trust": requester_mail_trust,
+        "auto_close_after_days": auto_close_after_days,
     }
     changes = {column: value for column, value in given.items() if value is not UNSET}
     problems = Problems()
@@ -74,4 +78,7 @@ async def update(
         settings, _ = await TicketSettings.get_or_create(account_id=viewer.account_id)
         if changes:
             await TicketSettings.filter(id=settings.id).update(**changes)
+        if "auto_close_after_days" in changes:
+            # The default auto-close rule counts these days (services.automation.defaults).
+            await defaults.set_auto_close_days(viewer.account_id, changes["auto_close_after_days"])
     return await TicketSettings.get(account_id=viewer.account_id)

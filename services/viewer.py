@@ -15,6 +15,9 @@ class Viewer:
     requester_id: int | None = None
     role: Role | None = None
     channel: Channel = Channel.API
+    rule_id: int | None = None
+    """Set when an automation rule acts (services.automation): its changes are logged as made by the rule."""
+    rule_name: str | None = None
 
     @property
     def statement_key(self) -> tuple[int, int | None, int | None, Role | None]:
@@ -24,7 +27,8 @@ class Viewer:
 
     @property
     def is_technician(self) -> bool:
-        return self.technician_id is not None
+        """Technicians, and automation rules, which act with a technician's reach in their account."""
+        return self.technician_id is not None or self.rule_id is not None
 
     @property
     def is_admin(self) -> bool:
@@ -38,3 +42,8 @@ class Viewer:
     def system(cls, account_id: int) -> Viewer:
         """The account itself acting, for demo data, jobs and automations."""
         return cls(account_id=account_id, channel=Channel.SYSTEM)
+
+    @classmethod
+    def automation(cls, account_id: int, rule_id: int, rule_name: str) -> Viewer:
+        """An automation rule acting in its account: channel AUTOMATION, logged as 'by rule <name>'."""
+        return cls(account_id=account_id, channel=Channel.AUTOMATION, rule_id=rule_id, rule_name=rule_name)

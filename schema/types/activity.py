@@ -28,6 +28,7 @@ class Activity(Node):
     channel: Channel = strawberry.field(description="Where the change came from.")
     created_at: datetime = strawberry.field(description="When it happened.")
     read_actor: strawberry.Private[Author | None] = NOT_READ
+    rule: strawberry.Private[str | None] = None
 
     @classmethod
     def from_model(cls, row: activity.Activity) -> Activity:
@@ -41,7 +42,15 @@ class Activity(Node):
             new_value=row.new_value,
             channel=row.channel,
             created_at=row.created_at,
+            rule=row.rule_name,
         )
+
+    @strawberry.field(
+        description="The automation rule that made the change, shown as 'by rule <name>' (channel AUTOMATION); "
+        "null for people's changes, and always for requesters."
+    )
+    def rule_name(self, info: Info) -> str | None:
+        return self.rule if info.context.viewer.is_technician else None
 
     @strawberry.field(description="Who did it; null for the system and automations.")
     def actor(self, info: Info) -> Author | None:

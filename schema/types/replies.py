@@ -54,6 +54,10 @@ class TicketSettings:
         description="The copilot beta (summaries, solutions, scripts) is on."
     )
     deleted_retention_days: int = strawberry.field(description="Days a deleted ticket stays restorable.")
+    auto_close_after_days: int = strawberry.field(
+        description="The default rule 'Close tickets resolved for a while' closes a ticket resolved this "
+        "many days unless the requester replied since (turn the rule off to keep tickets resolved)."
+    )
     open_tickets_from_unknown_senders: bool = strawberry.field(
         description="Mail from strangers opens tickets (each becomes a requester)."
     )
@@ -75,6 +79,7 @@ class TicketSettings:
             ai_auto_tags=row.ai_auto_tags,
             copilot_enabled=row.copilot_enabled,
             deleted_retention_days=row.deleted_retention_days,
+            auto_close_after_days=row.auto_close_after_days,
             open_tickets_from_unknown_senders=row.open_tickets_from_unknown_senders,
             requester_mail_trust=row.requester_mail_trust,
         )
