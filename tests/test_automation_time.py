@@ -110,7 +110,8 @@ async def test_accounts_from_before_get_the_default_rules_at_start(api: Api) -> 
 
 
 async def test_resolved_tickets_close_after_the_set_days_unless_the_requester_replied(api: Api) -> None:
-    world = await make_world()
+    with frozen_at(datetime(2026, 3, 1, 9, 0, tzinfo=UTC)):
+        world = await make_world()
     settings = """mutation { updateTicketSettings(input: {autoCloseAfterDays: 2}) { __typename
       ... on TicketSettingsSuccess { settings { autoCloseAfterDays } } } }"""
     assert (await api.data(settings, token=world.admin_token))["updateTicketSettings"]["settings"] == {
@@ -122,11 +123,13 @@ async def test_resolved_tickets_close_after_the_set_days_unless_the_requester_re
         quiet, answered = await world.ticket(), await world.ticket()
         for ticket in (quiet, answered):
             await update(api, world.technician_token, ticket, statusId=resolved)
-        clock.advance(hours=1)
+        # As after an upgrade: the rule came an hour after they were resolved, and counts from then.
+        rule = AutomationRule.filter(account_id=world.account.id, default_key="close.resolved")
+        await rule.update(created_at=clock.advance(hours=1))
         await reply(api, world.requester_token, answered, body="<p>Not fixed yet.</p>")
-        clock.advance(hours=46)
+        clock.advance(hours=47, minutes=30)
         assert await timed.run_due() == 0
-        clock.advance(hours=2)
+        clock.advance(hours=1)
         assert await timed.run_due() == 1
         assert await timed.run_due() == 0
     closed = await TicketStatus.get(id=(await Ticket.get(id=quiet.id)).status_id)

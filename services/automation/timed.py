@@ -2,7 +2,9 @@
 
 - PENDING_FOR / RESOLVED_FOR: the ticket has been in a PENDING (RESOLVED) status for ``hours``, counted in
   the business hours of its SLA policy's calendar (time zone and DST included) unless ``businessHours`` is
-  false; once per stay in the status.
+  false; once per stay in the status. The hours count from the later of the move into the status and the
+  rule's creation, so that a new rule (the auto-close rule an upgrade gives every account included) does
+  not act at once on every ticket that has waited for years.
 - SLA_DUE_WITHIN: the ticket's next SLA due time is less than ``minutes`` away; once per due time.
 - SLA_BREACHED: an SLA target of an unresolved ticket was missed; once per clock.
 
@@ -45,11 +47,11 @@ async def _occasions(rule: AutomationRule, now: datetime) -> AsyncIterator[tuple
         for ticket in await live.filter(status__category=_IN_STATUS[rule.trigger]):
             facts = conditions.Facts(ticket, now=now)
             since = await facts.status_since()
-            if since > earliest:
+            counting = max(since, rule.created_at)
+            if counting > earliest:
                 continue
-            counted = (
-                await facts.business_seconds_since(since) if options.get("businessHours", True) else None
-            )
+            business = options.get("businessHours", True)
+            counted = await facts.business_seconds_since(counting) if business else None
             if counted is not None and counted < hours * 3600:
                 continue
             yield facts, f"{rule.trigger.value}:{ticket.id}:{since.isoformat()}"
