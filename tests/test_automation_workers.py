@@ -123,7 +123,10 @@ async def test_a_worker_killed_mid_run_has_its_rule_run_once_by_another(setup: S
             await observer.fetchval("SELECT count(*) FROM automation_run WHERE ticket_id = $1", ticket_id)
             == 1
         )
-        tagged = "SELECT count(*) FROM ticket_tag JOIN tag ON tag.id = ticket_tag.tag_id WHERE ticket_id = $1"
+        tagged = (
+            "SELECT count(*) FROM ticket_tag JOIN tag ON tag.id = ticket_tag.tag_id"
+            " WHERE ticket_id = $1 AND tag.name = 'vip'"
+        )
         assert await observer.fetchval(tagged, ticket_id) == 1
         # Another change on the surviving server runs the rule at once, and only for its own ticket.
         await graphql(
