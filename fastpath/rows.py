@@ -33,14 +33,17 @@ def _intercepted(model: type[Model], attribute: str) -> bool:
     return hasattr(type(getattr(model, attribute, None)), "__set__")
 
 
-def _reader(model: type[Model]) -> Reader:
+def _reader(model: type[Model], prefix: str = "") -> Reader:
+    """``prefix``: the alias before the columns of a joined model (``ticket__status.``)."""
     meta = model._meta
-    native = tuple((key, attribute) for key, attribute, _ in meta.db_native_fields)
-    typed = tuple((key, attribute, field.field_type) for key, attribute, field in meta.db_default_fields)
-    converted = tuple(
-        (key, attribute, field.to_python_value) for key, attribute, field in meta.db_complex_fields
+    native = tuple((prefix + key, attribute) for key, attribute, _ in meta.db_native_fields)
+    typed = tuple(
+        (prefix + key, attribute, field.field_type) for key, attribute, field in meta.db_default_fields
     )
-    fallback = _tortoise_reader(model)
+    converted = tuple(
+        (prefix + key, attribute, field.to_python_value) for key, attribute, field in meta.db_complex_fields
+    )
+    fallback = _tortoise_reader(model) if not prefix else _unreadable
     fields = (*meta.db_native_fields, *meta.db_default_fields, *meta.db_complex_fields)
     if any(_intercepted(model, attribute) for _, attribute, _ in fields):
         return fallback
@@ -67,6 +70,61 @@ def _reader(model: type[Model]) -> Reader:
         return instance
 
     return read
+
+
+def _unreadable(row: Mapping[str, Any]) -> Model:
+    raise KeyError("a joined row without some column")
+
+
+def _joined_reader(model: type[Model], related: tuple[Any, ...]) -> Callable[[Mapping[str, Any]], Model]:
+    """A reader of rows with ``select_related`` ones, as Tortoise's executor reads them (``related``: its
+    ``_select_related_idx`` after the model's own entry): each joined row under its alias's columns (the
+    same names Tortoise reads them by), set on its parent as ``_<relation>``, or None when its primary key
+    is null (a LEFT JOIN that found nothing). Tortoise's way for a model with intercepted fields."""
+    read = _reader(model)
+    base = model._meta.db_table
+    joins = []
+    for related_model, _, relation, _, path in related:
+        alias = "__".join([base, *[name for name in path if name]])
+        parent_path = tuple(name for name in path if name)[:-1]
+        pk_key = f"{alias}.{related_model._meta.db_pk_column}"
+        joins.append((parent_path, relation, pk_key, _reader(related_model, f"{alias}.")))
+
+    def read_joined(row: Mapping[str, Any]) -> Model:
+        instance = read(row)
+        made: dict[tuple[str, ...], Model] = {(): instance}
+        for parent_path, relation, pk_key, read_related in joins:
+            joined = None if row[pk_key] is None else read_related(row)
+            parent = made.get(parent_path)
+            if parent is not None:
+                vars(parent)[f"_{relation}"] = joined
+            if joined is not None:
+                made[(*parent_path, relation)] = joined
+        return instance
+
+    return read_joined
+
+
+def joined_reader(
+    model: type[Model], related: tuple[Any, ...], dialect: str
+) -> Callable[[Mapping[str, Any]], Model] | None:
+    """The reader of rows of ``model`` with ``select_related`` rows (``related``: see ``_joined_reader``),
+    or None when one of the models takes Tortoise's own way: then Tortoise's executor reads them."""
+    key = (model, dialect, related)
+    if key not in _joined_readers:
+        models = (model, *[entry[0] for entry in related])
+        plain = not any(_intercepted_model(m) for m in models)
+        _joined_readers[key] = _joined_reader(model, related) if plain else None
+    return _joined_readers[key]
+
+
+def _intercepted_model(model: type[Model]) -> bool:
+    meta = model._meta
+    fields = (*meta.db_native_fields, *meta.db_default_fields, *meta.db_complex_fields)
+    return any(_intercepted(model, attribute) for _, attribute, _ in fields)
+
+
+_joined_readers: dict[tuple[Any, ...], Callable[[Mapping[str, Any]], Model] | None] = {}
 
 
 def instances(model: type[ModelT], rows: Iterable[Any], dialect: str) -> list[ModelT]:

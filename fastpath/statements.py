@@ -27,7 +27,7 @@ from tortoise.queryset import CountQuery, QuerySet, ValuesListQuery
 from tortoise.router import router
 
 from fastpath import switch
-from fastpath.rows import instances
+from fastpath.rows import instances, joined_reader
 
 ModelT = TypeVar("ModelT", bound=Model)
 MARKER = -(2**40)
@@ -193,6 +193,9 @@ async def _rows(statement: Statement, keys: list[Any]) -> list[Any]:
     db = _database(statement.model)
     if not statement.related:
         return instances(statement.model, await _fetched(statement, keys), db.capabilities.dialect)
+    read = joined_reader(statement.model, statement.related[1:], db.capabilities.dialect)
+    if read is not None:
+        return [read(row) for row in await _fetched(statement, keys)]
     executor = db.executor_class(model=statement.model, db=db, select_related_idx=list(statement.related))
     rows: list[Any] = await executor.execute_select(statement.sql, statement.bound(keys))
     return rows

@@ -7,6 +7,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from schema import planned
 from schema.context import BAD_USER_INPUT, ClientError, Info
 from schema.ids import InvalidId, decode
 from schema.loaders import Loaders
@@ -77,8 +78,9 @@ def node_of(row: Any) -> Node:
     return SOURCES[type(row).__name__][1](row)
 
 
-async def resolve_node(info: Info, value: str) -> Node | None:
-    """The object, or null when it does not exist or the viewer may not see it (indistinguishable)."""
+async def resolve_node(info: Info, value: str, plan: bool = False) -> Node | None:
+    """The object, or null when it does not exist or the viewer may not see it (indistinguishable). With
+    ``plan`` (the ``node`` field alone, not each of ``nodes``), a ticket is a planned read (schema.planned)."""
     try:
         type_name, pk = decode(value)
     except InvalidId as error:
@@ -87,5 +89,8 @@ async def resolve_node(info: Info, value: str) -> Node | None:
     if source is None:
         raise ClientError(f"`id`: {value!r} is not a valid ID.", BAD_USER_INPUT)
     loader, convert = source
+    if plan and type_name == "Ticket":
+        row = await planned.ticket(info, "id", pk)
+        return convert(row) if row is not None else None
     row = await loader(info.context.loaders).load(pk)
     return convert(row) if row is not None else None

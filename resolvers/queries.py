@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from resolvers.nodes import resolve_node
+from schema import planned
 from schema.arguments import object_id, page_request
 from schema.context import BAD_USER_INPUT, ClientError, Info
 from schema.enums import TicketOrder
@@ -33,7 +34,7 @@ def viewer(info: Info) -> Viewer:
 async def node(
     info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")]
 ) -> Node | None:
-    return await resolve_node(info, id)
+    return await resolve_node(info, id, plan=True)
 
 
 async def nodes(
@@ -47,14 +48,14 @@ async def nodes(
 async def ticket(
     info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="The ticket's ID.")]
 ) -> Ticket | None:
-    row = await info.context.loaders.ticket_by_id.load(object_id(id, "Ticket"))
+    row = await planned.ticket(info, "id", object_id(id, "Ticket"))
     return Ticket.from_model(row) if row else None
 
 
 async def ticket_by_number(
     info: Info, number: Annotated[int, strawberry.argument(description="The ticket number, as in #number.")]
 ) -> Ticket | None:
-    row = await info.context.loaders.ticket_by_number.load(number)
+    row = await planned.ticket(info, "number", number)
     return Ticket.from_model(row) if row else None
 
 

@@ -104,6 +104,59 @@ def _live(viewer: Viewer, ticket: str = "ticket") -> Q:
     return _on_visible_ticket(viewer, f"{ticket}_id")
 
 
+TICKET_JOINS_FOR_STAFF = frozenset(
+    {
+        "status",
+        "assignee",
+        "requester",
+        "requester__site",
+        "requester__department",
+        "requester__customer",
+        "sla_policy",
+        "sla_policy__calendar",
+        "form_template",
+    }
+)
+TICKET_JOINS_FOR_END_USERS = frozenset({"status", "assignee", "requester"})
+"""The to-one relations of a visible ticket that a planned read may join to it: for an end user only what
+is visible whatever the ticket (its status, its assignee as a technician shown on it, its requester);
+their requester's site, department and customer are visible only when the requester is the viewer, and
+SLA policies, calendars and forms are staff-only, so those are read through the loaders as before."""
+
+
+def ticket_joins(viewer: Viewer) -> frozenset[str]:
+    return TICKET_JOINS_FOR_STAFF if viewer.is_technician else TICKET_JOINS_FOR_END_USERS
+
+
+def tickets_with(viewer: Viewer, relations: frozenset[str]) -> QuerySet[Ticket]:
+    """``tickets`` with those of ``relations`` joined that ``ticket_joins`` allows the viewer."""
+    allowed = sorted(relations & ticket_joins(viewer))
+    return tickets(viewer).select_related(*allowed) if allowed else tickets(viewer)
+
+
+def author_joins(viewer: Viewer) -> tuple[str, str]:
+    """Which kinds of author may be joined to a visible comment or activity row: technicians (shown on
+    tickets to everyone) always, requesters for staff only (an end user sees only some requesters, so
+    their authors are read through ``requesters``)."""
+    return ("technician", "requester") if viewer.is_technician else ("technician", "")
+
+
+def comments_with_authors(viewer: Viewer) -> QuerySet[Comment]:
+    """``comments`` with the authors joined that ``author_joins`` allows."""
+    return comments(viewer).select_related(*[f"author_{kind}" for kind in author_joins(viewer) if kind])
+
+
+def activity_with_actors(viewer: Viewer) -> QuerySet[Activity]:
+    """``activity`` with the actors joined that ``author_joins`` allows."""
+    return activity(viewer).select_related(*[f"actor_{kind}" for kind in author_joins(viewer) if kind])
+
+
+def joined_visible(viewer: Viewer, row: Model) -> bool:
+    """Whether a row joined by a foreign key to a row the viewer may see (above) is one of the viewer's
+    account, as the loaders' own reads would require; one that is not is read through them instead."""
+    return getattr(row, "account_id", None) == viewer.account_id
+
+
 def deleted_tickets(viewer: Viewer) -> QuerySet[Ticket]:
     """Deleted tickets not purged yet: admins only."""
     return _admins_only(viewer, Ticket.filter(account_id=viewer.account_id, deleted_at__isnull=False))

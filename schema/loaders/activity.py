@@ -17,9 +17,10 @@ from services import visibility
 from services.viewer import Viewer
 
 
-def activity_query(viewer: Viewer, kinds: Hashable) -> QuerySet[Activity]:
-    """Activity rows the viewer may see, of the given kinds (None: all)."""
-    query = visibility.activity(viewer)
+def activity_query(viewer: Viewer, kinds: Hashable, with_actors: bool = False) -> QuerySet[Activity]:
+    """Activity rows the viewer may see, of the given kinds (None: all), with the actors joined that the
+    viewer may see joined (schema.planned) when ``with_actors``."""
+    query = visibility.activity_with_actors(viewer) if with_actors else visibility.activity(viewer)
     if kinds is not None:
         assert isinstance(kinds, frozenset)
         query = query.filter(kind__in=list(kinds))
@@ -51,6 +52,11 @@ class ActivityLoaders(LoaderBase):
     def activity(self) -> DataLoader[ConnectionKey, Page[Activity]]:
         v = self.viewer
         return pages(lambda kinds: activity_query(v, kinds), "ticket_id")
+
+    @cached_property
+    def activity_with_actors(self) -> DataLoader[ConnectionKey, Page[Activity]]:
+        v = self.viewer
+        return pages(lambda kinds: activity_query(v, kinds, True), "ticket_id")
 
     async def activity_count(self, ticket_id: int, kinds: Hashable) -> int:
         v = self.viewer

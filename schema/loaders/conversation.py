@@ -25,9 +25,10 @@ from services import visibility
 from services.viewer import Viewer
 
 
-def conversation_query(viewer: Viewer, kinds: Hashable) -> QuerySet[Comment]:
-    """Comments the viewer may see, of the given kinds (None: all)."""
-    query = visibility.comments(viewer)
+def conversation_query(viewer: Viewer, kinds: Hashable, with_authors: bool = False) -> QuerySet[Comment]:
+    """Comments the viewer may see, of the given kinds (None: all), with the authors joined that the
+    viewer may see joined (schema.planned) when ``with_authors``."""
+    query = visibility.comments_with_authors(viewer) if with_authors else visibility.comments(viewer)
     if kinds is not None:
         assert isinstance(kinds, frozenset)
         query = query.filter(kind__in=[CommentKind(kind) for kind in kinds])
@@ -88,6 +89,11 @@ class ConversationLoaders(LoaderBase):
     def conversation(self) -> DataLoader[ConnectionKey, Page[Comment]]:
         v = self.viewer
         return pages(lambda kinds: conversation_query(v, kinds), "ticket_id")
+
+    @cached_property
+    def conversation_with_authors(self) -> DataLoader[ConnectionKey, Page[Comment]]:
+        v = self.viewer
+        return pages(lambda kinds: conversation_query(v, kinds, True), "ticket_id")
 
     async def conversation_count(self, ticket_id: int, kinds: Hashable) -> int:
         """The comments of a ticket the viewer has read (Ticket.conversation is its only caller)."""

@@ -19,6 +19,20 @@ from schema.loaders.base import ConnectionKey, LoaderBase, by_id, grouped_by, pa
 from schema.pagination import Page
 from services import visibility
 
+JOINED_STATUS = frozenset({"status"})
+
+
+def satisfaction(count: int, ratings: int) -> tuple[int, float | None]:
+    """(number of surveys, the mean of their three ratings each, rounded to 2 places) from the sum of all
+    ratings."""
+    return (count, round(ratings / (3 * count), 2) if count else None)
+
+
+def satisfaction_of(surveys: list[SatisfactionSurvey]) -> tuple[int, float | None]:
+    """``satisfaction_by_requester`` worked out from all the requester's surveys, when those are read."""
+    ratings = sum(s.support_quality + s.technician_knowledge + s.overall_helpfulness for s in surveys)
+    return satisfaction(len(surveys), ratings)
+
 
 class PeopleLoaders(LoaderBase):
     @cached_property
@@ -104,6 +118,12 @@ class PeopleLoaders(LoaderBase):
         v = self.viewer
         return pages(lambda _: visibility.tickets(v), "requester_id")
 
+    @cached_property
+    def recent_tickets_with_status_by_requester(self) -> DataLoader[ConnectionKey, Page[Ticket]]:
+        """``recent_tickets_by_requester`` with each ticket's status joined (schema.planned)."""
+        v = self.viewer
+        return pages(lambda _: visibility.tickets_with(v, JOINED_STATUS), "requester_id")
+
     def _open_ticket_count_by_technician(self) -> DataLoader[int, int]:
         v = self.viewer
 
@@ -146,7 +166,7 @@ class PeopleLoaders(LoaderBase):
 
         async def load(requester_ids: list[int]) -> list[tuple[int, float | None]]:
             rows = await values_where_in(query, requester_ids)
-            found = {row[0]: (int(row[1]), round(sum(row[2:]) / (3 * row[1]), 2)) for row in rows}
+            found = {row[0]: satisfaction(int(row[1]), sum(row[2:])) for row in rows}
             return [found.get(requester_id, (0, None)) for requester_id in requester_ids]
 
         return DataLoader(load_fn=load)

@@ -10,7 +10,7 @@ from typing import cast
 import strawberry
 
 from models import activity
-from schema import ids
+from schema import ids, planned
 from schema.context import Info
 from schema.enums import ActivityKind, Channel
 from schema.types.common import Node, asks_for
@@ -64,6 +64,7 @@ async def activities(
     """The converter of a page of the log, with the actors read up front when the query asks for them."""
     if not asks_for(info, ("edges", "node", "actor"), ("nodes", "actor")):
         return Activity.from_model
+    planned.prime_authors(info, rows, "actor")
     pairs = [(row.actor_technician_id, row.actor_requester_id) for row in rows]
     actors = {row.id: actor for row, actor in zip(rows, await authors(info, pairs), strict=True)}
 

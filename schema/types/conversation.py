@@ -11,7 +11,7 @@ from typing import Annotated, Any, cast
 import strawberry
 
 from models import conversation
-from schema import ids, links
+from schema import ids, links, planned
 from schema.context import Info
 from schema.enums import Channel, CommentKind
 from schema.types.common import Node, asks_for
@@ -179,6 +179,7 @@ async def comments(
     people: dict[int, Technician | Requester | None] = {}
     try:
         if asks_for(info, ("edges", "node", "author"), ("nodes", "author")):
+            planned.prime_authors(info, rows, "author")
             pairs = [(row.author_technician_id, row.author_requester_id) for row in rows]
             people = dict(zip(pks, await authors(info, pairs), strict=True))
     finally:  # the files are awaited even when the authors failed, so their outcome is never left unread

@@ -9,7 +9,7 @@ import strawberry
 
 from models import tickets
 from models.enums import CommentKind as StoredCommentKind
-from schema import ids, links, ticket_fields
+from schema import ids, links, planned, ticket_fields
 from schema.arguments import page_request
 from schema.context import Info
 from schema.enums import (
@@ -200,7 +200,9 @@ class Ticket(Node):
         ordering = OLDEST_FIRST if order is ConversationOrder.OLDEST_FIRST else NEWEST_FIRST
         kinds = CONVERSATION_KINDS[filter]
         key = ConnectionKey(self.pk, ordering, page_request(info, ordering, first, after), kinds)
-        page = await info.context.loaders.conversation.load(key)
+        loaders = info.context.loaders
+        joined = planned.joins_authors(info, "author")
+        page = await (loaders.conversation_with_authors if joined else loaders.conversation).load(key)
 
         async def count() -> int:
             return await info.context.loaders.conversation_count(self.pk, kinds)
@@ -227,7 +229,9 @@ class Ticket(Node):
     ) -> Connection[Activity]:
         kinds = frozenset(kind) if kind is not None else None
         key = ConnectionKey(self.pk, NEWEST_FIRST, page_request(info, NEWEST_FIRST, first, after), kinds)
-        page = await info.context.loaders.activity.load(key)
+        loaders = info.context.loaders
+        joined = planned.joins_authors(info, "actor")
+        page = await (loaders.activity_with_actors if joined else loaders.activity).load(key)
 
         async def count() -> int:
             return await info.context.loaders.activity_count(self.pk, kinds)

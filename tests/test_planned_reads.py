@@ -1,0 +1,126 @@
+"""Planned reads (schema.planned) change the statements, never the answer or what a viewer may see: the
+page through ``ticket``, ``ticketByNumber`` and ``node`` answers the same planned (fast path on) and read
+relation by relation (off), for staff, for the ticket's requester and for an end user copied on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.database import Database
+from fastpath import statements
+from models.conversation import CcRecipient
+from models.enums import CommentKind
+from models.forms import FormTemplate
+from models.people import Requester, Site
+from models.tickets import Ticket
+from schema.ids import encode
+from tests.api import Api
+from tests.factories import World, add_comment, fill_requester_panel, make_world
+from tests.support.sla import office_policy
+from tests.support.ticket_page import TICKET_PAGE
+
+PANEL = """
+  sla { policy { id name } firstResponse { targetMinutes dueAt breached } }
+  formTemplate { id name }
+  requester { id site { id name } department { id name } customer { id name } }
+"""
+PAGES = {
+    "ticket": TICKET_PAGE.replace("  ticket(id: $id) {", "  ticket(id: $id) {" + PANEL, 1),
+    "node": TICKET_PAGE.replace("  ticket(id: $id) {", "  node(id: $id) { id ... on Ticket {" + PANEL, 1)
+    .rstrip()
+    .removesuffix("}")
+    + "} }",
+    "number": TICKET_PAGE.replace("($id: ID!)", "($number: Int!)", 1).replace(
+        "  ticket(id: $id) {", "  ticketByNumber(number: $number) {" + PANEL, 1
+    ),
+}
+
+
+def _page(answer: dict[str, Any]) -> Any:
+    return next(iter(answer["data"].values()))
+
+
+async def _answers(db: Database, world: World, ticket: Ticket, tokens: list[str]) -> dict[bool, Any]:
+    answers: dict[bool, Any] = {}
+    for fast in (False, True):
+        statements._kept.clear()
+        api = Api(db, fast_path=fast)
+        answers[fast] = [
+            await api.run(
+                PAGES[name],
+                {"number": ticket.number} if name == "number" else {"id": encode("Ticket", ticket.id)},
+                token=token,
+            )
+            for token in tokens
+            for name in PAGES
+            for _ in range(2)  # built, then kept
+        ]
+    return answers
+
+
+async def _world_with_a_copied_end_user(db: Database) -> tuple[World, Ticket]:
+    world = await make_world()
+    await fill_requester_panel(world)
+    await office_policy(Api(db), world)
+    ticket = await world.ticket("Shared printer", assignee_id=world.technician.id)
+    template = await FormTemplate.create(account_id=world.account.id, name="Hardware")
+    await Ticket.filter(id=ticket.id).update(form_template_id=template.id)
+    # The other requester is copied on the ticket and replies; the ticket's requester has a site,
+    # department and customer that the other requester may not see.
+    await CcRecipient.create(
+        ticket_id=ticket.id,
+        comment_id=None,
+        email=world.other_requester.email,
+        requester_id=world.other_requester.id,
+    )
+    await add_comment(ticket, world.requester, body="It jams again", attachments=1)
+    await add_comment(ticket, world.technician, CommentKind.INTERNAL_NOTE, body="Secret note: toner")
+    await add_comment(ticket, world.other_requester, body="Mine too")
+    await add_comment(ticket, world.technician, body="Replaced the roller", is_resolution=True)
+    return world, ticket
+
+
+async def test_planned_and_unplanned_pages_are_the_same_for_staff_the_requester_and_a_copied_end_user(
+    db: Database,
+) -> None:
+    world, ticket = await _world_with_a_copied_end_user(db)
+    tokens = [world.technician_token, world.requester_token, world.other_requester_token]
+    answers = await _answers(db, world, ticket, tokens)
+    assert answers[True] == answers[False]
+    assert all("errors" not in answer for answer in answers[True])
+    per_viewer = len(PAGES) * 2
+    staff, own, copied = (_page(answers[True][i * per_viewer]) for i in range(3))
+    assert staff["requester"]["site"]["name"] == "Head office"
+    assert staff["sla"]["policy"]["name"] == "Standard"
+    assert staff["formTemplate"]["name"] == "Hardware"
+    assert own["requester"]["site"]["name"] == "Head office"
+    assert own["sla"] is None
+    assert own["formTemplate"] is None
+    # An end user copied on someone else's ticket: no internal note, not the requester's site,
+    # department or customer, no SLA or form; the requester who copied them, and themselves, by name.
+    assert "Secret note" not in str(copied)
+    assert copied["requester"]["site"] is None
+    assert copied["requester"]["department"] is None
+    assert copied["requester"]["customer"] is None
+    assert copied["sla"] is None
+    assert copied["formTemplate"] is None
+    authors = [edge["node"]["author"] for edge in copied["conversation"]["edges"]]
+    assert authors == [{"name": "Rita Requester"}, {"name": "Otto Other"}, {"name": "Tom Tech"}]
+
+
+async def test_a_joined_row_of_another_account_is_never_shown_through_a_planned_read(db: Database) -> None:
+    ours = await make_world("Acme IT")
+    theirs = await make_world("Globex MSP")
+    ticket = await ours.ticket("Tampered", assignee_id=ours.technician.id)
+    foreign_site = await Site.create(account_id=theirs.account.id, name="Globex HQ")
+    # Rows that point into another account (never written by the services): a planned read must not show
+    # what the loaders' own reads would hide.
+    await Ticket.filter(id=ticket.id).update(assignee_id=theirs.technician.id)
+    await Requester.filter(id=ours.requester.id).update(site_id=foreign_site.id)
+    answers = await _answers(db, ours, ticket, [ours.technician_token, ours.requester_token])
+    assert answers[True] == answers[False]
+    for answer in answers[True]:
+        page = _page(answer)
+        assert page["assignee"] is None
+        assert page["requester"]["site"] is None
+        assert "Globex" not in str(answer)
