@@ -11,7 +11,9 @@ from typing import Any
 from graphql import (
     ExecutionResult,
     GraphQLError,
+    GraphQLField,
     GraphQLLeafType,
+    GraphQLNonNull,
     GraphQLObjectType,
 )
 from graphql.execution.collect_fields import FieldDetails
@@ -20,7 +22,7 @@ from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from fastpath import switch
-from fastpath.plain_leaves import plain_leaf
+from fastpath.plain_leaves import MISSING, NOT_READ, plain_field, plain_leaf
 from schema.masking import mask_result
 
 VIEWER_SPECIFIC_FIELDS = ("downloadUrl",)
@@ -93,21 +95,75 @@ class DeskqlExecutor(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         """A plain leaf (fastpath.plain_leaves: no arguments or resolver, a scalar or enum type) is read and
-        serialized here; a null or a value that does not serialize takes graphql-core's own way, which gives
-        the usual null or error."""
+        serialized here, and null when it is null and its type allows it; a null of a non-null type or a
+        value that does not serialize takes graphql-core's own way, which gives the usual error. Any other
+        field without arguments or resolver (an object, a list, a union) is read from its attribute and
+        completed as graphql-core completes a resolver's value (``_complete_plain``)."""
         node = field_details_list[0].node
         if self._plain_leaves and not node.arguments:
             field = self.schema.get_field(parent_type, node.name.value)
             leaf = plain_leaf(field) if field is not None else None
-            if leaf is not None and (value := getattr(source, leaf[0], None)) is not None:
-                try:
-                    serialized = leaf[1].coerce_output_value(value)
-                except Exception:  # graphql-core's way below turns it into the field's error
-                    serialized = None
-                if serialized is not None and serialized is not Undefined:
-                    self._spend(serialized)
-                    return serialized
+            if leaf is not None:
+                value = getattr(source, leaf[0], MISSING)
+                if value is None and not isinstance(field.type, GraphQLNonNull):  # type: ignore[union-attr]
+                    return None
+                if value is not None and value is not MISSING:
+                    try:
+                        serialized = leaf[1].coerce_output_value(value)
+                    except Exception:  # graphql-core's way below turns it into the field's error
+                        serialized = None
+                    if serialized is not None and serialized is not Undefined:
+                        self._spend(serialized)
+                        return serialized
+            elif field is not None and (name := plain_field(field)) is not None:
+                value = getattr(source, name, MISSING)
+                if (
+                    value is not MISSING
+                    and value is not NOT_READ
+                    and not self.is_awaitable(value)
+                    and (value is not None or not isinstance(field.type, GraphQLNonNull))
+                ):
+                    return self._complete_plain(
+                        field, value, parent_type, field_details_list, path, position_context
+                    )
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
+
+    def _complete_plain(
+        self,
+        field: GraphQLField,
+        value: Any,
+        parent_type: GraphQLObjectType,
+        field_details_list: list[FieldDetails],
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's ``execute_field`` after the resolver returned ``value``: the same completion, and
+        the same errors, without calling the resolver."""
+        if value is None:
+            return None
+        return_type = field.type
+        info = self.build_resolve_info(
+            field, [details.node for details in field_details_list], parent_type, path
+        )
+        try:
+            completed = self.complete_value(
+                return_type, field_details_list, info, path, value, position_context
+            )
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+        if self.is_awaitable(completed):
+            return self._completed_later(completed, return_type, field_details_list, path)
+        return completed
+
+    async def _completed_later(
+        self, completed: Any, return_type: Any, field_details_list: list[FieldDetails], path: Path
+    ) -> Any:
+        try:
+            return await completed
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         """The result, masked (schema.masking). A subscription event's payload that carries

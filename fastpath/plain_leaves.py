@@ -1,14 +1,30 @@
 """Plain leaves: a field without arguments or resolver whose type is a scalar or an enum (``title``,
 ``createdAt``, ``name``: three quarters of the fields of a ticket page) can be read and serialized by the
 executor itself (api.execution), without the resolve info, resolver wrapper and completion steps
-graphql-core spends on every field."""
+graphql-core spends on every field.
+
+Plain fields are the same without the leaf type: any field without arguments or resolver (``edges``,
+``node``, ``pageInfo``, an SLA clock), or a resolver field whose value its page read up front (PRELOADED:
+a comment's author and files, an activity row's actor), is read from its attribute, and graphql-core
+completes the value as usual, without the resolver wrapper; and a plain leaf whose value is null is null
+without completion when its type allows it.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from graphql import GraphQLField, GraphQLLeafType, GraphQLNonNull, is_leaf_type
 
 PLAIN_LEAF = "deskql-plain-leaf"
 """The key in a GraphQLField's extensions under which its plain-leaf reading is remembered."""
+PLAIN_FIELD = "deskql-plain-field"
+PRELOADED = "deskql-preloaded"
+"""The key in a resolver field's metadata naming the attribute that holds its value when it was read up
+front (a page's authors and files): then the field is plain, and the resolver runs only for NOT_READ."""
+MISSING = object()
+NOT_READ: Any = object()
+"""A preloaded value that was not read: the field's resolver reads it through its loader."""
 
 
 def plain_leaf(field: GraphQLField) -> tuple[str, GraphQLLeafType] | None:
@@ -19,4 +35,18 @@ def plain_leaf(field: GraphQLField) -> tuple[str, GraphQLLeafType] | None:
         plain = definition is not None and definition.is_basic_field and not field.args and is_leaf_type(leaf)
         field.extensions[PLAIN_LEAF] = (definition.python_name, leaf) if plain and definition else None
     found: tuple[str, GraphQLLeafType] | None = field.extensions[PLAIN_LEAF]
+    return found
+
+
+def plain_field(field: GraphQLField) -> str | None:
+    """The attribute of a field without arguments or resolver, of any type, or of a resolver field's
+    preloaded value (PRELOADED), or None; worked out once per field."""
+    if PLAIN_FIELD not in field.extensions:
+        definition = field.extensions.get("strawberry-definition")
+        attribute = None
+        if definition is not None and not field.args:
+            preloaded = (definition.metadata or {}).get(PRELOADED)
+            attribute = definition.python_name if definition.is_basic_field else preloaded
+        field.extensions[PLAIN_FIELD] = attribute
+    found: str | None = field.extensions[PLAIN_FIELD]
     return found

@@ -1,22 +1,42 @@
-"""Plain leaves read in api.execution give what graphql-core's own way gives, errors included."""
+"""Plain leaves and plain fields read in api.execution give what graphql-core's own way gives, errors
+included: objects, lists, unions and interfaces read from an attribute, preloaded resolver fields, nulls."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 import strawberry
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from api.execution import DeskqlExecutor
+from fastpath.plain_leaves import NOT_READ, PRELOADED
 
 
 @strawberry.enum
 class Colour(Enum):
     RED = "red"
     BLUE = "blue"
+
+
+@strawberry.interface
+class Named:
+    label: str
+
+
+@strawberry.type
+class Cat(Named):
+    lives: int
+
+
+@strawberry.type
+class Dog(Named):
+    good: bool | None
+
+
+Pet = Annotated[Cat | Dog, strawberry.union("Pet")]
 
 
 @strawberry.type
@@ -27,10 +47,20 @@ class Thing:
     colour: Colour
     seen_at: datetime
     flag: bool
+    pet: Pet | None = None
+    pets: list[Pet] = strawberry.field(default_factory=list)
+    named: Named | None = None
+    tags: list[str | None] | None = None
+    read_owner: strawberry.Private[Any] = NOT_READ
 
     @strawberry.field
     def shout(self, times: int = 1) -> str:
         return self.name.upper() * times
+
+    @strawberry.field(metadata={PRELOADED: "read_owner"})
+    def owner(self) -> Cat:
+        """As the preloaded fields of deskql's types: the preloaded value, else a read."""
+        return self.read_owner if self.read_owner is not NOT_READ else Cat(label="read", lives=9)
 
 
 THINGS: list[Any] = []
@@ -65,7 +95,10 @@ def _thing(**changes: Any) -> Thing:
 
 
 QUERY = """{ things { name nickname count colour seenAt flag shout loud: shout(times: 2)
-  again: name ... on Thing { count name } } }"""
+  again: name ... on Thing { count name }
+  pet { __typename ... on Cat { label lives } ... on Dog { label good } }
+  pets { ... on Named { label } ... on Dog { good } }
+  named { __typename label } tags owner { label lives } } }"""
 
 
 def _outcome(executor: type[DeskqlExecutor]) -> tuple[Any, list[dict[str, Any]]]:
@@ -85,6 +118,25 @@ def _outcome(executor: type[DeskqlExecutor]) -> tuple[Any, list[dict[str, Any]]]
         pytest.param([_thing(seen_at="yesterday")], id="text in a DateTime"),
         pytest.param([_thing(count=7.0, flag=1)], id="values graphql-core converts"),
         pytest.param([_thing(), None, _thing(name=None)], id="nulls and errors in a list"),
+        pytest.param(
+            [
+                _thing(
+                    pet=Cat(label="Tom", lives=7),
+                    pets=[Dog(label="Rex", good=None), Cat(label="Kit", lives=1)],
+                    named=Dog(label="Rex", good=True),
+                    tags=["a", None],
+                    read_owner=Cat(label="preloaded", lives=3),
+                )
+            ],
+            id="objects, lists, unions and interfaces",
+        ),
+        pytest.param([_thing(read_owner=None)], id="a preloaded null in a non-null object"),
+        pytest.param([_thing(pets=None)], id="null in a non-null list"),
+        pytest.param([_thing(pets=[None, Cat(label="Kit", lives=1)])], id="null in a list of non-null"),
+        pytest.param([_thing(pet="a cat")], id="not an object of the union"),
+        pytest.param([_thing(named=Cat(label=None, lives=1))], id="a null label in an interface"),
+        pytest.param([_thing(tags="ab")], id="text in a list"),
+        pytest.param([_thing(read_owner="not a cat")], id="a preloaded value of the wrong type"),
     ],
 )
 def test_plain_leaves_give_what_graphql_core_gives(things: list[Any]) -> None:
@@ -107,5 +159,7 @@ def test_plain_leaves_skip_the_resolve_info(monkeypatch: pytest.MonkeyPatch) -> 
     data, errors = _outcome(DeskqlExecutor)
     assert not errors
     assert data is not None
-    # things, shout twice per thing (a resolver), and nickname, null, which takes graphql-core's way.
-    assert sorted(built) == ["nickname"] * 2 + ["shout"] * 4 + ["things"]
+    # things, and shout twice per thing (a resolver); nickname is a null allowed to be null, the null pet
+    # and named are plain fields, the empty list of pets too (an info for its completion), and owner was
+    # not preloaded: its resolver reads it.
+    assert sorted(built) == ["owner"] * 2 + ["pets"] * 2 + ["shout"] * 4 + ["things"]

@@ -9,6 +9,7 @@ from typing import cast
 
 import strawberry
 
+from fastpath.plain_leaves import PRELOADED
 from models import activity
 from schema import ids, planned
 from schema.context import Info
@@ -52,7 +53,10 @@ class Activity(Node):
     def rule_name(self, info: Info) -> str | None:
         return self.rule if info.context.viewer.is_technician else None
 
-    @strawberry.field(description="Who did it; null for the system and automations.")
+    @strawberry.field(
+        description="Who did it; null for the system and automations.",
+        metadata={PRELOADED: "read_actor"},
+    )
     def actor(self, info: Info) -> Author | None:
         read = partial(author, info, self.actor_technician_pk, self.actor_requester_pk)
         return cast("Author | None", preloaded(self.read_actor, read))

@@ -10,6 +10,7 @@ from typing import Annotated, Any, cast
 
 import strawberry
 
+from fastpath.plain_leaves import NOT_READ, PRELOADED
 from models import conversation
 from schema import ids, links, planned
 from schema.context import Info
@@ -25,8 +26,8 @@ Author = Annotated[
 ]
 
 
-NOT_READ: Any = object()
-"""A preloaded value that was not read: the field's resolver reads it through its loader."""
+PRELOADED_AUTHOR = {PRELOADED: "read_author"}
+PRELOADED_ATTACHMENTS = {PRELOADED: "read_attachments"}
 
 
 async def author(
@@ -139,12 +140,14 @@ class Comment(Node):
             created_at=row.created_at,
         )
 
-    @strawberry.field(description="Who wrote it; null when the author was deleted.")
+    @strawberry.field(
+        description="Who wrote it; null when the author was deleted.", metadata=PRELOADED_AUTHOR
+    )
     def author(self, info: Info) -> Author | None:
         read = partial(author, info, self.author_technician_pk, self.author_requester_pk)
         return cast("Author | None", preloaded(self.read_author, read))
 
-    @strawberry.field(description="Attached files, in upload order.")
+    @strawberry.field(description="Attached files, in upload order.", metadata=PRELOADED_ATTACHMENTS)
     def attachments(self, info: Info) -> list[Attachment]:
         read = partial(attachments, info, self.pk)
         return cast("list[Attachment]", preloaded(self.read_attachments, read))
