@@ -266,6 +266,11 @@ async def test_first_pages_and_counts_are_kept_per_viewer_and_filter_and_never_s
     assert [row.text for row in later[ticket.id].rows] == ["Reply 1", "Reply 2"]
 
 
+def _joined(row: Model) -> dict[str, Any]:
+    """The rows joined to ``row`` (select_related), as their own attributes, one level down."""
+    return {name: vars(value) for name, value in vars(row).items() if isinstance(value, Model)}
+
+
 async def test_kept_rows_are_the_instances_tortoise_makes(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -308,6 +313,11 @@ async def test_kept_rows_are_the_instances_tortoise_makes(
         "technicians": (lambda: visibility.technicians(viewer), "account_id"),
         "calendars (JSON)": (lambda: visibility.calendars(viewer), "account_id"),
         "time entries (Decimal)": (lambda: visibility.time_entries(viewer), "ticket_id"),
+        "comments with their authors joined": (lambda: visibility.comments_with_authors(viewer), "ticket_id"),
+        "tickets with relations joined": (
+            lambda: visibility.tickets_with(viewer, visibility.TICKET_JOINS_FOR_STAFF),
+            "account_id",
+        ),
     }
     for name, (query, field) in reads.items():
         keys = [ticket.id] if field == "ticket_id" else [world.account.id]
@@ -316,6 +326,7 @@ async def test_kept_rows_are_the_instances_tortoise_makes(
         made_by_tortoise.clear()
         kept = await rows_where_in(query, field, keys, ("id",))
         assert [vars(row) for row in kept] == [vars(row) for row in built], name
+        assert [_joined(row) for row in kept] == [_joined(row) for row in built], name
         assert built, name
         assert made_by_tortoise == [], name  # fastpath.rows read them
         assert [statement is not None for statement in _kept_for(query.__code__)] == [True], name
