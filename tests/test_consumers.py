@@ -12,6 +12,7 @@ from app.realtime import build_realtime
 from app.settings import Settings
 from models.tickets import Ticket
 from services import consumers, mail_out, unit_of_work
+from services.automation import engine
 from services.events import Event
 from subscriptions.broadcast import BroadcastPublisher
 from tests.api import TEST_SECRET_KEY
@@ -105,11 +106,14 @@ async def test_registering_a_name_again_replaces_its_consumers_in_their_place(db
 
 def test_the_application_registers_mail_before_commit_and_the_broadcast_after_it() -> None:
     install_consumers()
-    assert list(consumers._registered) == ["mail"]
+    assert list(consumers._registered) == ["mail", "broadcast", "automation"]
+    assert consumers._registered["broadcast"].after_commit is None  # no realtime hub: nothing to publish to
     realtime = build_realtime(Settings(secret_key=TEST_SECRET_KEY))
     install_consumers(realtime)
     mail, broadcast = consumers._registered["mail"], consumers._registered["broadcast"]
-    assert list(consumers._registered) == ["mail", "broadcast"]
+    automation = consumers._registered["automation"]
+    assert list(consumers._registered) == ["mail", "broadcast", "automation"]
     assert (mail.before_commit, mail.after_commit) == (mail_out.compose, None)
     assert broadcast.before_commit is None
     assert isinstance(getattr(broadcast.after_commit, "__self__", None), BroadcastPublisher)
+    assert (automation.before_commit, automation.after_commit) == (engine.record, engine.run_recorded)
