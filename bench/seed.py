@@ -9,7 +9,8 @@ moved past the loaded rows, the tables are vacuumed and analysed, and a bench to
 technician through services.authentication.
 
 The database is dropped and created again unless it already holds this version of the data set (a
-``bench_seed`` row, written last), in which case it is reused as it is.
+``bench_seed`` row, written last), in which case it is reused after ``deskql migrate`` brings its schema up
+to date.
 """
 
 from __future__ import annotations
@@ -301,6 +302,7 @@ async def seed(url: str = DEFAULT_URL, *, force: bool = False) -> Seeded:
     """The seeded database at ``url``: reused when it holds this version of the data set, else built."""
     if not force and (found := await read_seeded(url)) is not None:
         print(f"seed: reusing {database_name(url)} (seeded in {found.seconds:.0f} s)", file=sys.stderr)
+        _migrate(url)  # a data set seeded before the latest migrations gets them, as a deployment would
         return found
     from app.database import Database
 
