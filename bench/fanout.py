@@ -20,6 +20,7 @@ import statistics
 import struct
 import tempfile
 import time
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
@@ -54,7 +55,10 @@ async def graphql(
             json={"query": query, "variables": variables or {}},
             headers={"Authorization": f"Bearer {token}"},
         )
-    data: dict[str, Any] = response.json()["data"]
+    body = response.json()
+    if body.get("errors"):
+        raise AssertionError(f"{query[:80]}: {body['errors']}")
+    data: dict[str, Any] = body["data"]
     return data
 
 
@@ -174,6 +178,30 @@ async def warm_up(servers: list[Any], token: str, ticket_id: str) -> None:
     await asyncio.sleep(1)
 
 
+async def latencies_of_changes(
+    servers: list[Any], token: str, ticket_id: str, receivers: Sequence[Any], priorities: tuple[str, str]
+) -> list[float]:
+    """EVENTS priority changes of the ticket (alternating ``priorities``), SPACING_SECONDS apart, on the first
+    server; then, once every receiver has its EVENTS arrivals (or after 60 s), each arrival's seconds after
+    its change committed, sorted. A receiver keeps its arrival times in ``received``."""
+    committed: list[float] = []
+    for i in range(EVENTS):
+        saved = await graphql(
+            servers[0].http,
+            token,
+            "mutation($id: ID!, $p: Priority) { updateTicket(input: {id: $id, priority: $p}) { ... on UpdateTicketSuccess { ticket { updatedAt } } } }",
+            {"id": ticket_id, "p": priorities[i % 2]},
+        )
+        committed.append(datetime.fromisoformat(saved["updateTicket"]["ticket"]["updatedAt"]).timestamp())
+        await asyncio.sleep(SPACING_SECONDS)
+    deadline = time.monotonic() + 60
+    while any(len(r.received) < EVENTS for r in receivers) and time.monotonic() < deadline:  # noqa: ASYNC110
+        await asyncio.sleep(0.2)
+    return sorted(
+        arrived - commit for r in receivers for arrived, commit in zip(r.received, committed, strict=False)
+    )
+
+
 async def measure(servers: list[Any], token: str, ticket_id: str, count: int) -> dict[str, float]:
     await warm_up(servers, token, ticket_id)
     before = sum(rss_kib(server.process.pid) for server in servers)
@@ -182,22 +210,7 @@ async def measure(servers: list[Any], token: str, ticket_id: str, count: int) ->
         receivers.append(await Receiver.open(servers[index % 2].ws, token, ticket_id))
     await asyncio.sleep(2)  # idle
     after = sum(rss_kib(server.process.pid) for server in servers)
-    committed: list[float] = []
-    for i in range(EVENTS):
-        saved = await graphql(
-            servers[0].http,
-            token,
-            "mutation($id: ID!, $p: Priority) { updateTicket(input: {id: $id, priority: $p}) { ... on UpdateTicketSuccess { ticket { updatedAt } } } }",
-            {"id": ticket_id, "p": ("LOW", "HIGH")[i % 2]},
-        )
-        committed.append(datetime.fromisoformat(saved["updateTicket"]["ticket"]["updatedAt"]).timestamp())
-        await asyncio.sleep(SPACING_SECONDS)
-    deadline = time.monotonic() + 60
-    while any(len(r.received) < EVENTS for r in receivers) and time.monotonic() < deadline:  # noqa: ASYNC110
-        await asyncio.sleep(0.2)
-    latencies = sorted(
-        arrived - commit for r in receivers for arrived, commit in zip(r.received, committed, strict=False)
-    )
+    latencies = await latencies_of_changes(servers, token, ticket_id, receivers, ("LOW", "HIGH"))
     missing = count * EVENTS - len(latencies)
     for receiver in receivers:
         receiver.close()
