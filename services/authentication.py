@@ -98,12 +98,12 @@ async def _token_where(field: str, key: str | int) -> ApiToken | None:
 
 async def _viewer_of(row: ApiToken) -> Viewer:
     """The viewer of a token read with its technician (``select_related``: one statement for both)."""
+    technician = row.technician if row.technician_id is not None else None
+    if row.technician_id is not None and (technician is None or not technician.active):
+        raise Unauthenticated("The technician of this token is deactivated.")
     if row.revoked_at is not None:
         raise Unauthenticated("This token has been revoked.")
-    if row.technician_id is not None:
-        technician = row.technician
-        if technician is None or not technician.active:
-            raise Unauthenticated("The technician of this token is deactivated.")
+    if technician is not None:
         viewer = Viewer(
             account_id=row.account_id,
             token_id=row.id,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from models.accounts import Account, Technician
+from models.auth import ApiToken
+from models.clock import utcnow
 from models.enums import Role
 from models.people import Customer, Department, Requester, Site
 from services import validation
@@ -121,7 +123,8 @@ async def update_technician(
     at once cannot both succeed. A change of role or activity emits ``credentials.changed``: after commit
     every server process checks that technician's websockets again and ends them (a deactivated
     technician's tokens are refused from the next request, the new role applies from the next request).
-    A deactivated technician keeps their tokens: reactivated, they work again.
+    Deactivating revokes every token of the technician in the same transaction: reactivated, they sign in
+    again (or an admin issues a new token), and a token handed out before (a script, a leaked one) stays dead.
 
     Raises PermissionDenied; NotFound (technicianId) for a technician of another account or none;
     ValidationFailed (role, active).
@@ -154,6 +157,8 @@ async def update_technician(
             viewer.technician_id,
         )
         await Technician.filter(id=row.id).update(role=new_role, active=new_active)
+        if row.active and not new_active:
+            await ApiToken.filter(technician_id=row.id, revoked_at__isnull=True).update(revoked_at=utcnow())
         row.role, row.active = new_role, new_active
         work.emit(credentials_changed(row.account_id, technician_id=row.id))
     return row

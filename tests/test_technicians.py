@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from models.accounts import Technician
+from models.auth import ApiToken
 from models.enums import Role
 from schema.ids import encode
 from services import consumers
@@ -53,9 +54,10 @@ async def test_an_admin_promotes_demotes_deactivates_and_reactivates_a_technicia
     assert "deactivated" in error["message"]
     on = await api.data(UPDATE, update(tom, active=True), token=world.admin_token)
     assert on["updateTechnician"]["technician"]["active"] is True
-    assert await api.data(VIEWER, token=world.technician_token) == {
-        "viewer": {"technician": {"name": "Tom Tech"}}
-    }
+    # Deactivating revoked the tokens: reactivated, Tom signs in again; the old token stays dead.
+    [error] = await api.errors(VIEWER, token=world.technician_token)
+    assert error["extensions"] == {"code": "UNAUTHENTICATED"}
+    assert await ApiToken.filter(technician_id=tom.id, revoked_at__isnull=True).count() == 0
 
 
 async def test_the_last_active_admin_can_be_neither_demoted_nor_deactivated(api: Api) -> None:
