@@ -325,6 +325,7 @@ def serve(args: argparse.Namespace) -> None:
             host=args.host or settings.host,
             port=args.port or settings.port,
             workers=workers,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
             log_level=settings.log_level,
             timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
             ws_ping_interval=20,

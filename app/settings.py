@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="address the server listens on")
     port: int = Field(8000, ge=1, le=65535, description="port the server listens on")
     workers: int = Field(1, ge=1, le=64, description="uvicorn worker processes")
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated addresses "
+        "or networks, or *): behind them the client is the forwarded address",
+    )
     shutdown_timeout_seconds: int = Field(
         20,
         ge=1,

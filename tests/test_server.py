@@ -187,3 +187,39 @@ def test_a_wrong_setting_fails_at_start_with_one_line_naming_the_variable(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(f"deskql: {message}")
+
+
+SIGN_IN = """mutation($email: String!) { login(input: {email: $email, password: "not it"}) { __typename } }"""
+
+
+@pytest.mark.parametrize(
+    ("believed", "counted_apart"),
+    [("127.0.0.1", True), ("192.0.2.1", False)],
+    ids=["proxy-believed", "forwarded-header-ignored"],
+)
+async def test_sign_ins_are_counted_per_forwarded_client_only_behind_a_believed_proxy(
+    tmp_path: Path, believed: str, counted_apart: bool
+) -> None:
+    env = environment(
+        database_url=f"sqlite://{tmp_path}/deskql.sqlite3",
+        forwarded_allow_ips=believed,
+        rate_limit_sign_ins_per_client="2",
+    )
+    migrate(env, tmp_path)
+    with serving(env, tmp_path, free_port()) as base:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+
+            async def sign_in_from(address: str, n: int) -> str:
+                answer = await client.post(
+                    "/graphql",
+                    json={"query": SIGN_IN, "variables": {"email": f"guess{n}@acme.test"}},
+                    headers={"X-Forwarded-For": address},
+                )
+                name: str = answer.json()["data"]["login"]["__typename"]
+                return name
+
+            first = [await sign_in_from("203.0.113.7", n) for n in range(3)]
+            assert first == ["InvalidCredentialsError"] * 2 + ["RateLimitedError"]
+            # Another client behind the proxy has its own allowance only when the proxy is believed.
+            other = await sign_in_from("203.0.113.8", 3)
+            assert other == ("InvalidCredentialsError" if counted_apart else "RateLimitedError")
