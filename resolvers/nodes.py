@@ -12,9 +12,10 @@ from schema.context import BAD_USER_INPUT, ClientError, Info
 from schema.ids import InvalidId, decode
 from schema.loaders import Loaders
 from schema.ticket_fields import timer_of
-from schema.types.actions import Chat, TicketItem
+from schema.types.actions import Chat, ChatMessage, TicketItem
 from schema.types.activity import Activity
 from schema.types.ai import KbArticle
+from schema.types.automation import AutomationRule
 from schema.types.common import Node
 from schema.types.context import Alert, CalendarEvent
 from schema.types.conversation import Attachment, Comment
@@ -66,10 +67,12 @@ SOURCES: dict[str, NodeSource] = {
     "Timer": (lambda loaders: loaders.timer_by_id, timer_of),
     "TicketItem": (lambda loaders: loaders.item_by_id, TicketItem.from_model),
     "Chat": (lambda loaders: loaders.chat_by_id, Chat.from_model),
+    "ChatMessage": (lambda loaders: loaders.chat_message_by_id, ChatMessage.from_model),
     "Alert": (lambda loaders: loaders.alert_by_id, Alert.from_model),
     "CalendarEvent": (lambda loaders: loaders.calendar_event_by_id, CalendarEvent.from_model),
     "KbArticle": (lambda loaders: loaders.kb_article_by_id, KbArticle.from_model),
     "View": (lambda loaders: loaders.view_by_id, View.from_model),
+    "AutomationRule": (lambda loaders: loaders.automation_rule_by_id, AutomationRule.from_model),
 }
 
 

@@ -27,6 +27,7 @@ from models.accounts import Account, Technician
 from models.activity import Activity
 from models.ai import AiUsage, KbArticle
 from models.alerts import Alert
+from models.automation import AutomationRule
 from models.calendar import CalendarEvent
 from models.clock import utcnow
 from models.conversation import (
@@ -44,7 +45,7 @@ from models.notifications import Notification
 from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
 from models.sla import BusinessCalendar, SlaPause, SlaPolicy
 from models.teams import Team, TeamMember
-from models.ticket_actions import Chat, TicketItem, TicketMerge
+from models.ticket_actions import Chat, ChatMessage, TicketItem, TicketMerge
 from models.tickets import Tag, Ticket, TicketStatus
 from models.timekeeping import TimeEntry, Timer
 from models.views import View
@@ -414,6 +415,11 @@ def _admins_only(viewer: Viewer, query: QuerySet[ModelT]) -> QuerySet[ModelT]:
     return query if viewer.is_admin else query.filter(id__in=[])
 
 
+def automation_rules(viewer: Viewer) -> QuerySet[AutomationRule]:
+    """The account's automation rules: admins only."""
+    return _admins_only(viewer, AutomationRule.filter(account_id=viewer.account_id))
+
+
 def mailboxes(viewer: Viewer) -> QuerySet[Mailbox]:
     """The account's mail settings, templates and mail logs: admins only."""
     return _admins_only(viewer, Mailbox.filter(account_id=viewer.account_id))
@@ -442,6 +448,11 @@ def chats(viewer: Viewer) -> QuerySet[Chat]:
     if not viewer.is_technician:
         query = query.filter(ticket__requester_id=viewer.requester_id)
     return query
+
+
+def chat_messages(viewer: Viewer) -> QuerySet[ChatMessage]:
+    """The lines of the chats the viewer sees."""
+    return ChatMessage.filter(chat_id__in=Subquery(chats(viewer).values("id")))
 
 
 def merges(viewer: Viewer) -> QuerySet[TicketMerge]:

@@ -175,6 +175,18 @@ async def test_a_rule_of_one_account_never_touches_another(api: Api) -> None:
     ]
 
 
+async def test_a_rule_is_a_node_for_its_account_s_admins_only(api: Api) -> None:
+    acme, other = await make_world(), await make_world("Globex IT")
+    rule = await rule_made(
+        api, acme.admin_token, "All high", CREATED, [{"kind": "SET_PRIORITY", "priority": "HIGH"}]
+    )
+    query = "query($id: ID!) { node(id: $id) { id ... on AutomationRule { name enabled } } }"
+    seen = await api.data(query, {"id": rule}, token=acme.admin_token)
+    assert seen["node"] == {"id": rule, "name": "All high", "enabled": True}
+    for token in (acme.technician_token, acme.requester_token, other.admin_token):
+        assert await api.data(query, {"id": rule}, token=token) == {"node": None}
+
+
 async def test_bad_rules_are_refused_naming_the_path_in_the_rule(api: Api) -> None:
     world = await make_world()
     conditions = {

@@ -155,7 +155,8 @@ async def test_an_erased_requester_leaves_no_trace_of_name_or_email_in_any_table
 async def test_comments_are_redacted_when_the_admin_asks(db: Database, api: Api) -> None:
     world = await make_world()
     ticket = await world.ticket()
-    await add_comment(ticket, world.requester, body="My badge number is QZ-4711.")  # not hex: no token hash can hold it
+    # Not hex: no token hash can hold the needle.
+    await add_comment(ticket, world.requester, body="My badge number is QZ-4711.")
     result = await _erase(api, world.admin_token, world.requester.id, redactComments=True)
     assert result["__typename"] == "ErasePersonSuccess", result
     [comment] = await Comment.filter(ticket_id=ticket.id)

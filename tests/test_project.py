@@ -10,6 +10,7 @@ from graphql import GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectT
 from api.root import build_schema
 from app.migrations_check import pending_operations
 from app.schema_files import possible_types_json
+from resolvers.nodes import SOURCES
 
 
 def test_schema_graphql_is_the_exported_schema(repository_root: Path) -> None:
@@ -41,6 +42,17 @@ def test_every_type_field_and_argument_has_a_description() -> None:
                     if not argument.description:
                         missing.append(f"{name}.{field_name}({argument_name})")
     assert missing == []
+
+
+def test_node_finds_every_type_with_a_global_id() -> None:
+    schema = build_schema()._schema
+    nodes = {
+        name
+        for name, graphql_type in schema.type_map.items()
+        if isinstance(graphql_type, GraphQLObjectType)
+        and any(i.name == "Node" for i in graphql_type.interfaces)
+    }
+    assert sorted(nodes - set(SOURCES)) == []
 
 
 async def test_the_migrations_match_the_models() -> None:

@@ -42,7 +42,7 @@ ADD_ITEM = """mutation($input: AddTicketItemInput!) { addTicketItem(input: $inpu
 CHAT = """mutation($id: ID!) { startChat(input: {ticketId: $id}) { __typename
   ... on ChatSuccess { chat { id endedAt } } ... on ValidationError { fields { field message } } } }"""
 SAY = """mutation($chat: ID!, $text: String!) { sendChatMessage(input: {chatId: $chat, text: $text}) { __typename
-  ... on ValidationError { fields { field message } } ... on NotFoundError { field } } }"""
+  ... on ChatMessageSuccess { message { id } } ... on ValidationError { fields { field message } } ... on NotFoundError { field } } }"""
 END = """mutation($chat: ID!) { endChat(input: {chatId: $chat}) { __typename
   ... on ChatSuccess { chat { endedAt transcript { channel text author { ... on Technician { name } } } } } } }"""
 MESSAGES = """subscription($chat: ID!) { chatMessages(chatId: $chat) { text author { ... on Technician { name }
@@ -228,6 +228,13 @@ async def test_a_chat_reaches_both_sides_live_and_its_transcript_becomes_a_publi
         SAY, {"chat": chat, "text": "Hello! The printer beeps."}, token=world.requester_token
     )
     assert said["sendChatMessage"]["__typename"] == "ChatMessageSuccess"
+    line = said["sendChatMessage"]["message"]["id"]
+    by_id = "query($id: ID!) { node(id: $id) { ... on ChatMessage { text } } }"
+    for token in (world.technician_token, world.requester_token):
+        assert await live.data(by_id, {"id": line}, token=token) == {
+            "node": {"text": "Hello! The printer beeps."}
+        }
+    assert await live.data(by_id, {"id": line}, token=world.other_requester_token) == {"node": None}
     for stream in (technician, requester):
         message = (await stream.next())["chatMessages"]
         assert message == {"text": "Hello! The printer beeps.", "author": {"name": "Rita Requester"}}

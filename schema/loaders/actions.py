@@ -6,7 +6,7 @@ from functools import cached_property
 
 from strawberry.dataloader import DataLoader
 
-from models.ticket_actions import Chat, TicketItem
+from models.ticket_actions import Chat, ChatMessage, TicketItem
 from schema.loaders.base import LoaderBase, by_id, grouped_by
 from services import visibility
 
@@ -31,3 +31,8 @@ class ActionLoaders(LoaderBase):
     def chat_by_id(self) -> DataLoader[int, Chat | None]:
         v = self.viewer
         return by_id(lambda: visibility.chats(v))
+
+    @cached_property
+    def chat_message_by_id(self) -> DataLoader[int, ChatMessage | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.chat_messages(v))

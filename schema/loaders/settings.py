@@ -1,4 +1,4 @@
-"""Loaders of an account's settings: ticket settings, custom fields and form templates, SLA policies and
+"""Loaders of an account's settings: ticket settings, automation rules, custom fields and form templates, SLA policies and
 their calendars; and of a ticket's field values and SLA pauses."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 from tortoise.queryset import QuerySet
 
 from fastpath.statements import rows_where_in
+from models.automation import AutomationRule
 from models.forms import CustomField, FormTemplate, FormTemplateField, TicketFieldValue
 from models.settings import TicketSettings
 from models.sla import BusinessCalendar, SlaPause, SlaPolicy
@@ -25,6 +26,11 @@ class SettingsLoaders(LoaderBase):
             return [found.get(key) or TicketSettings(account_id=key) for key in account_ids]
 
         return DataLoader(load_fn=load)
+
+    @cached_property
+    def automation_rule_by_id(self) -> DataLoader[int, AutomationRule | None]:
+        v = self.viewer
+        return by_id(lambda: visibility.automation_rules(v))
 
     @cached_property
     def custom_field_by_id(self) -> DataLoader[int, CustomField | None]:

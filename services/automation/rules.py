@@ -42,7 +42,7 @@ class DryRun:
 def listed(viewer: Viewer) -> Any:
     """The account's rules in the order they run. Admins only."""
     require_admin(viewer)
-    return AutomationRule.filter(account_id=viewer.account_id).order_by("position", "id")
+    return visibility.automation_rules(viewer).order_by("position", "id")
 
 
 async def _rule(viewer: Viewer, rule_id: int, field: str = "id") -> AutomationRule:
