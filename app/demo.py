@@ -17,6 +17,7 @@ from app.demo_text import (
     JOB_TITLES,
     LAST_NAMES,
     SCENARIOS,
+    TEAMS,
     TECHNICIANS,
 )
 from models.accounts import Account, Technician
@@ -41,7 +42,16 @@ from models.forms import FormTemplate
 from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
 from models.sla import WEEKDAYS, SlaPause
 from models.tickets import Tag, Ticket, TicketStatus, TicketTag
-from services import accounts, mail_settings, people, reply_templates, sla, sla_policies, ticket_settings
+from services import (
+    accounts,
+    mail_settings,
+    people,
+    reply_templates,
+    sla,
+    sla_policies,
+    teams,
+    ticket_settings,
+)
 from services.authentication import issue_token
 from services.viewer import Viewer
 
@@ -106,10 +116,24 @@ async def load(seed: int = 7) -> None:
         )
     requesters = await _organisations_and_requesters(account, as_admin, rng)
     await _ticket_history(account, technicians, requesters, rng)
+    await _teams(as_admin, technicians)
     for name, body in REPLY_TEMPLATES:
         await reply_templates.create(as_admin, name=name, body=body, shared=True)
     await mail_settings.set_mailbox(as_admin, address=MAILBOX)
     await ticket_settings.update(as_admin, open_tickets_from_unknown_senders=True)
+
+
+async def _teams(as_admin: Viewer, technicians: list[Technician]) -> None:
+    """The demo teams; each ticket goes to its assignee's team, an unassigned one to the first team."""
+    by_name = {technician.name: technician.id for technician in technicians}
+    queue: int | None = None
+    for name, members in TEAMS:
+        team = await teams.create_team(as_admin, name=name, member_ids=[by_name[m] for m in members])
+        queue = queue or team.id
+        await Ticket.filter(
+            account_id=as_admin.account_id, assignee_id__in=[by_name[m] for m in members]
+        ).update(team_id=team.id)
+    await Ticket.filter(account_id=as_admin.account_id, assignee_id__isnull=True).update(team_id=queue)
 
 
 async def _organisations_and_requesters(

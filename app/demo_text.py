@@ -93,6 +93,11 @@ TECHNICIANS = [
     ("Kwame Mensah", "TECHNICIAN"),
     ("Julia Weber", "TECHNICIAN"),
 ]
+# Teams and their members (names from TECHNICIANS); an unassigned ticket waits in the first team's queue.
+TEAMS = [
+    ("Service desk", ["Priya Shah", "Marco Bianchi", "Sara Lindgren"]),
+    ("Field services", ["Kwame Mensah", "Julia Weber", "Alex Morgan"]),
+]
 CUSTOMERS = [
     (
         "Contoso Dental Group",
