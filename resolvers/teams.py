@@ -10,7 +10,7 @@ from models.teams import Team as TeamRow
 from resolvers.results import attempt, given, pk
 from schema.context import Info
 from schema.payloads.teams import CreateTeamResult, TeamResult, TeamSuccess
-from schema.team_inputs import ArchiveTeamInput, CreateTeamInput, UpdateTeamInput
+from schema.team_inputs import ArchiveTeamInput, CreateTeamInput, RestoreTeamInput, UpdateTeamInput
 from schema.types.teams import Team
 from services import teams, visibility
 from services.unset import UNSET
@@ -66,4 +66,13 @@ async def update_team(info: Info, input: Annotated[UpdateTeamInput, Described]) 
 async def archive_team(info: Info, input: Annotated[ArchiveTeamInput, Described]) -> TeamResult:
     return await attempt(
         lambda: teams.archive_team(info.context.viewer, pk(input.id, "Team", "id")), _success
+    )
+
+
+async def restore_team(info: Info, input: Annotated[RestoreTeamInput, Described]) -> TeamResult:
+    return await attempt(
+        lambda: teams.restore_team(
+            info.context.viewer, pk(input.id, "Team", "id"), name=given(input.name, "name")
+        ),
+        _success,
     )

@@ -31,3 +31,12 @@ class UpdateTeamInput:
 @strawberry.input(description="A team to archive.")
 class ArchiveTeamInput:
     id: strawberry.ID = strawberry.field(description="The team.")
+
+
+@strawberry.input(description="An archived team to put back in use.")
+class RestoreTeamInput:
+    id: strawberry.ID = strawberry.field(description="The team.")
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Restore it under this name (when a team in use took its name meanwhile); left out: its own.",
+    )

@@ -149,6 +149,31 @@ async def archive_team(viewer: Viewer, team_id: int) -> Team:
     return await Team.get(id=team.id)
 
 
+async def restore_team(viewer: Viewer, team_id: int, *, name: str = UNSET) -> Team:
+    """Put an archived team back in use, under its name or ``name``: it can be chosen for tickets again.
+    Restoring a team in use changes nothing (but a ``name`` renames it, as ``update_team`` does).
+
+    Raises PermissionDenied, NotFound (id), ValidationFailed (name: bad, or used by a team in use meanwhile).
+    """
+    require_admin(viewer)
+    team = await _team(viewer, team_id)
+    problems = Problems()
+    if name is not UNSET:
+        name = _name(problems, name)
+    problems.raise_if_any()
+    if team.archived_at is None:
+        return team if name is UNSET else await update_team(viewer, team_id, name=name)
+    name = team.name if name is UNSET else name
+    try:
+        async with unit_of_work():
+            await Team.filter(id=team.id).update(archived_at=None, name=name, name_key=_key(name))
+    except IntegrityError as error:  # the name's unique key among teams in use
+        raise ValidationFailed.one(
+            "name", f"A team in use is called {name!r}: restore this one under another name."
+        ) from error
+    return await Team.get(id=team.id)
+
+
 async def for_ticket(viewer: Viewer, team_id: int) -> Team:
     """The team a ticket of the viewer's account may be given: of the account and not archived.
 

@@ -10,7 +10,7 @@ import pytest
 from models.activity import Activity
 from models.teams import Team
 from models.tickets import Ticket
-from schema.ids import encode
+from schema.ids import decode, encode
 from services import consumers, people
 from services.events import Event
 from tests.api import Api
@@ -25,6 +25,7 @@ FOUND = "... on NotFoundError { field }"
 CREATE = f"mutation($input: CreateTeamInput!) {{ createTeam(input: $input) {{ {RESULT} }} }}"
 UPDATE = f"mutation($input: UpdateTeamInput!) {{ updateTeam(input: $input) {{ {RESULT} {FOUND} }} }}"
 ARCHIVE = f"mutation($input: ArchiveTeamInput!) {{ archiveTeam(input: $input) {{ {RESULT} {FOUND} }} }}"
+RESTORE = f"mutation($input: RestoreTeamInput!) {{ restoreTeam(input: $input) {{ {RESULT} {FOUND} }} }}"
 TEAMS = "query($all: Boolean!) { teams(includeArchived: $all) { id name members { name } openTicketCount } }"
 
 
@@ -248,3 +249,44 @@ async def test_tickets_filter_by_team_and_technicians_by_team_with_their_workloa
     everyone = (await api.data(staff, {"t": None}, token=world.technician_token))["technicians"]
     assert [t["name"] for t in everyone] == ["Ada Admin", "Tom Tech", "Zoe Zed"]
     assert (await api.data(staff, {"t": foreign["id"]}, token=world.technician_token))["technicians"] == []
+
+
+async def test_an_archived_team_is_restored_under_its_name_or_a_new_one(api: Api) -> None:
+    world = await make_world()
+    other = await make_world("Globex")
+    old = (await create(api, world.admin_token, "Network", [tid(world.technician)]))["team"]
+    await change(api, world.admin_token, ARCHIVE, id=old["id"])
+    newer = (await create(api, world.admin_token, "NETWORK"))["team"]
+    taken = await change(api, world.admin_token, RESTORE, id=old["id"])
+    assert taken["fields"] == [
+        {
+            "field": "name",
+            "message": "A team in use is called 'Network': restore this one under another name.",
+        }
+    ]
+    assert (await Team.get(id=team_pk(newer))).archived_at is None
+    for bad, answer in (
+        (world.technician_token, "PermissionDeniedError"),
+        (other.admin_token, "NotFoundError"),
+    ):
+        assert (await change(api, bad, RESTORE, id=old["id"]))["__typename"] == answer
+    assert (await change(api, world.admin_token, RESTORE, id=old["id"], name=""))["fields"][0][
+        "field"
+    ] == "name"
+    assert (await Team.get(id=team_pk(old))).archived_at is not None  # nothing changed so far
+
+    restored = await change(api, world.admin_token, RESTORE, id=old["id"], name="Network (old)")
+    assert restored["team"]["archivedAt"] is None
+    assert restored["team"]["name"] == "Network (old)"
+    assert restored["team"]["members"] == [{"id": tid(world.technician), "name": world.technician.name}]
+    again = await change(api, world.admin_token, RESTORE, id=old["id"])
+    assert again["team"] == restored["team"]
+    ticket = await world.ticket()
+    given = await update(api, world.technician_token, ticket, teamId=old["id"])
+    assert given["__typename"] == "UpdateTicketSuccess", given
+    # Its name is taken again: a team in use cannot be called that any more.
+    assert (await create(api, world.admin_token, "network (OLD)"))["fields"][0]["field"] == "name"
+
+
+def team_pk(team: dict[str, Any]) -> int:
+    return decode(team["id"])[1]

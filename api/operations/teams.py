@@ -28,3 +28,7 @@ class TeamMutations:
         resolver=t.archive_team,
         description="Archive a team: it stays on its tickets but cannot be chosen any more (admins).",
     )
+    restore_team: TeamResult = strawberry.field(
+        resolver=t.restore_team,
+        description="Put an archived team back in use, under its name or a new one (admins).",
+    )
