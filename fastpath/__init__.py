@@ -4,6 +4,7 @@ switches off (fastpath.switch):
 - ``statements``: the SQL of a request's small reads (loaders, first pages, counts, tokens) built once per
   process and kept, instead of by Tortoise for every request;
 - ``rows``: model instances made from those rows without Tortoise's per-row machinery;
+- ``arrays``: a parent's to-many lists read in its statement as JSON arrays (planned reads);
 - ``plain_leaves``: leaf fields read and serialized without graphql-core's per-field steps;
 - ``shared_reads``: one read and one execution of a subscription event for all its subscribers of one
   audience.

@@ -27,6 +27,7 @@ from tortoise.queryset import CountQuery, QuerySet, ValuesListQuery
 from tortoise.router import router
 
 from fastpath import switch
+from fastpath.arrays import RowCount, RowsArray
 from fastpath.rows import instances, joined_reader
 
 ModelT = TypeVar("ModelT", bound=Model)
@@ -51,6 +52,8 @@ class Statement:
     related: tuple[Any, ...] = ()
     """For model rows, Tortoise's reading of their ``select_related`` columns."""
     counts: bool = False
+    annotations: tuple[str, ...] = ()
+    """For model rows, their annotations: lists and counts (fastpath.arrays), set on each row as read."""
 
     def bound(self, keys: Sequence[Any]) -> list[Any]:
         parameters = list(self.parameters)
@@ -100,7 +103,8 @@ def _factory_key(query: Callable[..., Any]) -> Hashable | None:
 
 def _reading(query: Any) -> tuple[tuple[tuple[str, Callable[[Any], Any]], ...] | None, bool]:
     """(columns, counts): the columns of a ``values_list``, True for a count, (None, False) for model rows;
-    raises ValueError for anything else (annotations on models, prefetching, single rows, offsets)."""
+    raises ValueError for anything else (annotations on models other than fastpath.arrays' lists and
+    counts, prefetching, single rows, offsets)."""
     if isinstance(query, ValuesListQuery) and not query._flat and not query._single:
         return tuple(
             (alias, query.resolve_to_python_value(query.model, name)) for alias, name in query.fields.items()
@@ -108,7 +112,7 @@ def _reading(query: Any) -> tuple[tuple[tuple[str, Callable[[Any], Any]], ...] |
     if isinstance(query, CountQuery) and not query._offset and query._limit is None:
         return None, True
     if isinstance(query, QuerySet) and not (
-        query._annotations
+        not all(isinstance(value, RowsArray | RowCount) for value in query._annotations.values())
         or query._prefetch_map
         or query._prefetch_queries
         or query._fields_for_select
@@ -141,7 +145,10 @@ def _built(query: Any, markers: Sequence[int]) -> Statement | None:
     # Tortoise's first entry is the model itself; only further entries are select_related ones.
     joined = query._select_related_idx if isinstance(query, QuerySet) else []
     related = tuple(joined) if len(joined) > 1 else ()
-    return Statement(query.model, sql, tuple(parameters), tuple(positions), columns, related, counts)
+    annotations = tuple(query._annotations) if isinstance(query, QuerySet) else ()
+    return Statement(
+        query.model, sql, tuple(parameters), tuple(positions), columns, related, counts, annotations
+    )
 
 
 def _kept_statement(
@@ -191,14 +198,20 @@ async def _fetched(statement: Statement, keys: list[Any]) -> list[Any]:
 
 async def _rows(statement: Statement, keys: list[Any]) -> list[Any]:
     db = _database(statement.model)
-    if not statement.related:
-        return instances(statement.model, await _fetched(statement, keys), db.capabilities.dialect)
-    read = joined_reader(statement.model, statement.related[1:], db.capabilities.dialect)
-    if read is not None:
-        return [read(row) for row in await _fetched(statement, keys)]
+    dialect = db.capabilities.dialect
+    read = joined_reader(statement.model, statement.related[1:], dialect) if statement.related else None
+    if not statement.related or read is not None:
+        found = await _fetched(statement, keys)
+        rows = [read(row) for row in found] if read else instances(statement.model, found, dialect)
+        for row, values in zip(rows, found, strict=True):
+            for name in statement.annotations:
+                vars(row)[name] = values[name]
+        return rows
     executor = db.executor_class(model=statement.model, db=db, select_related_idx=list(statement.related))
-    rows: list[Any] = await executor.execute_select(statement.sql, statement.bound(keys))
-    return rows
+    selected: list[Any] = await executor.execute_select(
+        statement.sql, statement.bound(keys), custom_fields=list(statement.annotations)
+    )
+    return selected
 
 
 def _reads_rows(kept: tuple[Statement, list[Any]] | None) -> bool:

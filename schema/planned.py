@@ -1,7 +1,9 @@
 """Planned reads: the root fields that open a ticket page (``ticket``, ``ticketByNumber``, ``node``) read
-the ticket with the to-one relations its selection asks for joined, in one statement, and prime the
-per-request loaders with the joined rows, so the fields' resolvers find them there instead of reading each
-relation with a statement of its own. Pages of comments and activity are read with their authors joined
+the ticket with the to-one relations its selection asks for joined, and the small lists and counts it asks
+for (tags, SLA pauses, time entries, field values, the conversation's count, the assignee's open tickets,
+the requester's contracts, devices and surveys) as arrays and counts (``TICKET_READS``), in one
+statement, and prime the per-request loaders with them, so the fields' resolvers find them there instead
+of reading each relation with a statement of its own. Pages of comments and activity are read with their authors joined
 the same way (``prime_joined``).
 
 What may be joined is decided by services.visibility (``tickets_with``, ``comments_with_authors``,
@@ -14,15 +16,21 @@ through them. The plan of a selection is worked out once per document and field.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from strawberry.types.nodes import SelectedField, Selection
 from tortoise.models import Model
 
-from fastpath import switch
+from fastpath import arrays, switch
 from fastpath.statements import rows_where_in
+from models.forms import TicketFieldValue
+from models.people import Contract, Device, SatisfactionSurvey
+from models.sla import SlaPause
 from models.tickets import Ticket
+from models.timekeeping import TimeEntry
 from schema.context import Info
 from schema.loaders import Loaders
 from services import visibility
@@ -41,6 +49,67 @@ TICKET_RELATIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 """Relation of a ticket (a select_related path): the GraphQL path below the ticket that reads it, and the
 loader that reads it otherwise."""
+
+
+def _customer_id(row: Ticket) -> int | None:
+    requester = vars(row).get("_requester")
+    return requester.customer_id if requester is not None else None
+
+
+def _tags(raw: Any) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in arrays.values(raw)]
+
+
+TICKET_READS: dict[str, tuple[tuple[str, ...], str, Callable[[Ticket], Hashable], Callable[[Any], Any]]] = {
+    "tags": (("tags",), "tags_by_ticket", attrgetter("id"), _tags),
+    "sla_pauses": (("sla",), "sla_pauses_by_ticket", attrgetter("id"), partial(arrays.instances, SlaPause)),
+    "time_entries": (
+        ("timeTotals",),
+        "time_entries_by_ticket",
+        attrgetter("id"),
+        partial(arrays.instances, TimeEntry),
+    ),
+    "field_values": (
+        ("customFields",),
+        "values_by_ticket",
+        attrgetter("id"),
+        partial(arrays.instances, TicketFieldValue),
+    ),
+    "conversation_count": (
+        ("conversation", "totalCount"),
+        "conversation_count_by_ticket",
+        lambda row: (row.id, None),
+        arrays.count,
+    ),
+    "assignee_open_tickets": (
+        ("assignee", "openTicketCount"),
+        "open_ticket_count_by_technician",
+        attrgetter("assignee_id"),
+        arrays.count,
+    ),
+    "contracts": (
+        ("requester", "contracts"),
+        "contracts_by_customer",
+        _customer_id,
+        partial(arrays.instances, Contract),
+    ),
+    "devices": (
+        ("requester", "devices"),
+        "devices_by_requester",
+        attrgetter("requester_id"),
+        partial(arrays.instances, Device),
+    ),
+    "surveys": (
+        ("requester", "satisfaction", "surveys"),
+        "surveys_by_requester",
+        attrgetter("requester_id"),
+        partial(arrays.instances, SatisfactionSurvey),
+    ),
+}
+"""List or count read in the ticket's statement (services.visibility.ticket_read): the GraphQL path below
+the ticket that reads it, the loader it primes, the loader's key (None: nothing to prime) and how the
+value is read. The conversation's count is the count of all it shows (no ``filter``): another filter
+reads its own."""
 AUTHOR_LOADERS = {"technician": "technician_shown_by_id", "requester": "requester_by_id"}
 PLANS = 512
 
@@ -88,6 +157,22 @@ def ticket_plan(info: Info) -> frozenset[str]:
     """The relations of the ticket (TICKET_RELATIONS) the selection of this field asks for."""
     asked = _asked(info, 2)
     return frozenset(name for name, (path, _) in TICKET_RELATIONS.items() if path in asked)
+
+
+def reads_plan(info: Info) -> frozenset[str]:
+    """The lists and counts (TICKET_READS) the selection of this field asks for."""
+    asked = _asked(info, 3)
+    return frozenset(name for name, (path, *_) in TICKET_READS.items() if path in asked)
+
+
+def prime_reads(loaders: Loaders, row: Ticket, names: Iterable[str]) -> None:
+    """Prime the loader of each list or count read in the ticket's statement (and drop it from the row)."""
+    for name in names:
+        _, loader_name, key_of, read = TICKET_READS[name]
+        value = vars(row).pop(f"{name}_read", None)
+        key = key_of(row)
+        if key is not None:
+            getattr(loaders, loader_name).prime(key, read(value))
 
 
 def joins_authors(info: Info, field: str) -> bool:
@@ -146,14 +231,15 @@ async def ticket(info: Info, field: str, key: int) -> Ticket | None:
     loader = loaders.ticket_by_id if field == "id" else loaders.ticket_by_number
     if not switch.on() or loader.cache_map.get(key) is not None:
         return await loader.load(key)
-    plan = ticket_plan(info)
-    if not plan:
+    plan, reads = ticket_plan(info), reads_plan(info)
+    if not plan and not reads:
         return await loader.load(key)
     viewer = info.context.viewer
     relations = plan & visibility.ticket_joins(viewer)
+    reads &= visibility.ticket_reads(viewer)
 
     def query():  # type: ignore[no-untyped-def]
-        return visibility.tickets_with(viewer, relations)
+        return visibility.tickets_with(viewer, relations, reads)
 
     found = await rows_where_in(query, field, [key])
     row = found[0] if found else None
@@ -161,4 +247,5 @@ async def ticket(info: Info, field: str, key: int) -> Ticket | None:
     if row is not None:
         loaders.ticket_by_id.prime(row.id, row)
         prime_joined(loaders, viewer, [row], {name: TICKET_RELATIONS[name][1] for name in relations})
+        prime_reads(loaders, row, reads)
     return row

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from fastpath.arrays import RowCount, RowsArray, model_fields
 from models.accounts import Account, Technician
 from models.activity import Activity
 from models.ai import AiUsage, KbArticle
@@ -38,7 +39,7 @@ from models.conversation import (
     ReplyTemplate,
     TicketFollower,
 )
-from models.enums import ActivityKind, ArticleStatus, CommentKind
+from models.enums import ActivityKind, ArticleStatus, CommentKind, StatusCategory
 from models.forms import CustomField, FormTemplate, FormTemplateField, TicketFieldValue
 from models.mail import BlockedSender, InboundMail, Mailbox, MailTemplate, OutboundMail
 from models.notifications import Notification
@@ -129,10 +130,96 @@ def ticket_joins(viewer: Viewer) -> frozenset[str]:
     return TICKET_JOINS_FOR_STAFF if viewer.is_technician else TICKET_JOINS_FOR_END_USERS
 
 
-def tickets_with(viewer: Viewer, relations: frozenset[str]) -> QuerySet[Ticket]:
-    """``tickets`` with those of ``relations`` joined that ``ticket_joins`` allows the viewer."""
-    allowed = sorted(relations & ticket_joins(viewer))
-    return tickets(viewer).select_related(*allowed) if allowed else tickets(viewer)
+TICKET_READS_FOR_STAFF = frozenset(
+    {
+        "tags",
+        "sla_pauses",
+        "time_entries",
+        "field_values",
+        "conversation_count",
+        "assignee_open_tickets",
+        "contracts",
+        "devices",
+        "surveys",
+    }
+)
+TICKET_READS_FOR_END_USERS = frozenset(
+    {"tags", "conversation_count", "assignee_open_tickets", "devices", "surveys"}
+)
+"""The lists and counts of a visible ticket (and of its assignee and requester) that a planned read may
+read in the ticket's statement, as arrays or counts (fastpath.arrays), each with the rules of the loader
+that reads it otherwise: for an end user not SLA pauses, time entries, field values or contracts, which
+are staff-only and read as empty lists by the loaders."""
+TICKET_READ_JOINS = {"assignee_open_tickets": "assignee", "contracts": "requester"}
+"""The relation a ticket read refers to, joined whenever it is read."""
+TAG_ORDER = ("name",)
+SLA_PAUSE_ORDER = ("started_at", "id")
+TIME_ENTRY_ORDER = ("id",)
+FIELD_VALUE_ORDER = ("id",)
+CONTRACT_ORDER = ("starts_on", "id")
+DEVICE_ORDER = ("name", "id")
+SURVEY_ORDER = ("-created_at", "-id")
+OPEN_CATEGORIES = (StatusCategory.OPEN, StatusCategory.PENDING)
+_OF_TICKET = {
+    "ticket": RawSQL('"ticket"."id"'),
+    "requester": RawSQL('"ticket"."requester_id"'),
+    "assignee": RawSQL('"ticket__assignee"."id"'),
+    "customer": RawSQL('"ticket__requester"."customer_id"'),
+}
+"""The ticket row of the statement that a ticket read is read in: its id, its requester's id, and through
+the joined assignee and requester (TICKET_READ_JOINS; a query of tickets could not say "ticket"), the
+assignee's id and the requester's customer's."""
+_LISTS: dict[str, tuple[type[Model], Any, str, str, tuple[str, ...]]] = {
+    "sla_pauses": (SlaPause, lambda v: sla_pauses(v), "ticket_id", "ticket", SLA_PAUSE_ORDER),
+    "time_entries": (TimeEntry, lambda v: time_entries(v), "ticket_id", "ticket", TIME_ENTRY_ORDER),
+    "field_values": (TicketFieldValue, lambda v: field_values(v), "ticket_id", "ticket", FIELD_VALUE_ORDER),
+    "contracts": (Contract, lambda v: contracts(v), "customer_id", "customer", CONTRACT_ORDER),
+    "devices": (Device, lambda v: devices(v), "requester_id", "requester", DEVICE_ORDER),
+    "surveys": (SatisfactionSurvey, lambda v: surveys(v), "requester_id", "requester", SURVEY_ORDER),
+}
+"""A list read as model rows: its model, its query, its column and the ticket's that match, its order."""
+
+
+def ticket_reads(viewer: Viewer) -> frozenset[str]:
+    return TICKET_READS_FOR_STAFF if viewer.is_technician else TICKET_READS_FOR_END_USERS
+
+
+def open_tickets(viewer: Viewer) -> QuerySet[Ticket]:
+    """The visible tickets in an OPEN or PENDING status (a technician's open-ticket count)."""
+    return tickets(viewer).filter(status__category__in=list(OPEN_CATEGORIES))
+
+
+def ticket_read(viewer: Viewer, name: str) -> RowsArray | RowCount:
+    """One of a ticket's lists or counts (``TICKET_READS_FOR_STAFF``) that the viewer sees, as its loader
+    reads it (the same query, order and columns), for the ticket of the enclosing statement: tags as
+    (name, source), other lists as their models' fields (``fastpath.arrays.model_fields``), the
+    conversation's count (all kinds the viewer sees) and the assignee's open tickets."""
+    if name == "tags":
+        query = tags(viewer).filter(ticket_tags__ticket_id=_OF_TICKET["ticket"]).order_by(*TAG_ORDER)
+        return RowsArray(query.values_list("name", "ticket_tags__source"))
+    if name == "conversation_count":
+        return RowCount(comments_of_visible_ticket(viewer).filter(ticket_id=_OF_TICKET["ticket"]).count())
+    if name == "assignee_open_tickets":
+        return RowCount(open_tickets(viewer).filter(assignee_id=_OF_TICKET["assignee"]).count())
+    model, rows, column, of_ticket, order = _LISTS[name]
+    query = rows(viewer).filter(**{column: _OF_TICKET[of_ticket]}).order_by(*order)
+    return RowsArray(query.values_list(*model_fields(model)))
+
+
+def tickets_with(
+    viewer: Viewer, relations: frozenset[str], reads: frozenset[str] = frozenset()
+) -> QuerySet[Ticket]:
+    """``tickets`` with those of ``relations`` joined that ``ticket_joins`` allows the viewer, and those of
+    ``reads`` that ``ticket_reads`` allows read as the annotations ``<name>_read`` (``ticket_read``)."""
+    chosen = sorted(reads & ticket_reads(viewer))
+    allowed = sorted(
+        (relations | {TICKET_READ_JOINS[name] for name in chosen if name in TICKET_READ_JOINS})
+        & ticket_joins(viewer)
+    )
+    query = tickets(viewer).select_related(*allowed) if allowed else tickets(viewer)
+    if chosen:
+        query = query.annotate(**{f"{name}_read": ticket_read(viewer, name) for name in chosen})
+    return query
 
 
 def author_joins(viewer: Viewer) -> tuple[str, str]:

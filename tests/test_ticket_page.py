@@ -13,12 +13,12 @@ from tests.sql import recorded_statements
 from tests.support.ticket_page import TICKET_PAGE
 
 # A planned read (schema.planned): the token with its technician; the ticket with its status, assignee and
-# requester with site, department and customer joined; tags, the conversation page with its authors
+# requester with site, department and customer joined and its tags as an array; the conversation page with its authors
 # joined, the resolution, the activity page with its actors joined, the open-ticket count, contracts,
 # devices, the surveys (the satisfaction is worked out from them), the recent tickets with their statuses
 # joined, the conversation count and the page's attachments. 21 or 22 before the plan (a statement per
 # relation); the same for any length of conversation.
-TICKET_PAGE_STATEMENTS = 13
+TICKET_PAGE_STATEMENTS = 7
 
 
 async def _page_statements(api: Api, world: World, ticket_id: int) -> tuple[dict, int]:

@@ -3,7 +3,7 @@ followers, the resolution, reply templates."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from functools import cached_property
 
 from strawberry.dataloader import DataLoader
@@ -95,15 +95,27 @@ class ConversationLoaders(LoaderBase):
         v = self.viewer
         return pages(lambda kinds: conversation_query(v, kinds, True), "ticket_id")
 
-    async def conversation_count(self, ticket_id: int, kinds: Hashable) -> int:
-        """The comments of a ticket the viewer has read (Ticket.conversation is its only caller)."""
+    @cached_property
+    def conversation_count_by_ticket(self) -> DataLoader[tuple[int, Hashable], int]:
+        """The comments of a ticket the viewer has read, by (ticket id, kinds or None for all the viewer
+        sees): Ticket.conversation's totalCount, one statement each."""
         v = self.viewer
 
-        def query() -> QuerySet[Comment]:
-            visible = visibility.comments_of_visible_ticket(v)
-            if kinds is None:
-                return visible
-            assert isinstance(kinds, frozenset)
-            return visible.filter(kind__in=[CommentKind(kind) for kind in kinds])
+        async def load(keys: list[tuple[int, Hashable]]) -> list[int]:
+            return [
+                await count_where(_conversation_of(v, kinds), "ticket_id", ticket_id)
+                for ticket_id, kinds in keys
+            ]
 
-        return await count_where(query, "ticket_id", ticket_id)
+        return DataLoader(load_fn=load)
+
+
+def _conversation_of(v: Viewer, kinds: Hashable) -> Callable[[], QuerySet[Comment]]:
+    def query() -> QuerySet[Comment]:
+        visible = visibility.comments_of_visible_ticket(v)
+        if kinds is None:
+            return visible
+        assert isinstance(kinds, frozenset)
+        return visible.filter(kind__in=[CommentKind(kind) for kind in kinds])
+
+    return query

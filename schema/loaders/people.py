@@ -12,7 +12,6 @@ from tortoise.queryset import ValuesListQuery
 
 from fastpath.statements import values_where_in
 from models.accounts import Account, Technician
-from models.enums import StatusCategory
 from models.people import Contract, Customer, Department, Device, Requester, SatisfactionSurvey, Site
 from models.tickets import Ticket
 from schema.loaders.base import ConnectionKey, LoaderBase, by_id, grouped_by, pages
@@ -93,17 +92,17 @@ class PeopleLoaders(LoaderBase):
     @cached_property
     def contracts_by_customer(self) -> DataLoader[int, list[Contract]]:
         v = self.viewer
-        return grouped_by(lambda: visibility.contracts(v), "customer_id", "starts_on", "id")
+        return grouped_by(lambda: visibility.contracts(v), "customer_id", *visibility.CONTRACT_ORDER)
 
     @cached_property
     def devices_by_requester(self) -> DataLoader[int, list[Device]]:
         v = self.viewer
-        return grouped_by(lambda: visibility.devices(v), "requester_id", "name", "id")
+        return grouped_by(lambda: visibility.devices(v), "requester_id", *visibility.DEVICE_ORDER)
 
     @cached_property
     def surveys_by_requester(self) -> DataLoader[int, list[SatisfactionSurvey]]:
         v = self.viewer
-        return grouped_by(lambda: visibility.surveys(v), "requester_id", "-created_at", "-id")
+        return grouped_by(lambda: visibility.surveys(v), "requester_id", *visibility.SURVEY_ORDER)
 
     @cached_property
     def open_ticket_count_by_technician(self) -> DataLoader[int, int]:
@@ -129,11 +128,8 @@ class PeopleLoaders(LoaderBase):
 
         def query(technician_ids: list[int]) -> ValuesListQuery[Any]:
             return (
-                visibility.tickets(v)
-                .filter(
-                    assignee_id__in=technician_ids,
-                    status__category__in=[StatusCategory.OPEN, StatusCategory.PENDING],
-                )
+                visibility.open_tickets(v)
+                .filter(assignee_id__in=technician_ids)
                 .group_by("assignee_id")
                 .annotate(count=Count("id"))
                 .values_list("assignee_id", "count")

@@ -59,12 +59,12 @@ class SettingsLoaders(LoaderBase):
     @cached_property
     def values_by_ticket(self) -> DataLoader[int, list[TicketFieldValue]]:
         v = self.viewer
-        return grouped_by(lambda: visibility.field_values(v), "ticket_id", "id")
+        return grouped_by(lambda: visibility.field_values(v), "ticket_id", *visibility.FIELD_VALUE_ORDER)
 
     @cached_property
     def sla_pauses_by_ticket(self) -> DataLoader[int, list[SlaPause]]:
         v = self.viewer
-        return grouped_by(lambda: visibility.sla_pauses(v), "ticket_id", "started_at", "id")
+        return grouped_by(lambda: visibility.sla_pauses(v), "ticket_id", *visibility.SLA_PAUSE_ORDER)
 
     def _fields_by_template(self) -> DataLoader[int, list[CustomField]]:
         v = self.viewer

@@ -53,7 +53,7 @@ class TicketLoaders(LoaderBase):
             return (
                 visibility.tags(v)
                 .filter(ticket_tags__ticket_id__in=ticket_ids)
-                .order_by("name")
+                .order_by(*visibility.TAG_ORDER)
                 .values_list("ticket_tags__ticket_id", "name", "ticket_tags__source")
             )
 

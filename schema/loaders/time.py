@@ -26,7 +26,7 @@ class TimeLoaders(LoaderBase):
     @cached_property
     def time_entries_by_ticket(self) -> DataLoader[int, list[TimeEntry]]:
         v = self.viewer
-        return grouped_by(lambda: visibility.time_entries(v), "ticket_id", "id")
+        return grouped_by(lambda: visibility.time_entries(v), "ticket_id", *visibility.TIME_ENTRY_ORDER)
 
     @cached_property
     def time_entries(self) -> DataLoader[ConnectionKey, Page[TimeEntry]]:

@@ -205,7 +205,7 @@ class Ticket(Node):
         page = await (loaders.conversation_with_authors if joined else loaders.conversation).load(key)
 
         async def count() -> int:
-            return await info.context.loaders.conversation_count(self.pk, kinds)
+            return await info.context.loaders.conversation_count_by_ticket.load((self.pk, kinds))
 
         return connection(page, await comments(info, page.rows), count)
 
