@@ -56,6 +56,8 @@ class AutomationRun(Model):
     account_id = fields.IntField()
     ticket_id = fields.IntField(null=True)
     created_at = fields.DatetimeField(default=utcnow)
+    error = fields.CharField(max_length=500, null=True)
+    """Why the rule could not act on the ticket (it counts as done); null when it acted."""
 
     class Meta:
         table = "automation_run"

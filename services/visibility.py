@@ -28,7 +28,7 @@ from models.accounts import Account, Technician
 from models.activity import Activity
 from models.ai import AiUsage, KbArticle
 from models.alerts import Alert
-from models.automation import AutomationRule
+from models.automation import AutomationRule, AutomationRun
 from models.calendar import CalendarEvent
 from models.clock import utcnow
 from models.conversation import (
@@ -505,6 +505,11 @@ def _admins_only(viewer: Viewer, query: QuerySet[ModelT]) -> QuerySet[ModelT]:
 def automation_rules(viewer: Viewer) -> QuerySet[AutomationRule]:
     """The account's automation rules: admins only."""
     return _admins_only(viewer, AutomationRule.filter(account_id=viewer.account_id))
+
+
+def automation_failures(viewer: Viewer) -> QuerySet[AutomationRun]:
+    """The times the account's rules could not act on a ticket: admins only."""
+    return _admins_only(viewer, AutomationRun.filter(account_id=viewer.account_id, error__isnull=False))
 
 
 def mailboxes(viewer: Viewer) -> QuerySet[Mailbox]:

@@ -7,11 +7,11 @@ import pytest
 from app.database import Database
 from models.automation import AutomationRun, AutomationWork
 from models.conversation import Comment
-from models.enums import BuiltInField, CommentKind, NotificationKind, Priority
+from models.enums import BuiltInField, CommentKind, NotificationKind, Priority, StatusCategory
 from models.forms import CustomField
 from models.mail import OutboundMail
 from models.notifications import Notification
-from models.tickets import Ticket
+from models.tickets import Ticket, TicketStatus
 from schema.ids import encode
 from services import people, teams
 from services.automation import engine, ruleset
@@ -185,6 +185,41 @@ async def test_a_rule_is_a_node_for_its_account_s_admins_only(api: Api) -> None:
     assert seen["node"] == {"id": rule, "name": "All high", "enabled": True}
     for token in (acme.technician_token, acme.requester_token, other.admin_token):
         assert await api.data(query, {"id": rule}, token=token) == {"node": None}
+
+
+FAILURES = """query { automationRules { name failureCount lastFailure { message at ticket { number } } } }"""
+
+
+async def test_a_rule_that_cannot_act_is_done_and_its_admins_see_why(api: Api) -> None:
+    world = await make_world()
+    waiting = await TicketStatus.create(
+        account_id=world.account.id, name="Waiting", category=StatusCategory.PENDING, position=9
+    )
+    await rule_made(
+        api,
+        world.admin_token,
+        "Park it",
+        CREATED,
+        [{"kind": "SET_STATUS", "statusId": encode("TicketStatus", waiting.id)}],
+    )
+    before = await api.data(FAILURES, token=world.admin_token)
+    assert {"name": "Park it", "failureCount": 0, "lastFailure": None} in before["automationRules"]
+    await TicketStatus.filter(id=waiting.id).update(archived=True)
+    first, second = await world.ticket(), await world.ticket()
+    assert await AutomationWork.all().count() == 0  # counted as done: nothing left to retry
+    assert (await Ticket.get(id=second.id)).status_id != waiting.id
+    [rule] = [
+        r
+        for r in (await api.data(FAILURES, token=world.admin_token))["automationRules"]
+        if r["name"] == "Park it"
+    ]
+    assert rule["failureCount"] == 2
+    assert rule["lastFailure"]["message"] == "statusId: The status 'Waiting' is archived."
+    assert rule["lastFailure"]["ticket"] == {"number": second.number}
+    assert first.number != second.number
+    others = await make_world("Globex IT")
+    theirs = await api.data(FAILURES, token=others.admin_token)
+    assert all(r["failureCount"] == 0 for r in theirs["automationRules"])
 
 
 async def test_bad_rules_are_refused_naming_the_path_in_the_rule(api: Api) -> None:

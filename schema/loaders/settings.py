@@ -1,21 +1,28 @@
-"""Loaders of an account's settings: ticket settings, automation rules, custom fields and form templates, SLA policies and
-their calendars; and of a ticket's field values and SLA pauses."""
+"""Loaders of an account's settings: ticket settings, automation rules and their failures, custom fields
+and form templates, SLA policies and their calendars; and of a ticket's field values and SLA pauses."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from functools import cached_property
+from typing import NamedTuple
 
 from strawberry.dataloader import DataLoader
+from tortoise.functions import Count, Max
 from tortoise.queryset import QuerySet
 
 from fastpath.statements import rows_where_in
-from models.automation import AutomationRule
+from models.automation import AutomationRule, AutomationRun
 from models.forms import CustomField, FormTemplate, FormTemplateField, TicketFieldValue
 from models.settings import TicketSettings
 from models.sla import BusinessCalendar, SlaPause, SlaPolicy
 from schema.loaders.base import LoaderBase, by_id, grouped_by
 from services import visibility
+
+
+class RuleFailures(NamedTuple):
+    times: int
+    latest: AutomationRun | None
 
 
 class SettingsLoaders(LoaderBase):
@@ -31,6 +38,27 @@ class SettingsLoaders(LoaderBase):
     def automation_rule_by_id(self) -> DataLoader[int, AutomationRule | None]:
         v = self.viewer
         return by_id(lambda: visibility.automation_rules(v))
+
+    @cached_property
+    def failures_by_rule(self) -> DataLoader[int, RuleFailures]:
+        """How often each rule could not act, and its latest such run: two statements for any rules."""
+        v = self.viewer
+
+        async def load(rule_ids: list[int]) -> list[RuleFailures]:
+            grouped = (
+                visibility.automation_failures(v)
+                .filter(rule_id__in=rule_ids)
+                .annotate(count=Count("id"), latest=Max("id"))
+                .group_by("rule_id")
+                .values_list("rule_id", "count", "latest")
+            )
+            counts = {rule_id: (count, latest) for rule_id, count, latest in await grouped}
+            latest = {
+                row.rule_id: row for row in await AutomationRun.filter(id__in=[x[1] for x in counts.values()])
+            }
+            return [RuleFailures(counts.get(key, (0, 0))[0], latest.get(key)) for key in rule_ids]
+
+        return DataLoader(load_fn=load)
 
     @cached_property
     def custom_field_by_id(self) -> DataLoader[int, CustomField | None]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from models import automation
 from schema import ids
+from schema.context import Info
 from schema.enums import (
     AssignStrategy,
     Channel,
@@ -26,6 +27,9 @@ from schema.enums import (
     TicketType,
 )
 from schema.types.common import Node
+
+if TYPE_CHECKING:
+    from schema.types.tickets import Ticket
 
 REFERENCE_TYPES = {
     "STATUS": "TicketStatus",
@@ -133,8 +137,25 @@ class RuleAction:
         )
 
 
+@strawberry.type(description="A time a rule could not act on a ticket: logged, and counted as done.")
+class AutomationFailure:
+    ticket_pk: strawberry.Private[int | None]
+    message: str = strawberry.field(description="Why, e.g. 'The status Waiting is archived.'")
+    at: datetime = strawberry.field(description="When.")
+
+    @strawberry.field(description="The ticket it could not act on; null once deleted.")
+    async def ticket(self, info: Info) -> Annotated[Ticket, strawberry.lazy("schema.types.tickets")] | None:
+        from schema.types.tickets import Ticket
+
+        if self.ticket_pk is None:
+            return None
+        row = await info.context.loaders.ticket_by_id.load(self.ticket_pk)
+        return Ticket.from_model(row) if row else None
+
+
 @strawberry.type(description="An admin's automation rule: trigger, conditions, actions, run after commit.")
 class AutomationRule(Node):
+    pk: strawberry.Private[int]
     name: str = strawberry.field(description="Shown in the activity log: 'by rule <name>'.")
     position: int = strawberry.field(description="Rules run in this order, lowest first.")
     enabled: bool = strawberry.field(description="Whether it runs.")
@@ -147,10 +168,25 @@ class AutomationRule(Node):
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it last changed.")
 
+    @strawberry.field(
+        description="How many times it could not act on a ticket (an archived status, a field "
+        "not in the ticket's form, ...)."
+    )
+    async def failure_count(self, info: Info) -> int:
+        return (await info.context.loaders.failures_by_rule.load(self.pk)).times
+
+    @strawberry.field(description="The latest time it could not act on a ticket; null when it never failed.")
+    async def last_failure(self, info: Info) -> AutomationFailure | None:
+        run = (await info.context.loaders.failures_by_rule.load(self.pk)).latest
+        if run is None:
+            return None
+        return AutomationFailure(ticket_pk=run.ticket_id, message=run.error or "", at=run.created_at)
+
     @classmethod
     def from_model(cls, row: automation.AutomationRule) -> AutomationRule:
         options = row.trigger_options or {}
         return cls(
+            pk=row.id,
             id=strawberry.ID(ids.encode("AutomationRule", row.id)),
             name=row.name,
             position=row.position,

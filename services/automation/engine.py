@@ -38,7 +38,7 @@ from models.enums import RuleTrigger
 from models.tickets import Ticket
 from services.automation import actions, conditions, ruleset
 from services.automation.ruleset import Rule
-from services.errors import DomainError
+from services.errors import DomainError, ValidationFailed
 from services.events import Event
 from services.unit_of_work import unit_of_work
 from services.viewer import Viewer
@@ -216,16 +216,26 @@ async def fire(rule: Rule, ticket: Ticket, key: str, acting: _Acting | None = No
         return False
     except DomainError as error:
         # The rule cannot act on this ticket (an archived status, a field not in its form): it is done.
-        log.warning(
-            "rule %s (%s) could not act on ticket %s: %s", rule.id, rule.name, ticket.id, error.message
-        )
+        why = _why(error)
+        log.warning("rule %s (%s) could not act on ticket %s: %s", rule.id, rule.name, ticket.id, why)
         with suppress(IntegrityError):
             await AutomationRun.create(
-                rule_id=rule.id, event_key=key, account_id=rule.account_id, ticket_id=ticket.id
+                rule_id=rule.id,
+                event_key=key,
+                account_id=rule.account_id,
+                ticket_id=ticket.id,
+                error=why[:500],
             )
         return False
     finally:
         _acting.reset(token)
+
+
+def _why(error: DomainError) -> str:
+    """What an admin reads: each field with what is wrong with it, or the error's message."""
+    if isinstance(error, ValidationFailed):
+        return "; ".join(f"{field}: {message}" for field, message in error.fields.items())
+    return error.message
 
 
 async def recover(limit: int = 50) -> int:
