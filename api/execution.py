@@ -13,16 +13,19 @@ from graphql import (
     GraphQLError,
     GraphQLField,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
 )
 from graphql.execution.collect_fields import FieldDetails
 from graphql.execution.executor import CollectedErrors
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from fastpath import switch
-from fastpath.plain_leaves import MISSING, NOT_READ, plain_field, plain_leaf
+from fastpath import plain_objects, switch
+from fastpath.plain_leaves import MISSING, NOT_READ, leaf_size, plain_field, plain_leaf
 from schema.masking import mask_result
 
 VIEWER_SPECIFIC_FIELDS = ("downloadUrl",)
@@ -30,10 +33,6 @@ VIEWER_SPECIFIC_FIELDS = ("downloadUrl",)
 TOO_LARGE = "QUERY_TOO_LARGE"
 BAD_VARIABLES = "BAD_USER_INPUT"
 UNKNOWN_OPERATION = "BAD_REQUEST"
-
-
-def leaf_size(value: Any) -> int:
-    return len(value) + 2 if isinstance(value, str) else 8
 
 
 class DeskqlExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -47,6 +46,7 @@ class DeskqlExecutor(StrawberryGraphQLCoreExecutionContext):
         """Field middleware (a schema extension's ``resolve``) sees every field; then none is plain."""
         self._left = self.max_response_bytes
         """Bytes left of this operation's budget; a subscription's executor is copied per event, with it."""
+        self._shapes: dict[tuple[str, int], tuple[Any, plain_objects.Shape | None]] = {}
 
     @classmethod
     def build(cls, *args: Any, **kwargs: Any) -> Any:
@@ -78,6 +78,68 @@ class DeskqlExecutor(StrawberryGraphQLCoreExecutionContext):
         completed = super().complete_leaf_value(return_type, result)
         self._spend(completed)
         return completed
+
+    def _spent(self, size: int) -> bool:
+        """Spend ``size`` bytes of a plain object's answer, or nothing when they do not fit: then the object
+        is completed leaf by leaf, and the leaf past the budget fails as usual."""
+        if size > self._left:
+            return False
+        self._left -= size
+        return True
+
+    def plain_shape(
+        self, object_type: GraphQLObjectType, field_details_list: list[FieldDetails]
+    ) -> plain_objects.Shape | None:
+        """The plain shape of a selection (fastpath.plain_objects), kept per selection for this operation
+        (with the selection, so that its id stays its own, as graphql-core keeps its collected fields)."""
+        key = (object_type.name, id(field_details_list))
+        if key not in self._shapes:
+            self._shapes[key] = (
+                field_details_list,
+                plain_objects.shape_of(self, object_type, field_details_list),
+            )
+        return self._shapes[key][1]
+
+    def complete_object_value(
+        self,
+        return_type: GraphQLObjectType,
+        field_details_list: list[FieldDetails],
+        info: GraphQLResolveInfo,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """An object of a plain shape is completed in one loop (fastpath.plain_objects); any other, or one
+        the loop gives up on, graphql-core's way."""
+        if self._plain_leaves and (shape := self.plain_shape(return_type, field_details_list)) is not None:
+            done = plain_objects.complete(shape, result, {})
+            if done is not None and self._spent(done[1]):
+                return done[0]
+        return super().complete_object_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def complete_list_value(
+        self,
+        return_type: GraphQLList[GraphQLOutputType],
+        field_details_list: list[FieldDetails],
+        info: GraphQLResolveInfo,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """A list of objects of a plain shape is completed in one loop, each distinct object once."""
+        item_type = return_type.of_type
+        inner = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if self._plain_leaves and isinstance(inner, GraphQLObjectType) and isinstance(result, list | tuple):
+            shape = self.plain_shape(inner, field_details_list)
+            if shape is not None:
+                done = plain_objects.complete_list(shape, result, inner is not item_type)
+                if done is not None and self._spent(done[1]):
+                    return done[0]
+        return super().complete_list_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
 
     def build_response(self, data: dict[str, Any] | None) -> Any:
         if self._left < 0:

@@ -6,6 +6,7 @@ switches off (fastpath.switch):
 - ``rows``: model instances made from those rows without Tortoise's per-row machinery;
 - ``arrays``: a parent's to-many lists read in its statement as JSON arrays (planned reads);
 - ``plain_leaves``: leaf fields read and serialized without graphql-core's per-field steps;
+- ``plain_objects``: objects of plain fields only completed in one loop, a shared one once per list;
 - ``shared_reads``: one read and one execution of a subscription event for all its subscribers of one
   audience.
 

@@ -27,6 +27,11 @@ NOT_READ: Any = object()
 """A preloaded value that was not read: the field's resolver reads it through its loader."""
 
 
+def leaf_size(value: Any) -> int:
+    """What a completed leaf counts toward an answer's size budget (api.execution)."""
+    return len(value) + 2 if isinstance(value, str) else 8
+
+
 def plain_leaf(field: GraphQLField) -> tuple[str, GraphQLLeafType] | None:
     """The attribute and leaf type of a plain leaf field, or None; worked out once per field."""
     if PLAIN_LEAF not in field.extensions:

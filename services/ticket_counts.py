@@ -13,6 +13,7 @@ Rules (docs/dashboards.md repeats them):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -22,6 +23,7 @@ from tortoise import connections
 from tortoise.expressions import RawSQL
 from tortoise.functions import Count
 
+from fastpath.statements import values_rows
 from models.enums import ActivityStatus, Channel, Impact, Priority, StatusCategory, TicketType
 from services.errors import ValidationFailed
 from services.ticket_filters import TicketConditions, matching_tickets
@@ -77,7 +79,7 @@ ENUMS: dict[CountDimension, type[StrEnum]] = {
 DAYS = {CountDimension.CREATED_DAY: "created_at", CountDimension.RESOLVED_DAY: "resolved_at"}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CountGroup:
     keys: tuple[Any, ...]
     """One per dimension, in the order asked: an id, an enum value, a tag name, a date, or None."""
@@ -97,28 +99,35 @@ def day_of(column: str, table: str = "ticket") -> RawSQL:
     return RawSQL(f'substr("{table}"."{column}", 1, 10)')
 
 
-def _key(dimension: CountDimension, value: Any) -> Any:
-    if value is None:
-        return None
+def _day(value: Any) -> date:
+    return date.fromisoformat(str(value)[:10])
+
+
+def _converter(dimension: CountDimension) -> Callable[[Any], Any] | None:
+    """What makes a key of the column's value (not None), or None where the value is the key (an id, a tag)."""
     if dimension in ENUMS:
-        return ENUMS[dimension](value)
-    if dimension in DAYS:
-        return date.fromisoformat(str(value)[:10])
-    return value
+        return ENUMS[dimension]
+    return _day if dimension in DAYS else None
+
+
+def _keys(row: Any, fields: list[str], converters: list[Callable[[Any], Any] | None]) -> tuple[Any, ...]:
+    keys = []
+    for field, convert in zip(fields, converters, strict=True):
+        value = row[field]
+        keys.append(value if convert is None or value is None else convert(value))
+    return tuple(keys)
 
 
 def _sort(groups: list[CountGroup], dimensions: list[CountDimension]) -> None:
     """Largest first, or by day when grouped by a day first; ties by key, the none key last (keys of one
     dimension have one type, so they compare)."""
+    by_day = dimensions[0] in DAYS
 
-    def keys(group: CountGroup) -> list[tuple[bool, Any]]:
-        return [(key is None, 0 if key is None else key) for key in group.keys]
+    def order(group: CountGroup) -> tuple[Any, ...]:
+        keys = tuple((key is None, 0 if key is None else key) for key in group.keys)
+        return (keys[0], keys) if by_day else (-group.count, keys)
 
-    groups.sort(key=keys)
-    if dimensions[0] not in DAYS:
-        groups.sort(key=lambda group: -group.count)
-    else:
-        groups.sort(key=lambda group: (group.keys[0] is None, group.keys[0] or date.min))
+    groups.sort(key=order)
 
 
 async def count(viewer: Viewer, conditions: TicketConditions, dimensions: list[CountDimension]) -> Counts:
@@ -137,17 +146,15 @@ async def count(viewer: Viewer, conditions: TicketConditions, dimensions: list[C
             fields.append(name)
         else:
             fields.append(COLUMNS[dimension])
-    rows = await query.annotate(**annotations).group_by(*fields).limit(MAX_GROUPS + 1).values(*fields, "n")
+    rows = await values_rows(
+        query.annotate(**annotations).group_by(*fields).limit(MAX_GROUPS + 1).values(*fields, "n")
+    )
     if len(rows) > MAX_GROUPS:
         raise ValidationFailed.one(
             "groupBy", f"More than {MAX_GROUPS} groups: narrow the filter or group by less."
         )
-    groups = [
-        CountGroup(
-            tuple(_key(d, row[field]) for d, field in zip(dimensions, fields, strict=True)), int(row["n"])
-        )
-        for row in rows
-    ]
+    converters = [_converter(dimension) for dimension in dimensions]
+    groups = [CountGroup(_keys(row, fields, converters), int(row["n"])) for row in rows]
     _sort(groups, dimensions)
     if CountDimension.TAG in dimensions:
         total = await query.count()

@@ -1,10 +1,12 @@
-"""ticketCounts: every group of a hand-built data set, two-level groups, visibility, limits, statements."""
+"""ticketCounts: every group of a hand-built data set, two-level groups, visibility, limits, statements, the
+same answers with and without the fast path."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
+from app.database import Database
 from models.enums import Priority, StatusCategory
 from models.people import Customer, Requester
 from models.tickets import Ticket, TicketStatus
@@ -155,6 +157,23 @@ async def test_two_dimensions_give_one_group_per_pair_in_one_group_by(api: Api) 
     assert data["ticketCounts"]["total"] == 2
     assert sum("GROUP BY" in statement for statement in statements) == 1
     assert len(statements) == 4, statements  # the token, the GROUP BY, the total, the customers
+
+
+async def test_counts_answer_the_same_with_and_without_the_fast_path(db: Database) -> None:
+    world = await make_world()
+    await _desk(world)
+    groupings = [["STATUS", "ASSIGNEE"], ["TAG", "CUSTOMER"], ["CREATED_DAY", "PRIORITY"], ["RESOLVED_DAY"]]
+    groupings += [["STATUS_CATEGORY", "TEAM"], ["CHANNEL", "ACTIVITY_STATUS"]]
+    answers: dict[bool, list[Any]] = {}
+    for fast in (False, True):
+        api = Api(db, fast_path=fast)
+        answers[fast] = [
+            await _counts(api, token, by)
+            for token in (world.technician_token, world.requester_token)
+            for by in groupings
+        ]
+    assert answers[False] == answers[True]
+    assert answers[True][0]["ticketCounts"]["total"] == 4
 
 
 async def test_requesters_count_only_their_own_tickets_and_never_another_account(api: Api) -> None:

@@ -1,5 +1,6 @@
-"""Plain leaves and plain fields read in api.execution give what graphql-core's own way gives, errors
-included: objects, lists, unions and interfaces read from an attribute, preloaded resolver fields, nulls."""
+"""Plain leaves, plain fields and plain objects read in api.execution give what graphql-core's own way
+gives, errors included: objects, lists, unions and interfaces read from an attribute, preloaded resolver
+fields, nulls, objects shared by the items of a list."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import strawberry
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from api.execution import DeskqlExecutor
+from fastpath import plain_objects
 from fastpath.plain_leaves import NOT_READ, PRELOADED
 
 
@@ -77,6 +79,8 @@ class GraphQLCoreWay(DeskqlExecutor):
     """DeskqlExecutor (masking and all) with graphql-core's execute_field for every field."""
 
     execute_field = StrawberryGraphQLCoreExecutionContext.execute_field  # type: ignore[assignment]
+    complete_object_value = StrawberryGraphQLCoreExecutionContext.complete_object_value  # type: ignore[assignment]
+    complete_list_value = StrawberryGraphQLCoreExecutionContext.complete_list_value  # type: ignore[assignment]
 
 
 def _thing(**changes: Any) -> Thing:
@@ -101,9 +105,15 @@ QUERY = """{ things { name nickname count colour seenAt flag shout loud: shout(t
   named { __typename label } tags owner { label lives } } }"""
 
 
-def _outcome(executor: type[DeskqlExecutor]) -> tuple[Any, list[dict[str, Any]]]:
+PLAIN_QUERY = """{ things { __typename name nickname count colour seenAt flag again: name
+  ... on Thing { count kind: __typename } owner { label lives } } }"""
+"""Plain leaves, __typename and a preloaded object only: each thing is completed in one loop (a plain
+object, fastpath.plain_objects) unless something in it is out of the ordinary."""
+
+
+def _outcome(executor: type[DeskqlExecutor], query: str = QUERY) -> tuple[Any, list[dict[str, Any]]]:
     schema = strawberry.Schema(query=Query, execution_context_class=executor)
-    result = schema.execute_sync(QUERY, context_value={})
+    result = schema.execute_sync(query, context_value={})
     return result.data, sorted((error.formatted for error in result.errors or []), key=str)
 
 
@@ -141,9 +151,51 @@ def _outcome(executor: type[DeskqlExecutor]) -> tuple[Any, list[dict[str, Any]]]
 )
 def test_plain_leaves_give_what_graphql_core_gives(things: list[Any]) -> None:
     THINGS[:] = things
-    data, errors = _outcome(DeskqlExecutor)
-    assert (data, errors) == _outcome(GraphQLCoreWay)
-    assert data is not None or errors
+    for query in (QUERY, PLAIN_QUERY):
+        data, errors = _outcome(DeskqlExecutor, query)
+        assert (data, errors) == _outcome(GraphQLCoreWay, query)
+        assert data is not None or errors
+
+
+def test_plain_objects_are_completed_without_resolve_infos_and_shared_ones_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shared = Cat(label="shared", lives=3)
+    THINGS[:] = [_thing(read_owner=shared), _thing(name="scanner", read_owner=shared), None]
+    built: list[str] = []
+    build = DeskqlExecutor.build_resolve_info
+    completed: list[Any] = []
+    complete = plain_objects.complete
+
+    def counted(self: DeskqlExecutor, field_def: Any, field_nodes: Any, *args: Any) -> Any:
+        built.append(field_nodes[0].name.value)
+        return build(self, field_def, field_nodes, *args)
+
+    def recorded(shape: Any, source: Any, seen: Any) -> Any:
+        completed.append(source)
+        return complete(shape, source, seen)
+
+    graphql_core_way = _outcome(GraphQLCoreWay, PLAIN_QUERY)
+    monkeypatch.setattr(DeskqlExecutor, "build_resolve_info", counted)
+    monkeypatch.setattr(plain_objects, "complete", recorded)
+    data, errors = _outcome(DeskqlExecutor, PLAIN_QUERY)
+    assert not errors
+    assert (data, errors) == graphql_core_way
+    assert built == ["things"]
+    assert completed.count(shared) == 1, "the cat both things share is completed once"
+    assert data["things"][0]["owner"] == {"label": "shared", "lives": 3}
+    assert data["things"][1]["__typename"] == "Thing"
+
+
+def test_a_plain_list_past_the_size_budget_fails_as_leaf_by_leaf() -> None:
+    THINGS[:] = [_thing(read_owner=Cat(label="x" * 50, lives=1)) for _ in range(20)]
+    answers = []
+    for executor in (DeskqlExecutor, GraphQLCoreWay):
+        small = type("Small", (executor,), {"max_response_bytes": 600})
+        answers.append(_outcome(small, PLAIN_QUERY))
+    assert answers[0] == answers[1]
+    assert answers[0][0] is None
+    assert answers[0][1][0]["extensions"]["code"] == "QUERY_TOO_LARGE"
 
 
 def test_plain_leaves_skip_the_resolve_info(monkeypatch: pytest.MonkeyPatch) -> None:
