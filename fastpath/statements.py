@@ -190,18 +190,19 @@ def _filtered(
     return queryset.order_by(*order) if order else queryset
 
 
-async def _fetched(statement: Statement, keys: list[Any]) -> list[Any]:
+async def _fetched(statement: Statement, keys: list[Any], db: BaseDBAsyncClient | None = None) -> list[Any]:
     """The raw rows of a kept statement with these keys."""
-    _, found = await _database(statement.model).execute_query(statement.sql, statement.bound(keys))
+    _, found = await (db or _database(statement.model)).execute_query(statement.sql, statement.bound(keys))
     return list(found)
 
 
-async def _rows(statement: Statement, keys: list[Any]) -> list[Any]:
-    db = _database(statement.model)
+async def _rows(statement: Statement, keys: list[Any], db: BaseDBAsyncClient | None = None) -> list[Any]:
+    """``db``: the connection a query chose; else the one Tortoise would use now (``_database``)."""
+    db = db or _database(statement.model)
     dialect = db.capabilities.dialect
     read = joined_reader(statement.model, statement.related[1:], dialect) if statement.related else None
     if not statement.related or read is not None:
-        found = await _fetched(statement, keys)
+        found = await _fetched(statement, keys, db)
         rows = [read(row) for row in found] if read else instances(statement.model, found, dialect)
         for row, values in zip(rows, found, strict=True):
             for name in statement.annotations:
@@ -240,6 +241,66 @@ async def rows_where(
         return list(await build(list(keys)))
     assert kept is not None
     return await _rows(*kept)
+
+
+def _statement_of(query: Any) -> Statement:
+    """The statement of ``query`` (whole rows or a count, ``_reading``) as Tortoise builds it, keys and all."""
+    columns, counts = _reading(query)
+    query._choose_db_if_not_chosen()
+    query._make_query()
+    sql, parameters = query.query.get_parameterized_sql()
+    joined = query._select_related_idx if isinstance(query, QuerySet) else []
+    related = tuple(joined) if len(joined) > 1 else ()
+    annotations = tuple(query._annotations) if isinstance(query, QuerySet) else ()
+    return Statement(query.model, sql, tuple(parameters), (), columns, related, counts, annotations)
+
+
+def _listed(key: Hashable | None, query: Any) -> Statement | None:
+    """The statement of a list's ``query`` kept under ``key``, built the first time; None when the fast
+    path is off or the query is not one of whole rows or a count (``_reading``)."""
+    if not switch.on():
+        return None
+    if key is None:
+        try:
+            return _statement_of(query)
+        except ValueError:
+            return None
+    key = (key, connections.get("default").capabilities.dialect)
+    if key in _lists:
+        _lists.move_to_end(key)
+        return _lists[key]
+    try:
+        statement: Statement | None = _statement_of(query)
+    except ValueError:
+        statement = None
+    _lists[key] = statement
+    if len(_lists) > KEPT:
+        _lists.popitem(last=False)
+    return statement
+
+
+_lists: OrderedDict[Hashable, Statement | None] = OrderedDict()
+
+
+async def rows_of(query: QuerySet[ModelT], key: Hashable | None = None) -> list[ModelT]:
+    """The rows of ``query``, read by fastpath.rows rather than Tortoise's executor when the fast path is
+    on and the query reads whole rows. Its SQL is built by Tortoise, or with ``key``, once: ``key`` must
+    hold everything the SQL and its parameters depend on besides module constants and services.visibility's
+    viewer key (a list's conditions, order and page; see schema.ticket_lists), for a list asked again with
+    the same arguments (a dashboard refreshing) to skip building it."""
+    statement = _listed(key, query)
+    if statement is None or statement.counts or statement.columns is not None:
+        return list(await query)
+    return await _rows(statement, [], query._db)
+
+
+async def count_of(query: CountQuery, key: Hashable | None = None) -> int:
+    """``query`` (a count), its SQL kept under ``key`` as ``rows_of`` keeps a page's."""
+    statement = _listed(key, query)
+    if statement is None or not statement.counts:
+        return await query
+    found = await _fetched(statement, [], query._db)
+    return int(next(iter(dict(found[0]).values()))) if found else 0
 
 
 async def count_where(query: Callable[[], QuerySet[Any]], field: str, key: int) -> int:

@@ -7,13 +7,13 @@ from typing import Annotated
 
 import strawberry
 
+from fastpath.statements import count_of
 from resolvers.nodes import resolve_node
-from schema import planned
+from schema import planned, planned_lists
 from schema.arguments import object_id, page_request
 from schema.context import BAD_USER_INPUT, ClientError, Info
 from schema.enums import TicketOrder
 from schema.inputs import TicketFilter
-from schema.pagination import page
 from schema.ticket_lists import TICKET_ORDERS, ticket_list
 from schema.types.common import Connection, Node, connection
 from schema.types.people import Technician
@@ -81,10 +81,11 @@ async def tickets(
     ordering = TICKET_ORDERS[listed.order]
     request = page_request(info, ordering, first, after)
     query = listed.query()
-    found = await page(query, ordering, request)
+    found = await planned_lists.tickets_page(info, query, ordering, request, listed.statement_key)
+    counted = None if listed.statement_key is None else (listed.statement_key, "count")
 
     async def count() -> int:
-        return await query.count()
+        return await count_of(query.count(), counted)
 
     return connection(found, Ticket.from_model, count)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -21,7 +21,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from fastpath.statements import rows_where
+from fastpath.statements import rows_of, rows_where
 
 ModelT = TypeVar("ModelT", bound=Model)
 MAX_INT = 2**31 - 1
@@ -127,8 +127,12 @@ def _page(rows: list[ModelT], ordering: Ordering, request: PageRequest) -> Page[
     )
 
 
-async def page(query: QuerySet[ModelT], ordering: Ordering, request: PageRequest) -> Page[ModelT]:
-    return _page(list(await _window(query, ordering, request)), ordering, request)
+async def page(
+    query: QuerySet[ModelT], ordering: Ordering, request: PageRequest, key: Hashable | None = None
+) -> Page[ModelT]:
+    """``key``: what ``query``'s SQL depends on, for its statement to be kept (fastpath.statements.rows_of)."""
+    kept = None if key is None else (key, ordering, request)
+    return _page(await rows_of(_window(query, ordering, request), kept), ordering, request)
 
 
 async def pages_by_parent(

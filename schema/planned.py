@@ -153,10 +153,16 @@ def _asked(info: Info, depth: int) -> frozenset[tuple[str, ...]]:
     return asked
 
 
-def ticket_plan(info: Info) -> frozenset[str]:
-    """The relations of the ticket (TICKET_RELATIONS) the selection of this field asks for."""
-    asked = _asked(info, 2)
-    return frozenset(name for name, (path, _) in TICKET_RELATIONS.items() if path in asked)
+def ticket_plan(info: Info, *under: tuple[str, ...]) -> frozenset[str]:
+    """The relations of the ticket (TICKET_RELATIONS) the selection of this field asks for; with ``under``
+    (``("nodes",)``), of the tickets at those paths below it (a list's)."""
+    prefixes = under or ((),)
+    asked = _asked(info, 2 + max(len(prefix) for prefix in prefixes))
+    return frozenset(
+        name
+        for name, (path, _) in TICKET_RELATIONS.items()
+        if any((*prefix, *path) in asked for prefix in prefixes)
+    )
 
 
 def reads_plan(info: Info) -> frozenset[str]:

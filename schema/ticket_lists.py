@@ -8,8 +8,9 @@ given explicitly replaces its order.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from strawberry.types.nodes import SelectedField
 from tortoise.queryset import QuerySet
@@ -43,16 +44,28 @@ class TicketList:
     query: Callable[[], QuerySet[Ticket]]
     """The tickets, unordered, built afresh for each read (a condition may compare with the time now)."""
     order: TicketOrder
-    key: str
-    """The conditions as JSON: one key, one set of tickets for viewers of one audience."""
-    personal: bool
-    """The tickets depend on the technician, not only on the audience (see services.visibility.audience)."""
+    keyed: Callable[[], str] = field(repr=False)
+    checked_personal: Callable[[], bool] = field(repr=False)
     view_id: int | None = None
+    statement_key: Hashable | None = None
+    """What the list's SQL depends on (fastpath.statements.rows_of), or None (``_statement_key``)."""
+
+    @cached_property
+    def key(self) -> str:
+        """The conditions as JSON: one key, one set of tickets for viewers of one audience. Worked out when
+        asked for (a live view), not for every page of ``tickets``."""
+        return self.keyed()
+
+    @cached_property
+    def personal(self) -> bool:
+        """The tickets depend on the technician, not only on the audience (see services.visibility.audience);
+        worked out, by building the list's SQL once more, only when asked for."""
+        return self.checked_personal()
 
 
 def _explicit_order(info: Info) -> bool:
-    field = info.selected_fields[0]
-    return isinstance(field, SelectedField) and "orderBy" in field.arguments
+    selected = info.selected_fields[0]
+    return isinstance(selected, SelectedField) and "orderBy" in selected.arguments
 
 
 def _personal(viewer: Viewer, build: Callable[[Viewer], QuerySet[Ticket]]) -> bool:
@@ -63,6 +76,19 @@ def _personal(viewer: Viewer, build: Callable[[Viewer], QuerySet[Ticket]]) -> bo
     query._make_query()
     _, parameters = query.query.get_parameterized_sql()
     return _MARKER in parameters
+
+
+def _statement_key(viewer: Viewer, parts: list[TicketConditions], order: TicketOrder) -> Hashable | None:
+    """The viewer's key (as services.visibility reads it), the conditions and the order; None when a
+    condition reads the clock or holds a value that is not hashable (custom field options)."""
+    if any(part.reads_clock() for part in parts):
+        return None
+    key = (viewer.statement_key, tuple(parts), order)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 async def ticket_list(
@@ -99,6 +125,15 @@ async def ticket_list(
             query = query.annotate(relevance=ticket_filters.relevance(who, searched))
         return query
 
-    extra = None if filter is None else stored(info, filter)
-    key = json.dumps([saved, extra], sort_keys=True, separators=(",", ":"))
-    return TicketList(lambda: build(viewer), order_by, key, _personal(viewer, build), view_pk)
+    def key() -> str:
+        extra = None if filter is None else stored(info, filter)
+        return json.dumps([saved, extra], sort_keys=True, separators=(",", ":"))
+
+    return TicketList(
+        lambda: build(viewer),
+        order_by,
+        key,
+        lambda: _personal(viewer, build),
+        view_pk,
+        _statement_key(viewer, parts, order_by),
+    )

@@ -78,6 +78,11 @@ class TicketConditions:
     merged: bool | None = None
     """None (the default, as before): merged tickets listed too; False: left out; True: merged only."""
 
+    def reads_clock(self) -> bool:
+        """Whether ``condition`` compares with the time now (an SLA breached by now, notifications not
+        expired by now): then its SQL differs from one moment to the next, and is never kept."""
+        return self.sla_breached is not None or self.has_unread_notifications is not None
+
     def reads_sla(self) -> bool:
         return self.sla_breached is not None or self.due_at is not None
 

@@ -222,6 +222,13 @@ def tickets_with(
     return query
 
 
+def joined_to_tickets(viewer: Viewer, query: QuerySet[Ticket], relations: frozenset[str]) -> QuerySet[Ticket]:
+    """``query`` (tickets the viewer sees: ``tickets`` narrowed, as a list is) with those of ``relations``
+    joined that ``ticket_joins`` allows the viewer."""
+    allowed = sorted(relations & ticket_joins(viewer))
+    return query.select_related(*allowed) if allowed else query
+
+
 def author_joins(viewer: Viewer) -> tuple[str, str]:
     """Which kinds of author may be joined to a visible comment or activity row: technicians (shown on
     tickets to everyone) always, requesters for staff only (an end user sees only some requesters, so

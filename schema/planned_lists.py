@@ -1,0 +1,41 @@
+"""Planned lists: a page of ``tickets`` is read with the to-one relations its nodes ask for joined, in the
+page's own statement, and the per-request loaders are primed with the page's tickets and the joined rows,
+as schema.planned does for one ticket; each ticket's resolvers still read through the loaders.
+
+What may be joined, and which joined rows may be shown, is services.visibility's decision
+(``joined_to_tickets``, ``ticket_joins``, ``joined_visible``). With ``DESKQL_FAST_PATH=false`` nothing is
+planned and each relation is read by its batched loader (tests/test_planned_lists.py compares both).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from tortoise.queryset import QuerySet
+
+from fastpath import switch
+from models.tickets import Ticket
+from schema.context import Info
+from schema.pagination import Ordering, Page, PageRequest, page
+from schema.planned import TICKET_RELATIONS, prime_joined, ticket_plan
+from services import visibility
+
+NODES = (("edges", "node"), ("nodes",))
+"""Where a connection's tickets are below it."""
+
+
+async def tickets_page(
+    info: Info, query: QuerySet[Ticket], ordering: Ordering, request: PageRequest, key: Hashable | None
+) -> Page[Ticket]:
+    """The page of ``query`` (visible tickets), with the relations its nodes ask for joined and the loaders
+    primed with them; ``key``: what ``query``'s SQL depends on (schema.ticket_lists), or None."""
+    if not switch.on():
+        return await page(query, ordering, request)
+    viewer = info.context.viewer
+    relations = ticket_plan(info, *NODES) & visibility.ticket_joins(viewer)
+    joined = visibility.joined_to_tickets(viewer, query, relations)
+    found = await page(joined, ordering, request, None if key is None else (key, relations))
+    loaders = info.context.loaders
+    loaders.ticket_by_id.prime_many({row.id: row for row in found.rows})
+    prime_joined(loaders, viewer, found.rows, {name: TICKET_RELATIONS[name][1] for name in relations})
+    return found
