@@ -6,7 +6,7 @@ subscribers who share it. Here, because queries, mutations and every subscriptio
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     ExecutionResult,
@@ -21,7 +21,7 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetails
 from graphql.execution.executor import CollectedErrors
-from graphql.pyutils import Path, Undefined
+from graphql.pyutils import Path, RefMap, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from fastpath import plain_objects, switch
@@ -58,6 +58,19 @@ class DeskqlExecutor(StrawberryGraphQLCoreExecutionContext):
                 code = BAD_VARIABLES if error.message.startswith("Variable ") else UNKNOWN_OPERATION
                 error.extensions = {**(error.extensions or {}), "code": code}
         return built
+
+    def build_per_event_executor(self, payload: Any) -> DeskqlExecutor:
+        """graphql-core's copy for one subscription event, with memos of its own (the collected subfields, the
+        execution plans), dropped with it: graphql-core's copies share the subscription's, which then kept
+        what its first event collected for as long as it stays open. A subscription waiting for its next
+        event keeps none; an event's selection is collected again by the one subscriber of each audience
+        that runs it (the shared results of execute_operation)."""
+        executor = cast("DeskqlExecutor", super().build_per_event_executor(payload))
+        executor._relevant_sub_fields = {}
+        executor._stream_usages = RefMap()
+        executor._initial_execution_plans = RefMap()
+        executor._deferred_execution_plans = RefMap()
+        return executor
 
     def _spend(self, value: Any) -> None:
         """Every leaf completed counts toward ``max_response_bytes`` (``leaf_size``). Past the budget every

@@ -328,6 +328,8 @@ def serve(args: argparse.Namespace) -> None:
             forwarded_allow_ips=settings.forwarded_allow_ips,
             log_level=settings.log_level,
             timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
+            # uvicorn's websockets-sansio protocol, lighter per open websocket (app.websocket_protocol).
+            ws="app.websocket_protocol:WebSocketProtocol",
             ws_ping_interval=20,
             ws_ping_timeout=20,
             # Compressing every event for every subscriber costs more CPU than the bandwidth it saves.
