@@ -63,6 +63,17 @@ async def _team(viewer: Viewer, team_id: int) -> Team:
     return team
 
 
+async def _team_and_name(viewer: Viewer, team_id: int, name: str) -> tuple[Team, str]:
+    """Admins only: the team of the viewer's account, and ``name`` checked when given (UNSET stays)."""
+    require_admin(viewer)
+    team = await _team(viewer, team_id)
+    problems = Problems()
+    if name is not UNSET:
+        name = _name(problems, name)
+    problems.raise_if_any()
+    return team, name
+
+
 async def _add(team_id: int, technician_ids: Iterable[int]) -> None:
     present = set(await TeamMember.filter(team_id=team_id).values_list("technician_id", flat=True))
     for technician_id in technician_ids:
@@ -101,12 +112,7 @@ async def update_team(
     Raises PermissionDenied, NotFound (id), ValidationFailed (name, memberIds, addMemberIds,
     removeMemberIds), Conflict (a concurrent save added the same member).
     """
-    require_admin(viewer)
-    team = await _team(viewer, team_id)
-    problems = Problems()
-    if name is not UNSET:
-        name = _name(problems, name)
-    problems.raise_if_any()
+    team, name = await _team_and_name(viewer, team_id, name)
     members = None if member_ids is UNSET else await _technicians(viewer, "memberIds", member_ids)
     added = [] if add_member_ids is UNSET else await _technicians(viewer, "addMemberIds", add_member_ids)
     removed = [] if remove_member_ids is UNSET else list(remove_member_ids)
@@ -155,12 +161,7 @@ async def restore_team(viewer: Viewer, team_id: int, *, name: str = UNSET) -> Te
 
     Raises PermissionDenied, NotFound (id), ValidationFailed (name: bad, or used by a team in use meanwhile).
     """
-    require_admin(viewer)
-    team = await _team(viewer, team_id)
-    problems = Problems()
-    if name is not UNSET:
-        name = _name(problems, name)
-    problems.raise_if_any()
+    team, name = await _team_and_name(viewer, team_id, name)
     if team.archived_at is None:
         return team if name is UNSET else await update_team(viewer, team_id, name=name)
     name = team.name if name is UNSET else name
