@@ -212,11 +212,8 @@ def tickets_with(
     """``tickets`` with those of ``relations`` joined that ``ticket_joins`` allows the viewer, and those of
     ``reads`` that ``ticket_reads`` allows read as the annotations ``<name>_read`` (``ticket_read``)."""
     chosen = sorted(reads & ticket_reads(viewer))
-    allowed = sorted(
-        (relations | {TICKET_READ_JOINS[name] for name in chosen if name in TICKET_READ_JOINS})
-        & ticket_joins(viewer)
-    )
-    query = tickets(viewer).select_related(*allowed) if allowed else tickets(viewer)
+    joins = relations | {TICKET_READ_JOINS[name] for name in chosen if name in TICKET_READ_JOINS}
+    query = joined_to_tickets(viewer, tickets(viewer), joins)
     if chosen:
         query = query.annotate(**{f"{name}_read": ticket_read(viewer, name) for name in chosen})
     return query

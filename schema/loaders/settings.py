@@ -54,7 +54,10 @@ class SettingsLoaders(LoaderBase):
             )
             counts = {rule_id: (count, latest) for rule_id, count, latest in await grouped}
             latest = {
-                row.rule_id: row for row in await AutomationRun.filter(id__in=[x[1] for x in counts.values()])
+                row.rule_id: row
+                for row in await visibility.automation_failures(v).filter(
+                    id__in=[x[1] for x in counts.values()]
+                )
             }
             return [RuleFailures(counts.get(key, (0, 0))[0], latest.get(key)) for key in rule_ids]
 

@@ -207,9 +207,7 @@ async def fire(rule: Rule, ticket: Ticket, key: str, acting: _Acting | None = No
     token = _acting.set(acting or _Acting(uuid.uuid4().hex, 0))
     try:
         async with unit_of_work():
-            await AutomationRun.create(
-                rule_id=rule.id, event_key=key, account_id=rule.account_id, ticket_id=ticket.id
-            )
+            await _ledger(rule, key, ticket)
             await actions.perform(viewer, ticket, rule.actions)
         return True
     except IntegrityError:
@@ -219,16 +217,21 @@ async def fire(rule: Rule, ticket: Ticket, key: str, acting: _Acting | None = No
         why = _why(error)
         log.warning("rule %s (%s) could not act on ticket %s: %s", rule.id, rule.name, ticket.id, why)
         with suppress(IntegrityError):
-            await AutomationRun.create(
-                rule_id=rule.id,
-                event_key=key,
-                account_id=rule.account_id,
-                ticket_id=ticket.id,
-                error=why[:500],
-            )
+            await _ledger(rule, key, ticket, why)
         return False
     finally:
         _acting.reset(token)
+
+
+async def _ledger(rule: Rule, key: str, ticket: Ticket, error: str | None = None) -> None:
+    """The rule's ledger row for ``key``: done, or (``error``) found unable to act."""
+    await AutomationRun.create(
+        rule_id=rule.id,
+        event_key=key,
+        account_id=rule.account_id,
+        ticket_id=ticket.id,
+        error=None if error is None else error[:500],
+    )
 
 
 def _why(error: DomainError) -> str:
