@@ -10,6 +10,15 @@ PostgreSQL matches with its full-text search over the stored ``search_vector`` c
 triggers (porter stemming) and ranks with bm25. The relevance of a ticket is the rank of its title and
 description (see ``relevance``).
 
+On PostgreSQL the match is a condition on the list's own ``ticket`` row, so that each matching ticket is read
+once, together with the columns that decide whether the viewer sees it: its title and description match
+(``ticket_search_vector``) OR its id is one of the tickets of the matching comments, gathered first into an
+array (``= ANY(ARRAY(...))``, which the primary key answers, where ``IN (subquery)`` would be a filter over
+every ticket). PostgreSQL ORs the two index scans into one bitmap and reads the ticket rows of the union
+once. Matching through ``id IN (<ticket matches> UNION <comment matches>)`` read every matching ticket twice
+(once for its account, once for the list's conditions): 10,000 matches of a 200,000-ticket account cost
+10,000 heap pages and 10,000 primary-key probes per statement (docs/performance.md).
+
 The words are taken from the search text as runs of letters and digits only, so they are written into the
 SQL as literals without any quoting to escape (the rest of the statement keeps its parameters).
 """
@@ -19,8 +28,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pypika_tortoise.context import SqlContext
+from pypika_tortoise.terms import Criterion
 from tortoise import connections
-from tortoise.expressions import Q, RawSQL
+from tortoise.expressions import Q, RawSQL, ResolveContext
+from tortoise.query_utils import QueryModifier
 
 from models.enums import CommentKind
 from services.errors import ValidationFailed
@@ -69,23 +81,59 @@ def _fts5(found: list[str]) -> str:
     return "'" + " ".join(f'"{word}"' for word in found) + "'"
 
 
+class _Sql(Criterion):
+    """A condition written in SQL, in brackets of its own."""
+
+    def __init__(self, sql: str) -> None:
+        super().__init__()
+        self.sql = sql
+
+    def get_sql(self, ctx: SqlContext) -> str:
+        return f"({self.sql})"
+
+
+class _Condition(Q):
+    """A Q whose condition is SQL over the ``ticket`` row (combines with other Qs like any Q)."""
+
+    __slots__ = ("sql",)
+
+    def __init__(self, sql: str) -> None:
+        super().__init__()
+        self.sql = sql
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, _Condition) and self.sql == other.sql and self._is_negated == other._is_negated
+        )
+
+    def __invert__(self) -> Q:
+        negated = _Condition(self.sql)
+        negated._is_negated = not self._is_negated
+        return negated
+
+    def resolve(self, resolve_context: ResolveContext) -> QueryModifier:
+        criterion: Criterion = _Sql(self.sql)
+        return QueryModifier(where_criterion=criterion.negate() if self._is_negated else criterion)
+
+
 def matching(found: list[str], kinds: frozenset[CommentKind], account_id: int) -> Q:
     """Tickets of the account whose title and description, or one comment of these kinds, hold every word."""
     if _postgres():
         query, account = _tsquery(found), int(account_id)
-        sql = (
-            f"(SELECT t.id FROM ticket t WHERE t.search_vector @@ {query}"  # noqa: S608 - literals: _literal_words
-            f" AND t.account_id = {account}"
-            f" UNION SELECT c.ticket_id FROM comment c WHERE c.search_vector @@ {query}"
-            f" AND c.kind IN ({_kinds(kinds)}) AND c.account_id = {account})"
+        return _Condition(
+            f'"ticket"."search_vector" @@ {query} OR "ticket"."id" = ANY(ARRAY('  # noqa: S608 - literals: _literal_words
+            f"SELECT c.ticket_id FROM comment c WHERE c.search_vector @@ {query}"
+            f" AND c.kind IN ({_kinds(kinds)}) AND c.account_id = {account}))"
         )
-    else:
-        query = _fts5(found)
-        sql = (
-            f"(SELECT rowid FROM ticket_search WHERE ticket_search MATCH {query}"  # noqa: S608 - literals: _literal_words
-            f" UNION SELECT ticket_id FROM comment_search WHERE comment_search MATCH {query}"
-            f" AND kind IN ({_kinds(kinds)}))"
-        )
+    query = _fts5(found)
+    sql = (
+        f"(SELECT rowid FROM ticket_search WHERE ticket_search MATCH {query}"  # noqa: S608 - literals: _literal_words
+        f" UNION SELECT ticket_id FROM comment_search WHERE comment_search MATCH {query}"
+        f" AND kind IN ({_kinds(kinds)}))"
+    )
     return Q(id__in=RawSQL(sql))
 
 

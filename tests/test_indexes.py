@@ -256,3 +256,32 @@ async def test_a_dashboards_counts_are_read_from_an_index_alone(
                 plan = await transaction.execute_query_dict(f"EXPLAIN {sql}", values)
             text = "\n".join(row["QUERY PLAN"] for row in plan)
             assert "Index Only Scan using ticket_listed_by_status_" in text, (sql, text)
+
+
+async def test_a_text_search_reads_each_matching_ticket_once(api: Api, backend: str) -> None:
+    """The page and total of a search read the matching tickets' rows once, through one bitmap of the title
+    and description index ORed with the primary key of the tickets of matching comments: they read each
+    matching row twice before (its account through ``id IN (... UNION ...)``, then the list's conditions
+    by primary key: 10,000 heap pages and 10,000 probes per statement for 10,000 matches of 200,000)."""
+    if backend != "postgres":
+        pytest.skip("plans are checked on PostgreSQL")
+    world = await make_world()
+    await world.ticket("Quokka wombat")
+    other = await world.ticket("Unrelated")
+    await add_comment(other, world.technician, kind=CommentKind.INTERNAL_NOTE, body="quokka and wombat")
+    await _copies_without_team(other.id, 2000)  # two matches of 2,002: an index is worth reading
+    query = '{ tickets(first: 25, filter: {text: "quokka wombat"}) { totalCount nodes { title } } }'
+    with recorded_statements() as logged:
+        data = (await api.data(query, token=world.technician_token))["tickets"]
+    assert data["totalCount"] == 2
+    searched = [line for line in logged if line.startswith("SELECT") and "search_vector" in line]
+    assert len(searched) == 2, logged  # the page and its total
+    for line in searched:
+        sql, values = _statement(line)
+        async with in_transaction() as connection:
+            plan = await connection.execute_query_dict(f"EXPLAIN {sql}", values)
+        text = "\n".join(row["QUERY PLAN"] for row in plan)
+        assert "BitmapOr" in text, text
+        assert "Bitmap Index Scan on ticket_search_vector" in text, text
+        assert "Bitmap Index Scan on ticket_pkey" in text, text
+        assert re.findall(r"Scan(?: using \w+)? on (ticket)\b", text) == ["ticket"], text
