@@ -10,6 +10,8 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from tortoise import connections
+
 from app.demo_text import (
     CUSTOMERS,
     DEVICE_KINDS,
@@ -44,6 +46,7 @@ from models.sla import WEEKDAYS, SlaPause
 from models.tickets import Tag, Ticket, TicketStatus, TicketTag
 from services import (
     accounts,
+    duration_backfill,
     mail_settings,
     people,
     reply_templates,
@@ -350,6 +353,7 @@ async def _ticket_history(
     await SlaPause.bulk_create(pauses, batch_size=500)
     for ticket in await Ticket.filter(account_id=account.id):
         await sla.assign_policy(ticket, now)
+    await duration_backfill.backfill(connections.get("default"))
     await sla.record_breaches(now)
 
 

@@ -2,9 +2,9 @@
 
 Served by bench/baseline.py (``/ticket-counts``, ``/ticket-metrics``). The SQL is what a person would write
 for PostgreSQL: one GROUP BY for the counts; for the metrics one statement per figure, with FILTER
-aggregates. Business time needs the SLA engine, so the floor reads the durations' rows and measures them
-with it (a BusinessClock per calendar), as deskql does; percentiles and averages use the same arithmetic (services.metric_stats), so the
-two answers are equal to the last bit and the bench checks that they are.
+aggregates. The durations are those stored on each ticket when its clock was met (business time where its
+SLA policy had a calendar: services/ticket_durations.py), aggregated with ``percentile_cont``; deskql gives
+the same figures to the last bit and the bench checks that they are.
 """
 
 from __future__ import annotations
@@ -14,10 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import asyncpg
-import orjson
-
-from services.metric_stats import BusinessClock, DurationStats, seconds_of, stats
-from services.sla import calendar_from
 
 CENT = Decimal("0.01")
 COUNTS = """
@@ -26,13 +22,18 @@ FROM ticket t JOIN ticket_status s ON s.id = t.status_id LEFT JOIN technician a 
 WHERE t.account_id = $1 AND t.deleted_at IS NULL AND NOT t.is_spam
 GROUP BY t.status_id, s.name, t.assignee_id, a.name
 """
-DURATIONS = """
-SELECT t.created_at, t.first_responded_at, t.resolved_at, c.id AS calendar_id, c.timezone, c.weekly_hours,
-       c.holidays
-FROM ticket t LEFT JOIN sla_policy p ON p.id = t.sla_policy_id LEFT JOIN business_calendar c ON c.id = p.calendar_id
-WHERE t.account_id = $1 AND t.deleted_at IS NULL AND NOT t.is_spam AND ((t.first_responded_at >= $2 AND t.first_responded_at < $3)
-                     OR (t.resolved_at >= $2 AND t.resolved_at < $3))
-"""
+DURATIONS = {
+    column: f"""
+SELECT count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY t.{seconds}) AS median,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY t.{seconds}) AS p90
+FROM ticket t
+WHERE t.account_id = $1 AND t.deleted_at IS NULL AND NOT t.is_spam AND t.{column} >= $2 AND t.{column} < $3
+"""  # noqa: S608 - two fixed column names
+    for column, seconds in (
+        ("first_responded_at", "first_response_seconds"),
+        ("resolved_at", "resolution_seconds"),
+    )
+}
 SLA = """
 SELECT count(*) AS tickets,
   count(*) FILTER (WHERE t.first_responded_at IS NOT NULL
@@ -112,33 +113,11 @@ async def ticket_counts(connection: asyncpg.Connection, account: int, variables:
     return {"ticketCounts": {"total": sum(row["n"] for row in rows), "groups": groups}}
 
 
-def _durations(found: DurationStats) -> dict[str, Any]:
-    return {"count": found.count, "medianSeconds": found.median, "p90Seconds": found.p90}
-
-
-async def _response_times(
-    connection: asyncpg.Connection, account: int, start: datetime, end: datetime
-) -> Any:
-    rows = await connection.fetch(DURATIONS, account, start, end)
-    earliest = min((row["created_at"] for row in rows), default=start)
-    clocks: dict[int | None, BusinessClock] = {
-        None: BusinessClock(None, seconds_of(earliest), seconds_of(end))
-    }
-    first: list[int] = []
-    resolution: list[int] = []
-    for row in rows:
-        clock = clocks.get(row["calendar_id"])
-        if clock is None:
-            calendar = calendar_from(
-                row["timezone"], orjson.loads(row["weekly_hours"]), orjson.loads(row["holidays"])
-            )
-            clock = clocks[row["calendar_id"]] = BusinessClock(
-                calendar, seconds_of(earliest), seconds_of(end)
-            )
-        for met, durations in ((row["first_responded_at"], first), (row["resolved_at"], resolution)):
-            if met is not None and start <= met < end:
-                durations.append(clock.elapsed(row["created_at"], met))
-    return _durations(stats(first)), _durations(stats(resolution))
+async def _durations(
+    connection: asyncpg.Connection, column: str, account: int, start: datetime, end: datetime
+) -> dict[str, Any]:
+    row = await connection.fetchrow(DURATIONS[column], account, start, end)
+    return {"count": row["n"], "medianSeconds": row["median"], "p90Seconds": row["p90"]}
 
 
 def _tracked(rows: list[asyncpg.Record], type_name: str, field: str) -> list[Any]:
@@ -167,7 +146,8 @@ async def ticket_metrics(connection: asyncpg.Connection, account: int, variables
     """The figures of bench/dashboards.py's METRICS query for the period of its variables."""
     start = datetime.fromisoformat(variables["from"]).astimezone(UTC)
     end = datetime.fromisoformat(variables["to"]).astimezone(UTC)
-    first, resolution = await _response_times(connection, account, start, end)
+    first = await _durations(connection, "first_responded_at", account, start, end)
+    resolution = await _durations(connection, "resolved_at", account, start, end)
     sla = await connection.fetchrow(SLA, account, start, end, datetime.now(UTC))
     per_day = {}
     for column in ("created_at", "resolved_at"):

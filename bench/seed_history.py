@@ -23,6 +23,7 @@ from bench.seed_text import EXTRA_TAGS, FILES, Text
 from models.clock import NO_DUE_TIME
 from services.field_values import display, dump
 from services.sla import measure
+from services.ticket_durations import duration
 
 if TYPE_CHECKING:
     from bench.seed_rows import DataSet
@@ -323,7 +324,8 @@ class History:
         resolved_at: datetime | None,
         pauses: list[tuple[datetime, datetime | None]],
     ) -> tuple[Any, ...]:
-        """The ticket's SLA columns as services.sla.refresh stores them, with breach rows logged."""
+        """The ticket's SLA columns as services.sla stores them (due and met times, durations), with breach rows
+        logged."""
         calendar = self.data.calendars[policy.id]
         states = []
         flags = []
@@ -349,6 +351,10 @@ class History:
             first_response,
             resolution.due_at,
             resolved_at,
+            duration(calendar, opened, first_response),
+            first_response is not None and calendar is not None,
+            duration(calendar, opened, resolved_at),
+            resolved_at is not None and calendar is not None,
             min(running, default=NO_DUE_TIME),
             flags[0],
             flags[1],

@@ -48,7 +48,9 @@ class Ticket(Model):
 
     The SLA columns are kept by services.sla: due times are null while unknown (paused with time left),
     ``next_sla_due_at`` is the nearest due time of a running clock (NO_DUE_TIME when none) for sorting,
-    the ``*_breach_logged`` flags say a breach has its activity row already. A merged ticket is closed and
+    the ``*_breach_logged`` flags say a breach has its activity row already. ``first_response_seconds`` and
+    ``resolution_seconds`` are the durations to ``first_responded_at`` and ``resolved_at`` as measured when
+    each was set (services.ticket_durations; business time when ``*_in_business_time``), null while unset. A merged ticket is closed and
     points at the ticket it was merged into, a deleted one has ``deleted_at`` until it is purged.
     ``sentiment_due_at`` and ``tags_due_at`` ask the AI analysis job (services.ai_analysis) to look at it.
     """
@@ -94,6 +96,10 @@ class Ticket(Model):
     first_responded_at = fields.DatetimeField(null=True)
     resolution_due_at = fields.DatetimeField(null=True)
     resolved_at = fields.DatetimeField(null=True)
+    first_response_seconds = fields.BigIntField(null=True)
+    first_response_in_business_time = fields.BooleanField(default=False, db_default=False)
+    resolution_seconds = fields.BigIntField(null=True)
+    resolution_in_business_time = fields.BooleanField(default=False, db_default=False)
     next_sla_due_at = fields.DatetimeField(default=NO_DUE_TIME, db_default=NO_DUE_TIME)
     first_response_breach_logged = fields.BooleanField(default=False, db_default=False)
     resolution_breach_logged = fields.BooleanField(default=False, db_default=False)

@@ -47,6 +47,8 @@ _RESTORED_COLUMNS = (
     "status_id",
     "activity_status",
     "resolved_at",
+    "resolution_seconds",
+    "resolution_in_business_time",
     "first_response_due_at",
     "resolution_due_at",
     "next_sla_due_at",

@@ -31,7 +31,7 @@ from models.enums import ActivityKind, Priority, StatusCategory
 from models.people import Customer, Requester
 from models.sla import FIRST_RESPONSE, RESOLUTION, WEEKDAYS, BusinessCalendar, SlaPause, SlaPolicy
 from models.tickets import Ticket, TicketStatus
-from services import activity
+from services import activity, ticket_durations
 from services.sla_engine import Calendar, Window, due_at, elapsed_seconds
 from services.unit_of_work import unit_of_work
 from services.viewer import Viewer
@@ -182,16 +182,23 @@ async def _pauses(ticket_id: int) -> list[tuple[datetime, datetime | None]]:
     return [(row.started_at, row.ended_at) for row in rows]
 
 
-async def refresh(ticket: Ticket, now: datetime | None = None) -> None:
-    """Recompute the stored due times of a ticket (inside the caller's transaction)."""
+async def refresh(ticket: Ticket, now: datetime | None = None, measure: Sequence[str] = ()) -> None:
+    """Recompute the stored due times of a ticket (inside the caller's transaction); the clocks named in
+    ``measure`` (their met time was just set or cleared) also get their durations stored, in the same
+    statement (services.ticket_durations)."""
     now = now or utcnow()
     policy = await SlaPolicy.get_or_none(id=ticket.sla_policy_id) if ticket.sla_policy_id else None
+    calendar = (
+        await BusinessCalendar.get_or_none(id=policy.calendar_id) if policy and policy.calendar_id else None
+    )
+    durations: dict[str, Any] = {}
+    for clock in measure:
+        durations.update(ticket_durations.measured(ticket, calendar_of(calendar), clock))
     if policy is None:
         await Ticket.filter(id=ticket.id).update(
-            first_response_due_at=None, resolution_due_at=None, next_sla_due_at=NO_DUE_TIME
+            first_response_due_at=None, resolution_due_at=None, next_sla_due_at=NO_DUE_TIME, **durations
         )
         return
-    calendar = await BusinessCalendar.get_or_none(id=policy.calendar_id) if policy.calendar_id else None
     state = ticket_sla(ticket, policy, calendar, await _pauses(ticket.id), now)
     running = [
         clock.due_at
@@ -202,6 +209,7 @@ async def refresh(ticket: Ticket, now: datetime | None = None) -> None:
         first_response_due_at=state.first_response.due_at,
         resolution_due_at=state.resolution.due_at,
         next_sla_due_at=min(running, default=NO_DUE_TIME),
+        **durations,
     )
 
 
@@ -222,12 +230,13 @@ async def status_changed(
     elif stops_clocks(old) and not stops_clocks(new):
         await SlaPause.filter(ticket_id=ticket.id, ended_at__isnull=True).update(ended_at=now)
     resolved = new.category in (StatusCategory.RESOLVED, StatusCategory.CLOSED)
+    was = ticket.resolved_at
     if resolved and ticket.resolved_at is None:
         ticket.resolved_at = now
     elif not resolved:
         ticket.resolved_at = None
     await Ticket.filter(id=ticket.id).update(resolved_at=ticket.resolved_at)
-    await refresh(ticket, now)
+    await refresh(ticket, now, measure=(RESOLUTION,) if ticket.resolved_at != was else ())
     if ticket.resolved_at is not None:
         await _log_late(viewer, ticket, RESOLUTION)
 
@@ -238,7 +247,7 @@ async def first_response_given(viewer: Viewer, ticket: Ticket, at: datetime) -> 
         return
     ticket.first_responded_at = at
     await Ticket.filter(id=ticket.id).update(first_responded_at=at)
-    await refresh(ticket, at)
+    await refresh(ticket, at, measure=(FIRST_RESPONSE,))
     await _log_late(viewer, ticket, FIRST_RESPONSE)
 
 

@@ -8,8 +8,9 @@ Definitions (docs/dashboards.md repeats them; the period is the UTC instants [st
 - Resolution time: from creation to the ticket's latest entry into a RESOLVED or CLOSED status
   (``Ticket.resolved_at``), for the tickets resolved in the period and still resolved. Reopening clears
   the resolution; a ticket resolved again is measured to the new resolution, its reopened time included.
-- Both are business time (the SLA engine's seconds of the calendar, services.metric_stats.BusinessClock) where the ticket's SLA policy has a
-  business calendar, and wall-clock seconds otherwise; SLA pauses are not subtracted.
+- Both are business time (the SLA engine's seconds of the calendar) where the ticket's SLA policy had a
+  business calendar when the clock was met, and wall-clock seconds otherwise; SLA pauses are not
+  subtracted. Each is measured once, when the clock is met, and stored (services.ticket_durations).
 - SLA compliance per clock, over the tickets with an SLA policy created in the period: met (met by its due
   time, or met with no due time), breached (met after its due time, or not met and past it), in progress
   (not met, not past its due time or due time unknown while paused).
@@ -34,9 +35,7 @@ from models.clock import utcnow
 from models.tickets import Ticket
 from services import visibility
 from services.errors import ValidationFailed
-from services.metric_stats import BusinessClock, DurationStats, Period, stats
-from services.sla import calendar_of
-from services.sla_engine import Calendar
+from services.metric_stats import DurationStats, Period, stats
 from services.ticket_counts import day_of
 from services.ticket_filters import TicketConditions, matching_tickets
 from services.ticket_items import ItemTotals, totals
@@ -73,42 +72,37 @@ def _within(field: str, window: Period) -> Q:
 
 
 MET = {"first_response": "first_responded_at", "resolution": "resolved_at"}
-
-
-def _epoch_seconds(column: str) -> RawSQL:
-    """A timestamp column as whole seconds since the epoch, floored, computed by the database."""
-    if connections.get("default").capabilities.dialect == "postgres":
-        return RawSQL(f'floor(extract(epoch from "ticket"."{column}"))::bigint')
-    return RawSQL(f'CAST(strftime(\'%s\', "ticket"."{column}") AS INTEGER)')
+PERCENTILES = {"median": 0.5, "p90": 0.9}
 
 
 async def durations(
     viewer: Viewer, conditions: TicketConditions, window: Period, clock: str
 ) -> DurationStats:
-    """First-response (``clock="first_response"``) or resolution times of the tickets met in the period:
-    one statement (and one for the calendars, when some policy has one)."""
-    met = MET[clock]
-    rows = await (
-        scope(viewer, conditions)
-        .filter(_within(met, window))
-        .annotate(created_s=_epoch_seconds("created_at"), met_s=_epoch_seconds(met))
-        .values_list("created_s", "met_s", "sla_policy__calendar_id")
+    """First-response (``clock="first_response"``) or resolution times of the tickets met in the period,
+    from the durations stored when each was met (services.ticket_durations): one statement. PostgreSQL
+    aggregates them (``percentile_cont``); SQLite returns them sorted and services.metric_stats computes
+    the same figures."""
+    seconds, business = f"{clock}_seconds", f"{clock}_in_business_time"
+    met = scope(viewer, conditions).filter(_within(MET[clock], window), **{f"{seconds}__isnull": False})
+    if connections.get("default").capabilities.dialect != "postgres":
+        rows = await met.order_by(seconds).values_list(seconds, business)
+        return stats([int(row[0]) for row in rows], sum(bool(row[1]) for row in rows))
+    figures: dict[str, Any] = {
+        "count": Count("id"),
+        "total": Sum(seconds),
+        "business": Count("id", _filter=_q(**{business: True})),
+    }
+    for name, fraction in PERCENTILES.items():
+        figures[name] = RawSQL(f'percentile_cont({fraction}) WITHIN GROUP (ORDER BY "ticket"."{seconds}")')
+    row = (await met.annotate(**figures).values(*figures))[0]
+    count = int(row["count"])
+    return DurationStats(
+        count=count,
+        median=row["median"],
+        p90=row["p90"],
+        average=int(row["total"]) / count if count else None,
+        business_count=int(row["business"]),
     )
-    calendar_ids = {row[2] for row in rows if row[2] is not None}
-    calendars: dict[int | None, Calendar | None] = {None: None}
-    if calendar_ids:
-        for found in await visibility.calendars(viewer).filter(id__in=calendar_ids):
-            calendars[found.id] = calendar_of(found)
-    first = min((int(row[0]) for row in rows), default=0)
-    last = max((int(row[1]) for row in rows), default=0)
-    clocks = {key: BusinessClock(calendar, first, last) for key, calendar in calendars.items()}
-    measured: list[int] = []
-    business = 0
-    for created, met_at, calendar_id in rows:
-        ticking = clocks[calendar_id if calendar_id in clocks else None]
-        measured.append(ticking.between(int(created), int(met_at)))
-        business += ticking.calendar is not None
-    return stats(measured, business)
 
 
 @dataclass(frozen=True)
