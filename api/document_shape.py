@@ -143,6 +143,8 @@ class NodeBudget:
         self.variables = variables
         self.max_page = max_page
         self.errors: list[str] = []
+        self.read: set[str] = set()
+        """The variables the budget depends on (those given to `first`)."""
         self._memo = _Memo(fragments)
 
     def of(self, operation: OperationDefinitionNode) -> int:
@@ -155,6 +157,7 @@ class NodeBudget:
         for argument in node.arguments or ():
             if argument.name.value == "first":
                 if isinstance(argument.value, VariableNode):
+                    self.read.add(argument.value.name.value)
                     value = self.variables.get(argument.value.name.value, argument_type.default_value)
                 else:
                     value = value_from_ast(argument.value, argument_type.type, dict(self.variables))

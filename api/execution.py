@@ -24,7 +24,7 @@ from graphql.execution.executor import CollectedErrors
 from graphql.pyutils import Path, RefMap, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from fastpath import plain_objects, switch
+from fastpath import kept_shapes, plain_objects, switch
 from fastpath.plain_leaves import MISSING, NOT_READ, leaf_size, plain_field, plain_leaf
 from schema.masking import mask_result
 
@@ -46,7 +46,8 @@ class DeskqlExecutor(StrawberryGraphQLCoreExecutionContext):
         """Field middleware (a schema extension's ``resolve``) sees every field; then none is plain."""
         self._left = self.max_response_bytes
         """Bytes left of this operation's budget; a subscription's executor is copied per event, with it."""
-        self._shapes: dict[tuple[str, int], tuple[Any, plain_objects.Shape | None]] = {}
+        self._shapes = kept_shapes.shapes_of(self.schema, self.operation, self.fragments)
+        """The plain shapes and items of this operation's selections (fastpath.kept_shapes)."""
 
     @classmethod
     def build(cls, *args: Any, **kwargs: Any) -> Any:
@@ -62,8 +63,9 @@ class DeskqlExecutor(StrawberryGraphQLCoreExecutionContext):
     def build_per_event_executor(self, payload: Any) -> DeskqlExecutor:
         """graphql-core's copy for one subscription event, with memos of its own (the collected subfields, the
         execution plans), dropped with it: graphql-core's copies share the subscription's, which then kept
-        what its first event collected for as long as it stays open. A subscription waiting for its next
-        event keeps none; an event's selection is collected again by the one subscriber of each audience
+        what its first event collected for as long as it stays open. The plain shapes are keyed by the
+        document's nodes (fastpath.kept_shapes), so the copies share them. A subscription waiting for its
+        next event keeps none; an event's selection is collected again by the one subscriber of each audience
         that runs it (the shared results of execute_operation)."""
         executor = cast("DeskqlExecutor", super().build_per_event_executor(payload))
         executor._relevant_sub_fields = {}
@@ -103,15 +105,12 @@ class DeskqlExecutor(StrawberryGraphQLCoreExecutionContext):
     def plain_shape(
         self, object_type: GraphQLObjectType, field_details_list: list[FieldDetails]
     ) -> plain_objects.Shape | None:
-        """The plain shape of a selection (fastpath.plain_objects), kept per selection for this operation
-        (with the selection, so that its id stays its own, as graphql-core keeps its collected fields)."""
-        key = (object_type.name, id(field_details_list))
+        """The plain shape of a selection (fastpath.plain_objects), kept by fastpath.kept_shapes."""
+        key = kept_shapes.key_of(object_type.name, field_details_list)
         if key not in self._shapes:
-            self._shapes[key] = (
-                field_details_list,
-                plain_objects.shape_of(self, object_type, field_details_list),
-            )
-        return self._shapes[key][1]
+            self._shapes[key] = plain_objects.shape_of(self, object_type, field_details_list)
+        shape: plain_objects.Shape | None = self._shapes[key]
+        return shape
 
     def complete_object_value(
         self,
@@ -132,6 +131,18 @@ class DeskqlExecutor(StrawberryGraphQLCoreExecutionContext):
             return_type, field_details_list, info, path, result, position_context
         )
 
+    def plain_items(
+        self, return_type: GraphQLList[GraphQLOutputType], field_details_list: list[FieldDetails]
+    ) -> plain_objects.Items | None:
+        """What completes the items of a list field in one loop (fastpath.plain_objects.kind_of), kept as
+        ``plain_shape``."""
+        key = kept_shapes.key_of(str(return_type), field_details_list)
+        if key not in self._shapes:
+            held = plain_objects.kind_of(self, return_type, field_details_list)
+            self._shapes[key] = held[1] if held is not None else None
+        items: plain_objects.Items | None = self._shapes[key]
+        return items
+
     def complete_list_value(
         self,
         return_type: GraphQLList[GraphQLOutputType],
@@ -141,13 +152,12 @@ class DeskqlExecutor(StrawberryGraphQLCoreExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
-        """A list of objects of a plain shape is completed in one loop, each distinct object once."""
-        item_type = return_type.of_type
-        inner = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
-        if self._plain_leaves and isinstance(inner, GraphQLObjectType) and isinstance(result, list | tuple):
-            shape = self.plain_shape(inner, field_details_list)
-            if shape is not None:
-                done = plain_objects.complete_list(shape, result, inner is not item_type)
+        """A list of plain items (leaves, objects or members of a union or interface of plain shapes) is
+        completed in one loop, each distinct object once."""
+        if self._plain_leaves and isinstance(result, list | tuple):
+            items = self.plain_items(return_type, field_details_list)
+            if items is not None:
+                done = plain_objects.complete_items(items, result, {})
                 if done is not None and self._spent(done[1]):
                     return done[0]
         return super().complete_list_value(

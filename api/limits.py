@@ -90,19 +90,20 @@ def shape_errors(document: DocumentNode, limits: QueryLimits) -> list[GraphQLErr
     return errors
 
 
-def budget_errors(
+def budget_of(
     schema: GraphQLSchema,
     document: DocumentNode,
     variables: Mapping[str, Any],
     operation_name: str | None,
     limits: QueryLimits,
-) -> list[GraphQLError]:
-    """The page-size and node-budget errors of the operation to run, with its variables."""
+) -> tuple[list[str], frozenset[str]]:
+    """The page-size and node-budget errors of the operation to run, with its variables, and the names of
+    the variables they depend on."""
     operations = _operations(document)
     if operation_name:
         operations = [o for o in operations if o.name and o.name.value == operation_name]
     if len(operations) != 1:
-        return []
+        return [], frozenset()
     budget = NodeBudget(schema, fragments_of(document.definitions), variables, limits.max_page_size)
     total = budget.of(operations[0])
     errors = budget.errors
@@ -111,7 +112,56 @@ def budget_errors(
             f"This query could return {total} nodes; the limit is {limits.max_nodes}. "
             "Ask for smaller pages (`first`) or fewer nested connections."
         )
-    return [GraphQLError(message, extensions={"code": TOO_LARGE}) for message in errors]
+    return errors, frozenset(budget.read)
+
+
+def _errors(messages: list[str]) -> list[GraphQLError]:
+    return [GraphQLError(message, extensions={"code": TOO_LARGE}) for message in messages]
+
+
+class Budgets:
+    """The node budget of each operation of a known document, by the values of the variables it depends
+    on: the ticket page, asked for one ticket after another, is counted once. Keeps ``maxsize`` budgets,
+    least recently used go first."""
+
+    def __init__(self, maxsize: int = 1000) -> None:
+        self.maxsize = maxsize
+        self._reads: OrderedDict[tuple[str, str | None], frozenset[str]] = OrderedDict()
+        self._messages: OrderedDict[tuple[Any, ...], list[str]] = OrderedDict()
+
+    def errors(
+        self,
+        schema: GraphQLSchema,
+        query: str,
+        document: DocumentNode,
+        variables: Mapping[str, Any],
+        operation_name: str | None,
+        limits: QueryLimits,
+    ) -> list[GraphQLError]:
+        operation = (query, operation_name)
+        names = self._reads.get(operation)
+        key: tuple[Any, ...] | None = None if names is None else (operation, *_values(variables, names))
+        messages = self._messages.get(key) if key is not None else None
+        if key is None or messages is None:
+            messages, names = budget_of(schema, document, variables, operation_name, limits)
+            key = (operation, *_values(variables, names))
+            _keep(self._reads, operation, names, self.maxsize)
+            _keep(self._messages, key, messages, self.maxsize)
+        else:
+            self._messages.move_to_end(key)
+        return _errors(messages)
+
+
+def _values(variables: Mapping[str, Any], names: frozenset[str]) -> list[str | None]:
+    """The values of ``names``, told apart from their absence (then `first` has its default)."""
+    return [repr(variables[name]) if name in variables else None for name in sorted(names)]
+
+
+def _keep(kept: OrderedDict[Any, Any], key: Any, value: Any, maxsize: int) -> None:
+    kept[key] = value
+    kept.move_to_end(key)
+    if len(kept) > maxsize:
+        kept.popitem(last=False)
 
 
 class Parsing(SchemaExtension):
@@ -146,14 +196,23 @@ class Validation(SchemaExtension):
     The limits are checked first, in time linear in the document (api.document_shape); a document past
     one of them is not given to graphql-core's rules, some of which cost more than linear time. A document
     that passed is not validated again: later operations of it check only the node budget, which depends on
-    their variables and which strawberry's own ValidationCache would skip. Keeps ``maxsize`` documents,
+    their variables and which strawberry's own ValidationCache would skip; with ``budgets``, each budget is
+    counted once for the values of the variables it depends on (``Budgets``). Keeps ``maxsize`` documents,
     least recently used go first.
     """
 
-    def __init__(self, *, limits: QueryLimits, valid: OrderedDict[str, None], maxsize: int = 1000) -> None:
+    def __init__(
+        self,
+        *,
+        limits: QueryLimits,
+        valid: OrderedDict[str, None],
+        maxsize: int = 1000,
+        budgets: Budgets | None = None,
+    ) -> None:
         self.limits = limits
         self.valid = valid
         self.maxsize = maxsize
+        self.budgets = budgets
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
@@ -171,9 +230,15 @@ class Validation(SchemaExtension):
             errors = [] if known else shape_errors(document, self.limits)
             if not errors:
                 variables = context.variables or {}
-                errors = budget_errors(
-                    context.schema._schema, document, variables, context.operation_name, self.limits
-                )
+                schema = context.schema._schema
+                if known and query is not None and self.budgets is not None:
+                    errors = self.budgets.errors(
+                        schema, query, document, variables, context.operation_name, self.limits
+                    )
+                else:
+                    errors = _errors(
+                        budget_of(schema, document, variables, context.operation_name, self.limits)[0]
+                    )
             if errors or known:
                 context.pre_execution_errors = errors
         yield

@@ -11,7 +11,7 @@ from opentelemetry.trace import TracerProvider
 
 from api.execution import executor_for
 from api.introspection import IntrospectionCache
-from api.limits import Parsing, QueryLimits, Validation
+from api.limits import Budgets, Parsing, QueryLimits, Validation
 from api.observing import Observe, Observed
 from api.operations.actions import ActionMutations, ActionQueries
 from api.operations.ai import AiMutations, AiQueries
@@ -134,7 +134,7 @@ def build_schema(
         extensions=[
             *tracing,
             partial(Parsing, max_tokens=limits.max_tokens, parse=lru_cache(maxsize=1000)(parse)),
-            partial(Validation, limits=limits, valid=OrderedDict(), maxsize=1000),
+            partial(Validation, limits=limits, valid=OrderedDict(), maxsize=1000, budgets=Budgets(1000)),
             ErrorCodes,
             MutationRateLimit,
             partial(IntrospectionCache, answers=OrderedDict(), maxsize=64),

@@ -12,13 +12,16 @@ without completion when its type allows it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from graphql import GraphQLField, GraphQLLeafType, GraphQLNonNull, is_leaf_type
+from graphql import GraphQLField, GraphQLNonNull, is_leaf_type
+from strawberry.schema.schema_converter import CustomGraphQLEnumType
 
 PLAIN_LEAF = "deskql-plain-leaf"
 """The key in a GraphQLField's extensions under which its plain-leaf reading is remembered."""
 PLAIN_FIELD = "deskql-plain-field"
+ENUM_NAMES = "deskql-enum-names"
+"""The key in an enum type's extensions under which its EnumNames are kept."""
 PRELOADED = "deskql-preloaded"
 """The key in a resolver field's metadata naming the attribute that holds its value when it was read up
 front (a page's authors and files): then the field is plain, and the resolver runs only for NOT_READ."""
@@ -32,15 +35,51 @@ def leaf_size(value: Any) -> int:
     return len(value) + 2 if isinstance(value, str) else 8
 
 
-def plain_leaf(field: GraphQLField) -> tuple[str, GraphQLLeafType] | None:
+def plain_leaf(field: GraphQLField) -> tuple[str, Serializer] | None:
     """The attribute and leaf type of a plain leaf field, or None; worked out once per field."""
     if PLAIN_LEAF not in field.extensions:
         definition = field.extensions.get("strawberry-definition")
         leaf = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
         plain = definition is not None and definition.is_basic_field and not field.args and is_leaf_type(leaf)
-        field.extensions[PLAIN_LEAF] = (definition.python_name, leaf) if plain and definition else None
-    found: tuple[str, GraphQLLeafType] | None = field.extensions[PLAIN_LEAF]
+        field.extensions[PLAIN_LEAF] = (
+            (definition.python_name, serializer(leaf)) if plain and definition else None
+        )
+    found: tuple[str, Serializer] | None = field.extensions[PLAIN_LEAF]
     return found
+
+
+class Serializer(Protocol):
+    def coerce_output_value(self, value: Any) -> Any: ...
+
+
+def serializer(leaf: Any) -> Serializer:
+    """What serializes a leaf's values as ``leaf.coerce_output_value`` does: the type itself, or for one of
+    Strawberry's enums, ``EnumNames``; one per type."""
+    if not isinstance(leaf, CustomGraphQLEnumType):
+        return leaf
+    if ENUM_NAMES not in leaf.extensions:
+        leaf.extensions[ENUM_NAMES] = EnumNames(leaf)
+    names: EnumNames = leaf.extensions[ENUM_NAMES]
+    return names
+
+
+class EnumNames:
+    """A Strawberry enum's ``coerce_output_value`` with the name of each member kept once found: Strawberry
+    looks for it among the type's values, reading each value's ``.value`` (an enum property, slow), for
+    every value it serializes."""
+
+    def __init__(self, leaf: CustomGraphQLEnumType) -> None:
+        self.leaf = leaf
+        self.members = leaf.wrapped_cls
+        self.names: dict[Any, str] = {}
+
+    def coerce_output_value(self, value: Any) -> str:
+        if type(value) is not self.members:
+            return self.leaf.coerce_output_value(value)
+        name = self.names.get(value)
+        if name is None:
+            name = self.names[value] = self.leaf.coerce_output_value(value)
+        return name
 
 
 def plain_field(field: GraphQLField) -> str | None:

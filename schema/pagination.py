@@ -22,6 +22,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from fastpath.statements import rows_of, rows_where
+from schema.ids import urlsafe_b64
 
 ModelT = TypeVar("ModelT", bound=Model)
 MAX_INT = 2**31 - 1
@@ -44,7 +45,7 @@ class Ordering:
 
     def cursor(self, row: Model) -> str:
         values = [_jsonable(getattr(row, name)) for name, _ in self.fields]
-        return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode()
+        return urlsafe_b64(json.dumps(values, separators=(",", ":")).encode())
 
     def decode(self, cursor: str) -> tuple[Any, ...]:
         try:

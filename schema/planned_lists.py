@@ -25,14 +25,21 @@ NODES = (("edges", "node"), ("nodes",))
 
 
 async def tickets_page(
-    info: Info, query: QuerySet[Ticket], ordering: Ordering, request: PageRequest, key: Hashable | None
+    info: Info,
+    query: QuerySet[Ticket],
+    ordering: Ordering,
+    request: PageRequest,
+    key: Hashable | None,
+    under: tuple[tuple[str, ...], ...] = NODES,
 ) -> Page[Ticket]:
     """The page of ``query`` (visible tickets), with the relations its nodes ask for joined and the loaders
-    primed with them; ``key``: what ``query``'s SQL depends on (schema.ticket_lists), or None."""
+    primed with them; ``key``: what ``query``'s SQL depends on (schema.ticket_lists), or None; ``under``:
+    where the page's tickets are below the field (a subscription's snapshot holds its connection in
+    ``tickets``)."""
     if not switch.on():
         return await page(query, ordering, request)
     viewer = info.context.viewer
-    relations = ticket_plan(info, *NODES) & visibility.ticket_joins(viewer)
+    relations = ticket_plan(info, *under) & visibility.ticket_joins(viewer)
     joined = visibility.joined_to_tickets(viewer, query, relations)
     found = await page(joined, ordering, request, None if key is None else (key, relations))
     loaders = info.context.loaders

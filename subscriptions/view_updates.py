@@ -23,7 +23,7 @@ from schema.context import ClientError, Info
 from schema.enums import TicketOrder
 from schema.inputs import TicketFilter
 from schema.loaders import Loaders
-from schema.pagination import page
+from schema.planned_lists import tickets_page
 from schema.ticket_lists import TICKET_ORDERS, TicketList, ticket_list
 from schema.types.common import connection
 from schema.types.live_views import TicketViewEvent, TicketViewEventKind
@@ -34,11 +34,15 @@ from subscriptions.stream import guarded, messages, realtime_of
 from subscriptions.view_watch import Change, Step, Watch
 
 GONE = "NOT_FOUND"
+PAGE_NODES = (("tickets", "edges", "node"), ("tickets", "nodes"))
+"""Where the tickets of a snapshot's (or a resync's) page are below ``ticketViewUpdated``: planned as
+``tickets`` plans its page (schema.planned_lists)."""
 
 
 async def _page(info: Info, listed: TicketList, first: int, kind: TicketViewEventKind) -> TicketViewEvent:
     ordering = TICKET_ORDERS[listed.order]
-    found = await page(listed.query(), ordering, page_request(info, ordering, first, None))
+    request = page_request(info, ordering, first, None)
+    found = await tickets_page(info, listed.query(), ordering, request, None, under=PAGE_NODES)
     counted = await listed.query().count()
 
     async def count() -> int:

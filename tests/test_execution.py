@@ -4,12 +4,14 @@ fields, nulls, objects shared by the items of a list."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 import pytest
 import strawberry
+from graphql import DocumentNode, execute, parse
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from api.execution import DeskqlExecutor
@@ -38,7 +40,20 @@ class Dog(Named):
     good: bool | None
 
 
+class Kitten(Cat):
+    """A subclass that is no type of its own: Strawberry answers it as a Cat."""
+
+
 Pet = Annotated[Cat | Dog, strawberry.union("Pet")]
+ItemT = TypeVar("ItemT")
+
+
+@strawberry.type
+class Box(Generic[ItemT]):
+    """A generic type, as deskql's Edge: its objects are of the generic class, not the specialization."""
+
+    tag: str
+    item: ItemT
 
 
 @strawberry.type
@@ -53,6 +68,7 @@ class Thing:
     pets: list[Pet] = strawberry.field(default_factory=list)
     named: Named | None = None
     tags: list[str | None] | None = None
+    boxes: list[Box[Pet]] = strawberry.field(default_factory=list)
     read_owner: strawberry.Private[Any] = NOT_READ
 
     @strawberry.field
@@ -111,6 +127,15 @@ PLAIN_QUERY = """{ things { __typename name nickname count colour seenAt flag ag
 object, fastpath.plain_objects) unless something in it is out of the ordinary."""
 
 
+MEMBERS_QUERY = """{ things { __typename name
+  pet { __typename ... on Cat { label lives } ... on Dog { label good } }
+  pets { ... on Named { label } ... on Dog { good } }
+  named { __typename label } tags owner { label lives }
+  boxes { tag item { ... on Cat { lives } ... on Dog { good } } } } }"""
+"""Plain leaves, unions, interfaces, lists of leaves and of members, a generic type's objects: each thing is
+completed in one loop unless something in it is out of the ordinary."""
+
+
 def _outcome(executor: type[DeskqlExecutor], query: str = QUERY) -> tuple[Any, list[dict[str, Any]]]:
     schema = strawberry.Schema(query=Query, execution_context_class=executor)
     result = schema.execute_sync(query, context_value={})
@@ -147,11 +172,34 @@ def _outcome(executor: type[DeskqlExecutor], query: str = QUERY) -> tuple[Any, l
         pytest.param([_thing(named=Cat(label=None, lives=1))], id="a null label in an interface"),
         pytest.param([_thing(tags="ab")], id="text in a list"),
         pytest.param([_thing(read_owner="not a cat")], id="a preloaded value of the wrong type"),
+        pytest.param(
+            [_thing(pet=Kitten(label="Kit", lives=9), named=Kitten(label="Kit", lives=9))],
+            id="a subclass of a member",
+        ),
+        pytest.param([_thing(pets=(Cat(label="Tom", lives=7),), tags=("a",))], id="tuples for lists"),
+        pytest.param([_thing(pets=[Dog(label="Rex", good="yes")])], id="a member's leaf that fails"),
+        pytest.param([_thing(named=Dog(label=None, good=True))], id="a null in a member's non-null leaf"),
+        pytest.param(
+            [
+                _thing(
+                    boxes=[
+                        Box(tag="a", item=Cat(label="Tom", lives=7)),
+                        Box(tag="b", item=Dog(label="R", good=None)),
+                    ]
+                )
+            ],
+            id="objects of a generic type",
+        ),
+        pytest.param(
+            [_thing(boxes=[Box(tag="a", item=None)])], id="a null in a generic type's non-null member"
+        ),
+        pytest.param([_thing(boxes=[Box(tag="a", item="a cat")])], id="a generic type's member of no type"),
+        pytest.param([_thing(tags=[1, None])], id="an Int in a list of strings"),
     ],
 )
 def test_plain_leaves_give_what_graphql_core_gives(things: list[Any]) -> None:
     THINGS[:] = things
-    for query in (QUERY, PLAIN_QUERY):
+    for query in (QUERY, PLAIN_QUERY, MEMBERS_QUERY):
         data, errors = _outcome(DeskqlExecutor, query)
         assert (data, errors) == _outcome(GraphQLCoreWay, query)
         assert data is not None or errors
@@ -185,6 +233,77 @@ def test_plain_objects_are_completed_without_resolve_infos_and_shared_ones_once(
     assert completed.count(shared) == 1, "the cat both things share is completed once"
     assert data["things"][0]["owner"] == {"label": "shared", "lives": 3}
     assert data["things"][1]["__typename"] == "Thing"
+
+
+def test_members_lists_and_generic_objects_are_completed_without_resolve_infos(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shared = Dog(label="Rex", good=True)
+    THINGS[:] = [
+        _thing(
+            pet=Cat(label="Tom", lives=7),
+            pets=[shared, Cat(label="Kit", lives=1), shared],
+            named=shared,
+            tags=["a", None],
+            boxes=[Box(tag="a", item=shared), Box(tag="b", item=Cat(label="Tom", lives=7))],
+            read_owner=Cat(label="preloaded", lives=3),
+        ),
+        None,
+    ]
+    built: list[str] = []
+    build = DeskqlExecutor.build_resolve_info
+
+    def counted(self: DeskqlExecutor, field_def: Any, field_nodes: Any, *args: Any) -> Any:
+        built.append(field_nodes[0].name.value)
+        return build(self, field_def, field_nodes, *args)
+
+    graphql_core_way = _outcome(GraphQLCoreWay, MEMBERS_QUERY)
+    monkeypatch.setattr(DeskqlExecutor, "build_resolve_info", counted)
+    data, errors = _outcome(DeskqlExecutor, MEMBERS_QUERY)
+    assert not errors
+    assert (data, errors) == graphql_core_way
+    assert built == ["things"]
+    assert data["things"][0]["pet"] == {"__typename": "Cat", "label": "Tom", "lives": 7}
+    assert data["things"][0]["boxes"][0] == {"tag": "a", "item": {"good": True}}
+
+
+def _executed(schema: strawberry.Schema, document: DocumentNode) -> Any:
+    result = execute(schema._schema, document, context_value={}, executor_class=DeskqlExecutor)
+    assert not isinstance(result, Awaitable)
+    assert not result.errors
+    return result.data
+
+
+def test_the_shapes_of_a_document_are_worked_out_once_unless_it_holds_directives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    THINGS[:] = [_thing(pet=Cat(label="Tom", lives=7), pets=[Dog(label="Rex", good=True)])]
+    worked_out: list[str] = []
+    shape_of = plain_objects.shape_of
+
+    def counted(executor: Any, object_type: Any, field_details_list: Any) -> Any:
+        worked_out.append(object_type.name)
+        return shape_of(executor, object_type, field_details_list)
+
+    monkeypatch.setattr(plain_objects, "shape_of", counted)
+    schema = strawberry.Schema(query=Query, execution_context_class=DeskqlExecutor)
+    document = parse(MEMBERS_QUERY)
+    for _ in range(3):
+        assert not schema.execute_sync(MEMBERS_QUERY, context_value={}).errors
+    assert worked_out, "a document parsed anew has shapes of its own"
+    worked_out.clear()
+    answers = [_executed(schema, document) for _ in range(3)]
+    assert answers[0] == answers[1] == answers[2]
+    assert worked_out.count("Thing") == 1, "the same document's shapes are kept"
+
+    conditional = """query($cat: Boolean!) { things { name
+      pet { ... on Cat @include(if: $cat) { label lives } ... on Dog { label } } } }"""
+    graphql_core = strawberry.Schema(query=Query, execution_context_class=GraphQLCoreWay)
+    for cat in (True, False, True):
+        ours = schema.execute_sync(conditional, variable_values={"cat": cat}, context_value={})
+        theirs = graphql_core.execute_sync(conditional, variable_values={"cat": cat}, context_value={})
+        assert (ours.data, ours.errors) == (theirs.data, theirs.errors)
+        assert ("label" in ours.data["things"][0]["pet"]) is cat  # type: ignore[index]
 
 
 def test_a_plain_list_past_the_size_budget_fails_as_leaf_by_leaf() -> None:

@@ -50,6 +50,23 @@ async def test_a_document_validated_before_still_has_its_variables_checked(api: 
     assert unknown["extensions"]["code"] == again["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
+async def test_a_kept_budget_is_counted_again_for_other_values_of_its_variables(api: Api) -> None:
+    world = await make_world()
+    query = """query($n: Int, $m: Int) { tickets(first: $n) { edges { node {
+      conversation(first: $m) { edges { node { id } } } } } } }"""
+    token = world.technician_token
+    for _ in range(2):
+        assert "errors" not in (await api.post(query, {"n": 5, "m": 5}, token=token)).json()
+        assert "errors" not in (await api.post(query, {"n": 5}, token=token)).json()
+    # $n defaults to 25 tickets when absent, each with 100 comments: within the budget; 100 tickets are not
+    assert "errors" not in (await api.post(query, {"m": 100}, token=token)).json()
+    error = await _error(api, query, {"n": 100, "m": 100}, token=token)
+    assert "could return" in error["message"]
+    error = await _error(api, query, {"n": 5, "m": 101}, token=token)
+    assert "got 101" in error["message"]
+    assert "errors" not in (await api.post(query, {"n": 5, "m": 5}, token=token)).json()
+
+
 async def test_a_negative_first_is_refused(api: Api) -> None:
     world = await make_world()
     error = await _error(

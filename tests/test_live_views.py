@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from app.database import Database
+from fastpath import statements
 from models.enums import Priority
 from schema.ids import encode
-from tests.factories import make_world
+from tests.factories import fill_requester_panel, make_world
 from tests.live import Live, Stream
 from tests.sql import recorded_statements
 from tests.support.conversation import note, reply
@@ -149,3 +150,35 @@ async def test_a_filter_on_the_viewers_own_notifications_is_kept_per_technician(
     await ada.nothing(within=0.5)
     for stream in (tom, ada):
         await stream.close()
+
+
+SNAPSHOT = """subscription($filter: TicketFilter) { ticketViewUpdated(filter: $filter, first: 10) {
+  kind count tickets { totalCount edges { node { title status { name } assignee { name }
+    requester { name site { name } } } } nodes { priority formTemplate { name } } } } }"""
+
+
+async def test_a_snapshot_is_planned_as_tickets_is_with_the_same_answer(db: Database) -> None:
+    world = await make_world()
+    await fill_requester_panel(world)
+    await world.ticket("assigned", assignee_id=world.technician.id)
+    await world.ticket("unassigned", requester_id=world.other_requester.id)
+    counts: dict[bool, int] = {}
+    snapshots: dict[bool, list[dict[str, Any]]] = {}
+    for fast in (False, True):
+        statements._kept.clear()
+        statements._lists.clear()
+        async with Live(db, fast_path=fast) as live:
+            snapshots[fast] = []
+            for token in (world.technician_token, world.requester_token, world.technician_token):
+                with recorded_statements() as sent:
+                    stream = await live.subscribe(SNAPSHOT, {"filter": {}}, token)
+                    snapshots[fast].append(await event(stream))
+                await stream.close()
+            counts[fast] = len(sent)
+    assert snapshots[False] == snapshots[True]
+    staff, requester, _ = snapshots[True]
+    assert [edge["node"]["title"] for edge in staff["tickets"]["edges"]] == ["unassigned", "assigned"]
+    assert [edge["node"]["title"] for edge in requester["tickets"]["edges"]] == ["assigned"]
+    # The token, the view's membership (subscriptions.view_watch), the page with status, assignee, requester
+    # (with site) and form joined, and the count; read relation by relation, each one more statement.
+    assert counts == {False: 9, True: 4}, sent

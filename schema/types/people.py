@@ -14,7 +14,7 @@ from schema.enums import ContractType, Role
 from schema.loaders.base import ConnectionKey
 from schema.loaders.people import satisfaction_of
 from schema.pagination import Ordering, PageRequest
-from schema.types.common import Node
+from schema.types.common import Node, each, found, itself, then
 from schema.types.sla import SlaPolicy
 from services.devices import remote_connect_url
 
@@ -56,8 +56,8 @@ class Technician(Node):
         )
 
     @strawberry.field(description="Tickets assigned to this technician in an OPEN or PENDING status.")
-    async def open_ticket_count(self, info: Info) -> int:
-        return await info.context.loaders.open_ticket_count_by_technician.load(self.pk)
+    def open_ticket_count(self, info: Info) -> int:
+        return then(info.context.loaders.open_ticket_count_by_technician.load(self.pk), itself)
 
 
 @strawberry.type(description="An MSP's client organisation.")
@@ -229,38 +229,36 @@ class Requester(Node):
         )
 
     @strawberry.field(description="The customer (MSP) the requester belongs to.")
-    async def customer(self, info: Info) -> Customer | None:
+    def customer(self, info: Info) -> Customer | None:
         if self.customer_pk is None:
             return None
-        row = await info.context.loaders.customer_by_id.load(self.customer_pk)
-        return Customer.from_model(row) if row else None
+        return then(info.context.loaders.customer_by_id.load(self.customer_pk), found(Customer.from_model))
 
     @strawberry.field(description="The customer's contracts (technicians only; empty for end users).")
-    async def contracts(self, info: Info) -> list[Contract]:
+    def contracts(self, info: Info) -> list[Contract]:
         if self.customer_pk is None:
             return []
-        return [
-            Contract.from_model(c)
-            for c in await info.context.loaders.contracts_by_customer.load(self.customer_pk)
-        ]
+        return then(
+            info.context.loaders.contracts_by_customer.load(self.customer_pk), each(Contract.from_model)
+        )
 
     @strawberry.field(description="Where the requester works.")
-    async def site(self, info: Info) -> Site | None:
+    def site(self, info: Info) -> Site | None:
         if self.site_pk is None:
             return None
-        row = await info.context.loaders.site_by_id.load(self.site_pk)
-        return Site.from_model(row) if row else None
+        return then(info.context.loaders.site_by_id.load(self.site_pk), found(Site.from_model))
 
     @strawberry.field(description="The requester's department.")
-    async def department(self, info: Info) -> Department | None:
+    def department(self, info: Info) -> Department | None:
         if self.department_pk is None:
             return None
-        row = await info.context.loaders.department_by_id.load(self.department_pk)
-        return Department.from_model(row) if row else None
+        return then(
+            info.context.loaders.department_by_id.load(self.department_pk), found(Department.from_model)
+        )
 
     @strawberry.field(description="Devices (agents) linked to the requester, by name.")
-    async def devices(self, info: Info) -> list[Device]:
-        return [Device.from_model(d) for d in await info.context.loaders.devices_by_requester.load(self.pk)]
+    def devices(self, info: Info) -> list[Device]:
+        return then(info.context.loaders.devices_by_requester.load(self.pk), each(Device.from_model))
 
     @strawberry.field(description="Satisfaction over the requester's surveys.")
     async def satisfaction(self, info: Info) -> Satisfaction:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from models import tickets
+from models import forms, people, tickets
 from models.enums import CommentKind as StoredCommentKind
 from schema import ids, links, planned, ticket_fields
 from schema.arguments import page_request
@@ -29,7 +29,7 @@ from schema.pagination import Ordering
 from schema.types.actions import Chat, ItemTotals, TicketItem
 from schema.types.activity import Activity, activities
 from schema.types.ai import TicketSentiment
-from schema.types.common import Connection, Node, connection
+from schema.types.common import Connection, Node, connection, found, then
 from schema.types.context import Alert, CalendarEvent
 from schema.types.conversation import CcRecipient, Comment, comments
 from schema.types.forms import FormTemplate, TicketCustomField
@@ -86,6 +86,24 @@ class TagSuggestion:
     ticket_count: int = strawberry.field(description="How many tickets have it.")
 
 
+def _status(row: tickets.TicketStatus | None) -> TicketStatus:
+    assert row is not None
+    return TicketStatus.from_model(row)
+
+
+def _requester(row: people.Requester | None) -> Requester:
+    assert row is not None, "a visible ticket's requester is visible"
+    return Requester.from_model(row)
+
+
+def _tags(rows: list[tuple[str, str]]) -> list[TicketTag]:
+    return [TicketTag(name=name, source=TagSource(source)) for name, source in rows]
+
+
+def _form_template(row: forms.FormTemplate | None) -> FormTemplate | None:
+    return FormTemplate.from_model(row) if row else None
+
+
 @strawberry.type(description="One support request: the ticket page.")
 class Ticket(Node):
     pk: strawberry.Private[int]
@@ -134,17 +152,16 @@ class Ticket(Node):
         )
 
     @strawberry.field(description="The lifecycle status.")
-    async def status(self, info: Info) -> TicketStatus:
-        row = await info.context.loaders.status_by_id.load(self.status_pk)
-        assert row is not None
-        return TicketStatus.from_model(row)
+    def status(self, info: Info) -> TicketStatus:
+        return then(info.context.loaders.status_by_id.load(self.status_pk), _status)
 
     @strawberry.field(description="The technician working the ticket; null when unassigned.")
-    async def assignee(self, info: Info) -> Technician | None:
+    def assignee(self, info: Info) -> Technician | None:
         if self.assignee_pk is None:
             return None
-        row = await info.context.loaders.technician_shown_by_id.load(self.assignee_pk)
-        return Technician.from_model(row) if row else None
+        return then(
+            info.context.loaders.technician_shown_by_id.load(self.assignee_pk), found(Technician.from_model)
+        )
 
     @strawberry.field(
         description="The team the ticket is routed to; null when none. End users see its name only."
@@ -156,10 +173,8 @@ class Ticket(Node):
         return Team.from_model(row) if row else None
 
     @strawberry.field(description="Who the ticket is for, with their details (the requester panel).")
-    async def requester(self, info: Info) -> Requester:
-        row = await info.context.loaders.requester_by_id.load(self.requester_pk)
-        assert row is not None, "a visible ticket's requester is visible"
-        return Requester.from_model(row)
+    def requester(self, info: Info) -> Requester:
+        return then(info.context.loaders.requester_by_id.load(self.requester_pk), _requester)
 
     @strawberry.field(
         description="How the requester's latest messages sound, worked out after each of their replies "
@@ -178,9 +193,8 @@ class Ticket(Node):
         )
 
     @strawberry.field(description="Tags, by name.")
-    async def tags(self, info: Info) -> list[TicketTag]:
-        rows = await info.context.loaders.tags_by_ticket.load(self.pk)
-        return [TicketTag(name=name, source=TagSource(source)) for name, source in rows]
+    def tags(self, info: Info) -> list[TicketTag]:
+        return then(info.context.loaders.tags_by_ticket.load(self.pk), _tags)
 
     @strawberry.field(description="Public replies and internal notes (end users see public replies only).")
     async def conversation(
@@ -277,11 +291,10 @@ class Ticket(Node):
         return await ticket_fields.time_totals_of(info, self.row)
 
     @strawberry.field(description="The form template whose fields the ticket shows (technicians only).")
-    async def form_template(self, info: Info) -> FormTemplate | None:
+    def form_template(self, info: Info) -> FormTemplate | None:
         if self.row.form_template_id is None:
             return None
-        row = await info.context.loaders.form_template_by_id.load(self.row.form_template_id)
-        return FormTemplate.from_model(row) if row else None
+        return then(info.context.loaders.form_template_by_id.load(self.row.form_template_id), _form_template)
 
     @strawberry.field(
         description="The template's fields in order, with this ticket's values (technicians only)."
