@@ -50,7 +50,7 @@ class Ticket(Model):
     ``next_sla_due_at`` is the nearest due time of a running clock (NO_DUE_TIME when none) for sorting,
     the ``*_breach_logged`` flags say a breach has its activity row already. ``first_response_seconds`` and
     ``resolution_seconds`` are the durations to ``first_responded_at`` and ``resolved_at`` as measured when
-    each was set (services.ticket_durations; business time when ``*_in_business_time``), null while unset. A merged ticket is closed and
+    each was set (services.ticket_durations, in business time when ``*_in_business_time``), null while unset. A merged ticket is closed and
     points at the ticket it was merged into, a deleted one has ``deleted_at`` until it is purged.
     ``sentiment_due_at`` and ``tags_due_at`` ask the AI analysis job (services.ai_analysis) to look at it.
     """

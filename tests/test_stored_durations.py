@@ -20,7 +20,7 @@ from services.sla_policies import Hours, Target
 from tests.api import Api
 from tests.clock import frozen_at
 from tests.factories import as_viewer, make_world
-from tests.test_dashboard_metrics import METRICS, WEEK, Desk, _week, _world
+from tests.support.metrics_week import METRICS, WEEK, Desk, hand_built_week, world_with_customer
 
 COLUMNS = (
     "first_response_seconds",
@@ -56,8 +56,8 @@ async def assert_as_before(account_id: int) -> None:
 
 
 async def test_the_hand_built_week_stores_what_was_measured_at_each_request(db: object) -> None:
-    world = await _world()
-    await _week(world)
+    world = await world_with_customer()
+    await hand_built_week(world)
     await assert_as_before(world.account.id)
     durations = {
         ticket.title: (ticket.first_response_seconds, ticket.resolution_seconds)
@@ -127,8 +127,8 @@ async def test_reopening_clears_the_resolution_and_resolving_measures_again_acro
 
 
 async def test_a_policy_changed_afterwards_leaves_the_stored_durations_as_measured(api: Api) -> None:
-    world = await _world()
-    await _week(world)
+    world = await world_with_customer()
+    await hand_built_week(world)
     before = {
         ticket.id: await stored(ticket.id) for ticket in await Ticket.filter(account_id=world.account.id)
     }
@@ -147,8 +147,8 @@ async def test_a_policy_changed_afterwards_leaves_the_stored_durations_as_measur
 
 
 async def test_the_backfill_measures_tickets_written_in_bulk_as_the_clocks_do(db: object) -> None:
-    world = await _world()
-    await _week(world)
+    world = await world_with_customer()
+    await hand_built_week(world)
     tickets = await Ticket.filter(account_id=world.account.id)
     measured = {ticket.id: await stored(ticket.id) for ticket in tickets}
     await Ticket.filter(account_id=world.account.id).update(
@@ -165,7 +165,7 @@ async def test_the_backfill_measures_tickets_written_in_bulk_as_the_clocks_do(db
 
 
 async def test_a_merge_undone_gives_the_ticket_back_its_unresolved_durations(db: object) -> None:
-    world = await _world()
+    world = await world_with_customer()
     with frozen_at(at(3, 2, 8)) as clock:
         desk = Desk(world, clock)
         source = await desk.ticket("Source", at(3, 2, 8))
