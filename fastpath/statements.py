@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from types import FunctionType
 from typing import Any, TypeVar
@@ -255,9 +255,22 @@ def _statement_of(query: Any) -> Statement:
     return Statement(query.model, sql, tuple(parameters), (), columns, related, counts, annotations)
 
 
-def _listed(key: Hashable | None, query: Any) -> Statement | None:
+def _positions(parameters: Sequence[Any], values: Sequence[Any]) -> tuple[int, ...] | None:
+    """Where each of ``values`` is among ``parameters``: the very object, once; None when one is not."""
+    positions = []
+    for value in values:
+        found = [index for index, parameter in enumerate(parameters) if parameter is value]
+        if len(found) != 1:
+            return None
+        positions.append(found[0])
+    return tuple(positions)
+
+
+def _listed(key: Hashable | None, query: Any, values: Sequence[Any] = ()) -> Statement | None:
     """The statement of a list's ``query`` kept under ``key``, built the first time; None when the fast
-    path is off or the query is not one of whole rows or a count (``_reading``)."""
+    path is off or the query is not one of whole rows or a count (``_reading``). ``values``: objects that
+    ``query`` holds as parameters of their own, each once, and ``key`` leaves out; a statement is kept only
+    where each is found so, and later ones are bound where they were (``Statement.bound``)."""
     if not switch.on():
         return None
     if key is None:
@@ -265,7 +278,7 @@ def _listed(key: Hashable | None, query: Any) -> Statement | None:
             return _statement_of(query)
         except ValueError:
             return None
-    key = (key, connections.get("default").capabilities.dialect)
+    key = (key, len(values), connections.get("default").capabilities.dialect)
     if key in _lists:
         _lists.move_to_end(key)
         return _lists[key]
@@ -273,6 +286,11 @@ def _listed(key: Hashable | None, query: Any) -> Statement | None:
         statement: Statement | None = _statement_of(query)
     except ValueError:
         statement = None
+    if statement is not None:
+        positions = _positions(statement.parameters, values)
+        if positions is None:
+            return statement
+        statement = replace(statement, key_positions=positions)
     _lists[key] = statement
     if len(_lists) > KEPT:
         _lists.popitem(last=False)
@@ -282,24 +300,32 @@ def _listed(key: Hashable | None, query: Any) -> Statement | None:
 _lists: OrderedDict[Hashable, Statement | None] = OrderedDict()
 
 
-async def rows_of(query: QuerySet[ModelT], key: Hashable | None = None) -> list[ModelT]:
+async def rows_of(
+    query: QuerySet[ModelT], key: Hashable | None = None, values: Sequence[Any] = ()
+) -> list[ModelT]:
     """The rows of ``query``, read by fastpath.rows rather than Tortoise's executor when the fast path is
     on and the query reads whole rows. Its SQL is built by Tortoise, or with ``key``, once: ``key`` must
-    hold everything the SQL and its parameters depend on besides module constants and services.visibility's
-    viewer key (a list's conditions, order and page; see schema.ticket_lists), for a list asked again with
-    the same arguments (a dashboard refreshing) to skip building it."""
-    statement = _listed(key, query)
+    hold everything the SQL and its parameters depend on besides ``values``, module constants and
+    services.visibility's viewer key (a list's conditions, order and page; see schema.ticket_lists), for a
+    list asked again with the same arguments (a dashboard refreshing), or other ``values`` (the times of
+    "the last 90 days"), to skip building it."""
+    statement = _listed(key, query, values)
     if statement is None or statement.counts or statement.columns is not None:
         return list(await query)
-    return await _rows(statement, [], query._db)
+    return await _rows(statement, _bound(statement, values), query._db)
 
 
-async def count_of(query: CountQuery, key: Hashable | None = None) -> int:
+def _bound(statement: Statement, values: Sequence[Any]) -> list[Any]:
+    """The keys to bind: ``values`` for a kept statement, none for one built for this query alone."""
+    return list(values) if statement.key_positions else []
+
+
+async def count_of(query: CountQuery, key: Hashable | None = None, values: Sequence[Any] = ()) -> int:
     """``query`` (a count), its SQL kept under ``key`` as ``rows_of`` keeps a page's."""
-    statement = _listed(key, query)
+    statement = _listed(key, query, values)
     if statement is None or not statement.counts:
         return await query
-    found = await _fetched(statement, [], query._db)
+    found = await _fetched(statement, _bound(statement, values), query._db)
     return int(next(iter(dict(found[0]).values()))) if found else 0
 
 

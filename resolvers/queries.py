@@ -81,13 +81,14 @@ async def tickets(
     ordering = TICKET_ORDERS[listed.order]
     request = page_request(info, ordering, first, after)
     query = listed.query()
-    found = await planned_lists.tickets_page(info, query, ordering, request, listed.statement_key)
-    counted = None if listed.statement_key is None else (listed.statement_key, "count")
+    key, values = listed.statement_key, listed.statement_values
+    found = await planned_lists.tickets_page(info, query, ordering, request, key, values=values)
+    counted = None if key is None else (key, "count")
 
     async def count() -> int:
-        return await count_of(query.count(), counted)
+        return await count_of(query.count(), counted, values)
 
-    return connection(found, Ticket.from_model, count)
+    return connection(found, Ticket.from_model, count, cursors=planned_lists.needs_cursors(info))
 
 
 async def technicians(

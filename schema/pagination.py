@@ -129,11 +129,16 @@ def _page(rows: list[ModelT], ordering: Ordering, request: PageRequest) -> Page[
 
 
 async def page(
-    query: QuerySet[ModelT], ordering: Ordering, request: PageRequest, key: Hashable | None = None
+    query: QuerySet[ModelT],
+    ordering: Ordering,
+    request: PageRequest,
+    key: Hashable | None = None,
+    values: Sequence[Any] = (),
 ) -> Page[ModelT]:
-    """``key``: what ``query``'s SQL depends on, for its statement to be kept (fastpath.statements.rows_of)."""
+    """``key``: what ``query``'s SQL depends on besides ``values``, for its statement to be kept
+    (fastpath.statements.rows_of)."""
     kept = None if key is None else (key, ordering, request)
-    return _page(await rows_of(_window(query, ordering, request), kept), ordering, request)
+    return _page(await rows_of(_window(query, ordering, request), kept, values), ordering, request)
 
 
 async def pages_by_parent(

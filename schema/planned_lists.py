@@ -9,7 +9,8 @@ planned and each relation is read by its batched loader (tests/test_planned_list
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
+from typing import Any
 
 from tortoise.queryset import QuerySet
 
@@ -17,11 +18,19 @@ from fastpath import switch
 from models.tickets import Ticket
 from schema.context import Info
 from schema.pagination import Ordering, Page, PageRequest, page
-from schema.planned import TICKET_RELATIONS, prime_joined, ticket_plan
+from schema.planned import TICKET_RELATIONS, asks, prime_joined, ticket_plan
 from services import visibility
 
 NODES = (("edges", "node"), ("nodes",))
 """Where a connection's tickets are below it."""
+CURSORS = (("edges", "cursor"), ("pageInfo", "startCursor"), ("pageInfo", "endCursor"))
+"""Where a connection's cursors are below it."""
+
+
+def needs_cursors(info: Info) -> bool:
+    """Whether a page's cursors are encoded: always with the fast path off, else only when the selection
+    asks for one (a dashboard's ``totalCount nodes { ... }`` asks for none)."""
+    return not switch.on() or asks(info, *CURSORS)
 
 
 async def tickets_page(
@@ -31,17 +40,18 @@ async def tickets_page(
     request: PageRequest,
     key: Hashable | None,
     under: tuple[tuple[str, ...], ...] = NODES,
+    values: Sequence[Any] = (),
 ) -> Page[Ticket]:
     """The page of ``query`` (visible tickets), with the relations its nodes ask for joined and the loaders
-    primed with them; ``key``: what ``query``'s SQL depends on (schema.ticket_lists), or None; ``under``:
-    where the page's tickets are below the field (a subscription's snapshot holds its connection in
-    ``tickets``)."""
+    primed with them; ``key``: what ``query``'s SQL depends on besides ``values`` (schema.ticket_lists), or
+    None; ``under``: where the page's tickets are below the field (a subscription's snapshot holds its
+    connection in ``tickets``)."""
     if not switch.on():
         return await page(query, ordering, request)
     viewer = info.context.viewer
     relations = ticket_plan(info, *under) & visibility.ticket_joins(viewer)
     joined = visibility.joined_to_tickets(viewer, query, relations)
-    found = await page(joined, ordering, request, None if key is None else (key, relations))
+    found = await page(joined, ordering, request, None if key is None else (key, relations), values)
     loaders = info.context.loaders
     loaders.ticket_by_id.prime_many({row.id: row for row in found.rows})
     prime_joined(loaders, viewer, found.rows, {name: TICKET_RELATIONS[name][1] for name in relations})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import cached_property
 
 from strawberry.types.nodes import SelectedField
@@ -24,7 +25,7 @@ from schema.pagination import Ordering
 from schema.ticket_filter import checked
 from schema.view_filters import stored, view_conditions
 from services import ticket_filters
-from services.ticket_filters import TicketConditions
+from services.ticket_filters import TicketConditions, TimeRange
 from services.viewer import Viewer
 
 TICKET_ORDERS = {
@@ -48,7 +49,10 @@ class TicketList:
     checked_personal: Callable[[], bool] = field(repr=False)
     view_id: int | None = None
     statement_key: Hashable | None = None
-    """What the list's SQL depends on (fastpath.statements.rows_of), or None (``_statement_key``)."""
+    """What the list's SQL depends on besides ``statement_values`` (fastpath.statements.rows_of), or None
+    (``_statement_key``)."""
+    statement_values: tuple[datetime, ...] = ()
+    """The times of the conditions, bound into the list's kept SQL as parameters (``_times``)."""
 
     @cached_property
     def key(self) -> str:
@@ -78,12 +82,26 @@ def _personal(viewer: Viewer, build: Callable[[Viewer], QuerySet[Ticket]]) -> bo
     return _MARKER in parameters
 
 
+def _times(parts: list[TicketConditions]) -> tuple[datetime | None, ...]:
+    """Both ends of every time range of the conditions, None where open or not given."""
+    ends: list[datetime | None] = []
+    for part in parts:
+        for name in ticket_filters.RANGES:
+            span: TimeRange | None = getattr(part, name)
+            ends += (None, None) if span is None else (span.start, span.end)
+    return tuple(ends)
+
+
 def _statement_key(viewer: Viewer, parts: list[TicketConditions], order: TicketOrder) -> Hashable | None:
-    """The viewer's key (as services.visibility reads it), the conditions and the order; None when a
-    condition reads the clock or holds a value that is not hashable (custom field options)."""
+    """The viewer's key (as services.visibility reads it), the conditions without their times but with
+    which ends of their ranges are given, and the order: one statement for "the last 90 days" whenever it
+    is asked. None when a condition reads the clock or holds a value that is not hashable (custom field
+    options)."""
     if any(part.reads_clock() for part in parts):
         return None
-    key = (viewer.statement_key, tuple(parts), order)
+    timeless = tuple(replace(part, **dict.fromkeys(ticket_filters.RANGES)) for part in parts)
+    given = tuple(end is not None for end in _times(parts))
+    key = (viewer.statement_key, timeless, given, order)
     try:
         hash(key)
     except TypeError:
@@ -136,4 +154,5 @@ async def ticket_list(
         lambda: _personal(viewer, build),
         view_pk,
         _statement_key(viewer, parts, order_by),
+        tuple(end for end in _times(parts) if end is not None),
     )

@@ -5,15 +5,20 @@ another account."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+
+import pytest
 
 from app.database import Database
 from fastpath import statements
+from models.clock import utcnow
 from models.conversation import CcRecipient
 from models.enums import Priority
 from models.forms import FormTemplate
 from models.people import Requester, Site
 from models.tickets import Ticket
+from schema.pagination import Ordering
 from tests.api import Api
 from tests.factories import World, fill_requester_panel, make_world
 from tests.sql import recorded_statements
@@ -163,3 +168,95 @@ async def test_a_list_asked_again_keeps_its_statements_but_reads_its_rows_afresh
     before = len(statements._lists)
     await api.data(LIST, {"filter": {"slaBreached": False}}, token=world.technician_token)
     assert len(statements._lists) == before
+
+
+RECENT = """query($filter: TicketFilter) { tickets(first: 10, filter: $filter, orderBy: OLDEST_FIRST) {
+  totalCount nodes { title } } }"""
+
+
+async def _days_old(world: World, days: dict[str, int]) -> None:
+    now = utcnow()
+    for title, age in days.items():
+        ticket = await world.ticket(title, priority=Priority.HIGH)
+        await Ticket.filter(id=ticket.id).update(created_at=now - timedelta(days=age))
+
+
+def _since(days: int, until: int = -1) -> dict[str, Any]:
+    now = utcnow()
+    span = {"from": (now - timedelta(days=days)).isoformat(), "to": (now - timedelta(days=until)).isoformat()}
+    return {"filter": {**FILTERED["filter"], "createdAt": span}}
+
+
+async def test_a_list_asked_with_other_times_binds_them_into_the_statements_it_kept(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = await make_world()
+    await _days_old(world, {"last year": 400, "last quarter": 80, "last week": 6, "today": 0})
+    built: list[object] = []
+    build = statements._statement_of
+    monkeypatch.setattr(statements, "_statement_of", lambda query: built.append(query) or build(query))
+    windows = [(90, -1), (30, -1), (500, 200), (10, 3)]
+    answers = {}
+    for on in (False, True):
+        statements._lists.clear()
+        built.clear()
+        api = Api(db, fast_path=on)  # the switch is the process's: the last Api made sets it
+        answers[on] = [
+            await api.data(RECENT, _since(*window), token=world.technician_token) for window in windows
+        ]
+    assert answers[True] == answers[False]
+    titles = [[node["title"] for node in answer["tickets"]["nodes"]] for answer in answers[True]]
+    assert titles == [
+        ["last quarter", "last week", "today"],
+        ["last week", "today"],
+        ["last year"],
+        ["last week"],
+    ]
+    # "The last 90 days" asked at another moment is the same statement with other times: its page and its
+    # count were built once, for the first request.
+    assert len(statements._lists) == 2
+    assert len(built) == 2
+    # A range open at one end is another statement.
+    since = {
+        "filter": {**FILTERED["filter"], "createdAt": {"from": _since(7)["filter"]["createdAt"]["from"]}}
+    }
+    open_ended = await api.data(RECENT, since, token=world.technician_token)
+    assert [node["title"] for node in open_ended["tickets"]["nodes"]] == ["last week", "today"]
+    assert len(statements._lists) == 4
+
+
+CURSORS = """query($first: Int!) { tickets(first: $first, orderBy: OLDEST_FIRST) { %s } } %s"""
+
+
+async def test_no_cursor_is_encoded_for_a_page_that_asks_for_none(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = await make_world()
+    for title in ("one", "two", "three"):
+        await world.ticket(title)
+    encoded: list[Any] = []
+    cursor = Ordering.cursor
+    monkeypatch.setattr(Ordering, "cursor", lambda self, row: encoded.append(row) or cursor(self, row))
+
+    async def encodes(api: Api, selection: str, fragment: str = "") -> tuple[int, dict[str, Any]]:
+        encoded.clear()
+        data = await api.data(CURSORS % (selection, fragment), {"first": 2}, token=world.technician_token)
+        return len(encoded), data["tickets"]
+
+    fast = Api(db)  # the switch is the process's: the last Api made sets it
+    assert (await encodes(fast, "totalCount nodes { title }"))[0] == 0
+    assert (await encodes(fast, "pageInfo { hasNextPage } edges { node { title } }"))[0] == 0
+    count, with_edges = await encodes(fast, "edges { cursor } pageInfo { endCursor }")
+    assert count == 2
+    count, page_only = await encodes(fast, "pageInfo { startCursor endCursor }")
+    assert count == 2
+    assert page_only["pageInfo"] == {
+        "startCursor": with_edges["edges"][0]["cursor"],
+        "endCursor": with_edges["edges"][1]["cursor"],
+    }
+    fragment = "fragment page on TicketConnection { edges { cursor } }"
+    count, through_fragment = await encodes(fast, "...page", fragment)
+    assert count == 2
+    assert through_fragment["edges"] == with_edges["edges"]
+    # The reference path encodes every cursor, as it always did.
+    assert (await encodes(Api(db, fast_path=False), "totalCount nodes { title }"))[0] == 2

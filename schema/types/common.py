@@ -58,9 +58,16 @@ class Connection(Generic[NodeT]):
 
 
 def connection(
-    page: Page[ModelT], convert: Callable[[ModelT], NodeT], count: Callable[[], Awaitable[int]]
+    page: Page[ModelT],
+    convert: Callable[[ModelT], NodeT],
+    count: Callable[[], Awaitable[int]],
+    *,
+    cursors: bool = True,
 ) -> Connection[NodeT]:
-    edges = [Edge(cursor=page.ordering.cursor(row), node=convert(row)) for row in page.rows]
+    """``cursors``: False when the query asks for none (no ``edges { cursor }``, no cursor of ``pageInfo``):
+    then none is encoded, and the edges' and page's cursors are left empty, never read."""
+    ordering = page.ordering
+    edges = [Edge(cursor=ordering.cursor(row) if cursors else "", node=convert(row)) for row in page.rows]
     return Connection(
         edges=edges,
         page_info=PageInfo(
