@@ -15,9 +15,13 @@ model and dialect, and one process may read PostgreSQL and then SQLite (``make b
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from tortoise.fields import Field
+from tortoise.fields.data import CharEnumFieldInstance, DatetimeField
 from tortoise.models import Model
+from tortoise.timezone import get_default_timezone, get_use_tz
 
 ModelT = TypeVar("ModelT", bound=Model)
 Reader = Callable[[Mapping[str, Any]], Model]
@@ -41,7 +45,7 @@ def _reader(model: type[Model], prefix: str = "") -> Reader:
         (prefix + key, attribute, field.field_type) for key, attribute, field in meta.db_default_fields
     )
     converted = tuple(
-        (prefix + key, attribute, field.to_python_value) for key, attribute, field in meta.db_complex_fields
+        (prefix + key, attribute, _converter(field)) for key, attribute, field in meta.db_complex_fields
     )
     fallback = _tortoise_reader(model) if not prefix else _unreadable
     fields = (*meta.db_native_fields, *meta.db_default_fields, *meta.db_complex_fields)
@@ -70,6 +74,30 @@ def _reader(model: type[Model], prefix: str = "") -> Reader:
         return instance
 
     return read
+
+
+def _converter(field: Field[Any]) -> Callable[[Any], Any]:
+    """The field's ``to_python_value``, quicker with the same result for the values a ticket row holds a
+    dozen of: an aware UTC time as asyncpg returns it (Tortoise moves it to the default time zone) and the
+    text of an enum member (Tortoise calls the enum)."""
+    convert = field.to_python_value
+    if isinstance(field, DatetimeField):
+
+        def time(value: Any) -> Any:
+            if type(value) is datetime and value.tzinfo is UTC and get_use_tz():
+                return value.astimezone(get_default_timezone())
+            return convert(value)
+
+        return time
+    if isinstance(field, CharEnumFieldInstance):
+        members = field.enum_type._value2member_map_
+
+        def member(value: Any) -> Any:
+            found = members.get(value) if type(value) is str else None
+            return convert(value) if found is None else found
+
+        return member
+    return convert
 
 
 def _unreadable(row: Mapping[str, Any]) -> Model:
