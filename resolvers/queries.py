@@ -82,13 +82,14 @@ async def tickets(
     request = page_request(info, ordering, first, after)
     query = listed.query()
     key, values = listed.statement_key, listed.statement_values
-    found = await planned_lists.tickets_page(info, query, ordering, request, key, values=values)
     counted = None if key is None else (key, "count")
 
     async def count() -> int:
         return await count_of(query.count(), counted, values)
 
-    return connection(found, Ticket.from_model, count, cursors=planned_lists.needs_cursors(info))
+    total = planned_lists.count_beside(info, query, count)
+    found = await planned_lists.tickets_page(info, query, ordering, request, key, values=values)
+    return connection(found, Ticket.from_model, total, cursors=planned_lists.needs_cursors(info))
 
 
 async def technicians(

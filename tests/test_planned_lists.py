@@ -18,6 +18,8 @@ from models.enums import Priority
 from models.forms import FormTemplate
 from models.people import Requester, Site
 from models.tickets import Ticket
+from resolvers import queries
+from schema import planned_lists
 from schema.pagination import Ordering
 from tests.api import Api
 from tests.factories import World, fill_requester_panel, make_world
@@ -260,3 +262,39 @@ async def test_no_cursor_is_encoded_for_a_page_that_asks_for_none(
     assert through_fragment["edges"] == with_edges["edges"]
     # The reference path encodes every cursor, as it always did.
     assert (await encodes(Api(db, fast_path=False), "totalCount nodes { title }"))[0] == 2
+
+
+async def test_a_total_count_is_read_beside_its_page_and_only_when_asked_for(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = await make_world()
+    for title in ("one", "two", "three"):
+        await world.ticket(title)
+    events: list[str] = []
+    count_of, tickets_page = queries.count_of, planned_lists.tickets_page
+
+    async def counted(*arguments: Any) -> int:
+        events.append("count asked")
+        return await count_of(*arguments)
+
+    async def paged(*arguments: Any) -> Any:
+        found = await tickets_page(*arguments)
+        events.append("page read")
+        return found
+
+    monkeypatch.setattr(queries, "count_of", counted)
+    monkeypatch.setattr(planned_lists, "tickets_page", paged)
+    answers = {}
+    for fast in (False, True):
+        api = Api(db, fast_path=fast)  # the switch is the process's: the last Api made sets it
+        events.clear()
+        answers[fast] = await api.data(
+            CURSORS % ("totalCount nodes { title }", ""), {"first": 2}, token=world.technician_token
+        )
+        # With the fast path the count is on its way while the page is read; without it, asked afterwards.
+        assert events == (["count asked", "page read"] if fast else ["page read", "count asked"])
+        events.clear()
+        await api.data(CURSORS % ("nodes { title }", ""), {"first": 2}, token=world.technician_token)
+        assert events == ["page read"]
+    assert answers[True] == answers[False]
+    assert answers[True]["tickets"]["totalCount"] == 3
