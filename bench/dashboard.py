@@ -6,7 +6,8 @@ or pending, high or critical, created in the last 90 days). deskql answers them 
 over httpx's ASGI transport, its own connection pool); the floor runs the same page and count with asyncpg on
 a pool of 8 connections, SQL written by hand the way a dedicated endpoint would (no GraphQL, no ORM, no
 visibility module). Both are driven by 1 and then 8 concurrent callers in the same process and the same run;
-latency is per request (page and count), p50 and p99 over ``ROUNDS`` requests per caller count.
+latency is per request (page and count), p50 and p99 over ``ROUNDS`` requests per caller count. Once a
+request's answer is checked, the collector is settled as in a server process (app.main).
 
 ``--tickets 200000`` seeds (once; reused afterwards) a data set of that many tickets in a database of its own,
 ``<seeded database>_<N>`` (bench/seed.py with DESKQL_BENCH_TICKETS); without it the default data set of 10,000
@@ -136,6 +137,7 @@ async def _drive(call: Callable[[], Awaitable[Any]], callers: int) -> dict[str, 
 
 async def measure(url: str, token: str, only: str = "") -> list[dict[str, Any]]:
     from app.database import Database
+    from app.main import settle_garbage_collection
     from tests.api import Api
 
     database = Database(url)
@@ -173,6 +175,7 @@ async def measure(url: str, token: str, only: str = "") -> list[dict[str, Any]]:
                     raise AssertionError(
                         f"{case.name}: deskql {got} {answer['totalCount']}, floor {ids} {count}"
                     )
+                settle_garbage_collection()  # warmed up: settle the collector as a server process does
                 for callers in (1, 8):
                     rows.append(
                         {
