@@ -230,12 +230,17 @@ async def test_a_list_asked_with_other_times_binds_them_into_the_statements_it_k
 CURSORS = """query($first: Int!) { tickets(first: $first, orderBy: OLDEST_FIRST) { %s } } %s"""
 
 
-async def test_no_cursor_is_encoded_for_a_page_that_asks_for_none(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def _three_tickets() -> World:
     world = await make_world()
     for title in ("one", "two", "three"):
         await world.ticket(title)
+    return world
+
+
+async def test_no_cursor_is_encoded_for_a_page_that_asks_for_none(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = await _three_tickets()
     encoded: list[Any] = []
     cursor = Ordering.cursor
     monkeypatch.setattr(Ordering, "cursor", lambda self, row: encoded.append(row) or cursor(self, row))
@@ -267,9 +272,7 @@ async def test_no_cursor_is_encoded_for_a_page_that_asks_for_none(
 async def test_a_total_count_is_read_beside_its_page_and_only_when_asked_for(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    world = await make_world()
-    for title in ("one", "two", "three"):
-        await world.ticket(title)
+    world = await _three_tickets()
     events: list[str] = []
     count_of, tickets_page = queries.count_of, planned_lists.tickets_page
 
@@ -277,8 +280,8 @@ async def test_a_total_count_is_read_beside_its_page_and_only_when_asked_for(
         events.append("count asked")
         return await count_of(*arguments)
 
-    async def paged(*arguments: Any) -> Any:
-        found = await tickets_page(*arguments)
+    async def paged(*arguments: Any, **keywords: Any) -> Any:
+        found = await tickets_page(*arguments, **keywords)
         events.append("page read")
         return found
 
