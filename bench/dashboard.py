@@ -6,7 +6,8 @@ or pending, high or critical, created in the last 90 days). deskql answers them 
 over httpx's ASGI transport, its own connection pool); the floor runs the same page and count with asyncpg on
 a pool of 8 connections, SQL written by hand the way a dedicated endpoint would (no GraphQL, no ORM, no
 visibility module). Both are driven by 1 and then 8 concurrent callers in the same process and the same run;
-latency is per request (page and count), p50 and p99 over ``ROUNDS`` requests per caller count. Once a
+latency is per request (page and count), p50 and p99 over ``ROUNDS`` requests per caller count, deskql's
+and the floor's run in alternating blocks (``BLOCKS``). Once a
 request's answer is checked, the collector is settled as in a server process (app.main).
 
 ``--tickets 200000`` seeds (once; reused afterwards) a data set of that many tickets in a database of its own,
@@ -33,7 +34,7 @@ import asyncpg
 from bench.seed import _migrate, _with_database, database_name, read_seeded, seeded_url
 from schema.ids import decode_as
 
-ROUNDS = {1: 40, 8: 120}
+ROUNDS = {1: 40, 8: 128}
 PAGE = 25
 WORDS = "printer jam"
 """A broad search: the data set's conversation repeats a small pool of sentences, these match most tickets."""
@@ -113,25 +114,48 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-async def _drive(call: Callable[[], Awaitable[Any]], callers: int) -> dict[str, float]:
-    total = ROUNDS[callers]
-    for _ in range(5):
-        await call()
-    latencies: list[float] = []
+BLOCKS = 4
+"""Each caller count's requests are run in this many blocks, deskql's and the floor's alternating (ABBA...), so
+that a change of load on a shared machine falls on both alike."""
+
+
+async def _block(
+    call: Callable[[], Awaitable[Any]], callers: int, requests: int, latencies: list[float]
+) -> float:
+    """``requests`` calls spread over ``callers`` concurrent callers; their latencies appended, seconds returned."""
 
     async def caller() -> None:
-        for _ in range(total // callers):
+        for _ in range(requests // callers):
             started = time.perf_counter()
             await call()
             latencies.append((time.perf_counter() - started) * 1000)
 
     started = time.perf_counter()
     await asyncio.gather(*(caller() for _ in range(callers)))
-    seconds = time.perf_counter() - started
+    return time.perf_counter() - started
+
+
+async def compare(
+    ours: Callable[[], Awaitable[Any]], floor: Callable[[], Awaitable[Any]], callers: int
+) -> dict[str, dict[str, float]]:
+    """deskql's and the floor's p50, p99 and requests per second at ``callers``, measured in alternating blocks."""
+    calls = {"deskql": ours, "floor": floor}
+    for call in calls.values():
+        for _ in range(5):
+            await call()
+    latencies: dict[str, list[float]] = {name: [] for name in calls}
+    seconds = dict.fromkeys(calls, 0.0)
+    for block in range(BLOCKS):
+        order = list(calls) if block % 2 == 0 else list(reversed(calls))
+        for name in order:
+            seconds[name] += await _block(calls[name], callers, ROUNDS[callers] // BLOCKS, latencies[name])
     return {
-        "p50_ms": statistics.median(latencies),
-        "p99_ms": _percentile(latencies, 0.99),
-        "rps": len(latencies) / seconds,
+        name: {
+            "p50_ms": statistics.median(found),
+            "p99_ms": _percentile(found, 0.99),
+            "rps": len(found) / seconds[name],
+        }
+        for name, found in latencies.items()
     }
 
 
@@ -182,8 +206,7 @@ async def measure(url: str, token: str, only: str = "") -> list[dict[str, Any]]:
                             "case": case.name,
                             "callers": callers,
                             "matches": count,
-                            "deskql": await _drive(ours, callers),
-                            "floor": await _drive(floor, callers),
+                            **await compare(ours, floor, callers),
                         }
                     )
     finally:

@@ -22,7 +22,7 @@ from typing import Any
 import asyncpg
 
 from bench import dashboard_floor
-from bench.dashboard import _drive, seeded
+from bench.dashboard import compare, seeded
 
 COUNTS = """query { ticketCounts(groupBy: [STATUS, ASSIGNEE]) {
   total groups { count status { id name } assignee { id name } } } }"""
@@ -86,8 +86,7 @@ async def measure(url: str, token: str, only: str = "") -> list[dict[str, Any]]:
                         {
                             "case": name,
                             "callers": callers,
-                            "deskql": await _drive(ours, callers),
-                            "floor": await _drive(floor, callers),
+                            **await compare(ours, floor, callers),
                         }
                     )
     finally:
