@@ -17,7 +17,6 @@ from starlette.responses import JSONResponse, Response
 
 from app.jobs import Job
 from app.settings import Settings
-from integrations import smtp_in
 from integrations.mime_in import read
 from integrations.smtp import build_sender
 from services import mail_in, outbox
@@ -71,6 +70,8 @@ async def listening(settings: Settings) -> AsyncIterator[None]:
     if settings.smtp_in_port is None:
         yield
         return
+    from integrations import smtp_in  # aiosmtpd, imported only where the listener runs
+
     server = await smtp_in.start(settings.smtp_in_host, settings.smtp_in_port, settings.mail_max_bytes)
     try:
         yield

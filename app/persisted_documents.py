@@ -19,9 +19,6 @@ import time
 from collections import OrderedDict
 from typing import Protocol
 
-from redis import asyncio as redis
-from redis.exceptions import RedisError
-
 log = logging.getLogger("deskql.persisted_queries")
 
 MAX_DOCUMENTS = 10_000
@@ -100,6 +97,11 @@ class RedisDocuments:
         timeout_seconds: float = 0.5,
         prefix: str = PREFIX,
     ) -> None:
+        # redis is imported only where it is configured: every process would pay for it.
+        from redis import asyncio as redis
+        from redis.exceptions import RedisError
+
+        self._out_of_reach = (RedisError, OSError)
         self._redis = redis.Redis.from_url(
             url, socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds
         )
@@ -127,7 +129,7 @@ class RedisDocuments:
                 return None
             document = raw.decode() if isinstance(raw, bytes) else str(raw)
             await self._record(digest, "")
-        except (RedisError, OSError) as error:
+        except self._out_of_reach as error:
             self._warn(error)
             return None
         self._local.keep(digest, document)
@@ -146,7 +148,7 @@ class RedisDocuments:
         try:
             if not await self._record(digest, ""):
                 await self._record(digest, document)
-        except (RedisError, OSError) as error:
+        except self._out_of_reach as error:
             self._touched.pop(digest, None)  # so that the next use tries again
             self._warn(error)
 
@@ -155,7 +157,7 @@ class RedisDocuments:
         try:
             await self._record(digest, document)
             self._touched[digest] = time.monotonic()
-        except (RedisError, OSError) as error:
+        except self._out_of_reach as error:
             self._touched.pop(digest, None)  # so that the next use stores it, once Redis is back
             self._warn(error)
 

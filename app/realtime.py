@@ -8,7 +8,6 @@ from app.settings import Settings
 from subscriptions.broadcast import Realtime
 from subscriptions.hub import Hub
 from subscriptions.presence import MemoryPresence, RedisPresence
-from subscriptions.redis_backend import ResilientRedisBackend
 
 
 def build_realtime(settings: Settings) -> Realtime:
@@ -16,6 +15,9 @@ def build_realtime(settings: Settings) -> Realtime:
         hub = Hub(MemoryBackend(settings.broadcast_url), queue_size=settings.subscriber_queue_size)
         presence: MemoryPresence | RedisPresence = MemoryPresence()
     else:
+        # Imported only where Redis is configured: redis costs every process that starts.
+        from subscriptions.redis_backend import ResilientRedisBackend
+
         hub = Hub(ResilientRedisBackend(settings.broadcast_url), queue_size=settings.subscriber_queue_size)
         presence = RedisPresence(
             settings.broadcast_url, key_seconds=int(settings.presence_ttl_seconds * 4) + 1

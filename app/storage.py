@@ -6,7 +6,6 @@ from typing import Literal
 
 from app.settings import Settings, SettingsError
 from integrations.database_storage import DatabaseStorage
-from integrations.s3_storage import S3Location, S3Storage
 from integrations.storage import LocalDirectoryStorage
 from services.storage import FileStorage
 
@@ -23,6 +22,9 @@ def build_storage(settings: Settings, kind: StorageKind | None = None) -> FileSt
         return DatabaseStorage()
     if not settings.s3_bucket:
         raise SettingsError("DESKQL_S3_BUCKET: the s3 storage needs a bucket")
+    # Imported only where s3 is used: aioboto3 costs every process that starts close to a second.
+    from integrations.s3_storage import S3Location, S3Storage
+
     return S3Storage(
         S3Location(
             bucket=settings.s3_bucket,

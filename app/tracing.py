@@ -19,14 +19,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opentelemetry import trace
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
-from opentelemetry.sdk.resources import SERVICE_NAME, Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import SpanKind, Tracer
 from starlette.middleware import Middleware
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
@@ -37,6 +32,9 @@ from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionWrapp
 from app.settings import Settings
 from services.events import Event
 from subscriptions.broadcast import BroadcastPublisher
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
 UNTRACED_PATHS = "/healthz,/readyz,/attachments/,/calendar/"
 SQL_CLIENTS = {
@@ -56,6 +54,8 @@ class Tracing:
     provider: TracerProvider
 
     def middleware(self) -> Middleware:
+        from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+
         return Middleware(
             OpenTelemetryMiddleware,
             tracer_provider=self.provider,
@@ -78,6 +78,12 @@ def tracing_of(settings: Settings) -> Tracing | None:
     or ``None`` when it is unset."""
     if not settings.otlp_endpoint:
         return None
+    # The SDK and its exporter are imported only where tracing is on: every process would pay for them.
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
     resource = Resource.create()
     if str(resource.attributes.get(SERVICE_NAME, "")).startswith("unknown_service"):
         resource = resource.merge(Resource({SERVICE_NAME: "deskql"}))

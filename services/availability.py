@@ -13,9 +13,9 @@ the commit, their failure logged).
 
 from __future__ import annotations
 
+import sys
+
 import asyncpg.exceptions as pg
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from tortoise.exceptions import DBConnectionError
 
 RETRY_AFTER_SECONDS = 1
@@ -36,7 +36,7 @@ def unreachable(error: BaseException | None) -> str | None:
     of reach (MESSAGE or REDIS_MESSAGE, whichever comes first in the chain); None for anything else."""
     seen = 0
     while error is not None and seen < 10:
-        if isinstance(error, RedisConnectionError | RedisTimeoutError):
+        if _redis_unreachable(error):
             return REDIS_MESSAGE
         if isinstance(error, _UNREACHABLE):
             return MESSAGE
@@ -45,6 +45,12 @@ def unreachable(error: BaseException | None) -> str | None:
         error = error.__cause__ or error.__context__
         seen += 1
     return None
+
+
+def _redis_unreachable(error: BaseException) -> bool:
+    """redis is imported only where Redis is configured; where it is not, no error can be one of its."""
+    exceptions = sys.modules.get("redis.exceptions")
+    return exceptions is not None and isinstance(error, exceptions.ConnectionError | exceptions.TimeoutError)
 
 
 def database_unavailable(error: BaseException | None) -> bool:

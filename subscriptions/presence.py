@@ -16,8 +16,6 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
 from typing import Protocol
 
-from redis import asyncio as redis
-
 STRENGTH = {"TYPING_REPLY": 3, "TYPING_NOTE": 3, "VIEWING": 2, "IDLE": 1}
 
 
@@ -153,6 +151,8 @@ class RedisPresence:
     """Entries in Redis, shared by every worker and host. Renewals and state changes are atomic (Lua)."""
 
     def __init__(self, url: str, key_seconds: int) -> None:
+        from redis import asyncio as redis  # imported only where it is configured
+
         self._redis = redis.Redis.from_url(url, socket_connect_timeout=2)
         self._key_seconds = key_seconds
         self._renew = self._redis.register_script(_RENEW)

@@ -6,6 +6,7 @@ under TYPE_CHECKING too."""
 from __future__ import annotations
 
 import ast
+import subprocess
 import sys
 from pathlib import Path
 
@@ -77,3 +78,20 @@ def test_no_test_module_imports_from_another() -> None:
                 names = [node.module]
             wrong += [f"{path.name} imports {name}" for name in names if name.startswith("tests.test_")]
     assert wrong == []
+
+
+OPTIONAL = ("aioboto3", "redis", "aiosmtpd", "opentelemetry.sdk", "opentelemetry.exporter")
+"""Heavy packages only some configurations use (S3 attachments, Redis, the SMTP listener, tracing):
+imported where configured, not by every process that imports the application."""
+
+
+def test_importing_the_application_leaves_the_optional_packages_to_the_configurations_that_use_them() -> None:
+    script = (
+        "import sys, app.main; "
+        f"print(' '.join(name for name in {OPTIONAL!r} if any(m == name or m.startswith(name + '.') "
+        "for m in sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split() == []
