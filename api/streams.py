@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from typing import Any
 
-from strawberry.types import ExecutionResult
+from strawberry.extensions import SchemaExtension
+from strawberry.extensions.context import OperationContextManager
+from strawberry.extensions.runner import SchemaExtensionsRunner
+from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from api.error_logging import ErrorLoggingSchema
 
 ONCE = frozenset({OperationType.QUERY, OperationType.MUTATION})
+NO_HOOK = contextlib.nullcontext()
+
+
+class _Runner(SchemaExtensionsRunner):
+    def operation(self) -> OperationContextManager:
+        """Strawberry's, or nothing when no extension has an ``on_operation`` hook: a subscription stays
+        inside its operation's context for as long as it runs, and strawberry's would keep an exit stack
+        with nothing to exit for that whole time."""
+        if all(type(extension).on_operation is SchemaExtension.on_operation for extension in self.extensions):
+            return NO_HOOK  # type: ignore[return-value]
+        return super().operation()
 
 
 class DeskqlSchema(ErrorLoggingSchema):
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        return _Runner(execution_context=execution_context, extensions=extensions)
+
     async def execute(
         self,
         query: str | None,

@@ -8,6 +8,7 @@ same-origin pages and clients that send no ``Origin`` (not browsers) are always 
 from __future__ import annotations
 
 import json
+from collections.abc import Coroutine
 from typing import Any
 
 import orjson
@@ -110,13 +111,18 @@ class DeskqlGraphQL(GraphQL[Context, None]):
         self.environment = environment_of(settings, realtime)
         self.web_dir = settings.web_dir
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Coroutine[Any, Any, Any]:
         """Strawberry's, but a request it refuses (JSON it cannot read, no query, a mutation over GET, a
         batch) gets a JSON error with ``extensions.code`` instead of plain text, and the answer has the
-        media type and status of app.graphql_over_http."""
+        media type and status of app.graphql_over_http. A websocket goes to strawberry's handler directly:
+        for as long as it stays open, no frame of this call or of strawberry's ``__call__`` is kept."""
+        if scope["type"] == "websocket":
+            return self.run(WebSocket(scope, receive=receive, send=send))
         if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
-            return
+            return super().__call__(scope, receive, send)
+        return self._answer(scope, receive, send)
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         request.state.media_type = media_type(request.headers.get("accept"))
         request.state.request_error_status = None

@@ -24,6 +24,7 @@ from app.database import Database
 from app.downloads import download_endpoint
 from app.graphql import DeskqlGraphQL
 from app.guards import RequestGuards
+from app.http_only import HttpOnly
 from app.limits import rate_limit_storage, rate_limits_of
 from app.persisted_documents import document_store
 from app.persisted_queries import PersistedQueries
@@ -183,16 +184,23 @@ def create_app(
             *([tracing.middleware()] if tracing is not None else []),
             Middleware(RequestIdMiddleware),
             *observability.middleware(settings),
-            # Before the guards and the 503 of an unreachable database, whose answers a page must read too.
-            *cors_middleware(settings),
-            Middleware(DatabaseUnavailable),
             Middleware(
-                RequestGuards,
-                max_body_bytes=settings.max_body_bytes,
-                max_upload_bytes=settings.max_attachment_bytes,
-                path_limits={"/mail/inbound": settings.mail_max_bytes},
+                HttpOnly,
+                middleware=[
+                    # Before the guards and the 503 of an unreachable database, whose answers a page must
+                    # read too.
+                    *cors_middleware(settings),
+                    Middleware(DatabaseUnavailable),
+                    Middleware(
+                        RequestGuards,
+                        max_body_bytes=settings.max_body_bytes,
+                        max_upload_bytes=settings.max_attachment_bytes,
+                        path_limits={"/mail/inbound": settings.mail_max_bytes},
+                    ),
+                    Middleware(PersistedQueries, store=persisted_documents),
+                ],
+                sockets={"/graphql": graphql},
             ),
-            Middleware(PersistedQueries, store=persisted_documents),
         ],
         lifespan=lifespan,
     )

@@ -37,17 +37,22 @@ class RequestIdMiddleware:
         offered = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
         request_id = offered if _VALID.match(offered) else uuid.uuid4().hex
         token = _request_id.set(request_id)
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (REQUEST_ID_HEADER.encode(), request_id.encode())]
-            await send(message)
-
+        # A websocket's answer has no headers to add to: an open one keeps no wrapper around ``send``.
+        answer = send if scope["type"] == "websocket" else _with_id(send, request_id)
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, answer)
         finally:
             _request_id.reset(token)
+
+
+def _with_id(send: Send, request_id: str) -> Send:
+    async def send_with_id(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message.setdefault("headers", [])
+            message["headers"] = [*message["headers"], (REQUEST_ID_HEADER.encode(), request_id.encode())]
+        await send(message)
+
+    return send_with_id
 
 
 def configure_logging(level: str, handler: logging.Handler | None = None) -> None:

@@ -129,6 +129,9 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
 
     async def send(self, message: Any) -> None:
         await super().send(message)
-        if self.handshake_complete:
-            # Read only until the handshake is answered (uvicorn's handle_connect and accepting send).
+        if self.handshake_complete and self.request is not None:
+            # Read only until the handshake is answered (uvicorn's handle_connect and accepting send). The
+            # request's headers are emptied too: websockets' parser keeps the request in its frame for as
+            # long as the connection is open (the ASGI scope has its own copy of them).
+            self.request.headers.clear()
             self.request = self.response = None  # type: ignore[assignment]

@@ -117,6 +117,9 @@ class TransportWSHandler(_Authenticated, BaseGraphQLTransportWSHandler[Context, 
             await self.websocket.close(code=UNAUTHORIZED, reason=_close_reason(refused))
             return
         await super().handle_connection_init(message)
+        # Strawberry cancels its wait for connection_init but keeps the task, whose CancelledError holds the
+        # frames it was waiting in (a sleep and its timer) for as long as the connection stays open.
+        self.connection_init_timeout_task = None
         if self.connection_acknowledged:
             _connections(self.context).add(self)
 

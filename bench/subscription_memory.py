@@ -1,7 +1,7 @@
 """What one idle subscription holds inside a worker, by source (tracemalloc), in one process.
 
-A uvicorn server runs the application in this process (SQLite, in-memory broadcast, uvloop as `deskql serve`
-has it); N bare-socket subscribers (bench.fanout.Receiver, the fan-out bench's own, with its subscription)
+A uvicorn server runs the application in this process (SQLite, in-memory broadcast, uvloop and the websocket
+protocol as `deskql serve` has them); N bare-socket subscribers (bench.fanout.Receiver, the fan-out bench's own, with its subscription)
 connect to it, each receives its snapshot, and the process's allocations before and after are compared,
 grouped by the innermost frames of deskql, strawberry, graphql-core, uvicorn or websockets that made them
 (the subscribers' own allocations are left out). It prints the bytes per subscription, the largest sources
@@ -43,6 +43,7 @@ async def serve(folder: Path) -> tuple[object, str, str]:
         host="127.0.0.1",
         port=port,
         log_level="warning",
+        ws="app.websocket_protocol:WebSocketProtocol",
         ws_ping_interval=20,
         ws_ping_timeout=20,
         ws_per_message_deflate=False,

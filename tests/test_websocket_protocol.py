@@ -10,14 +10,13 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-import uvicorn
 import websockets
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from app.websocket_protocol import Flag, Inbox, WebSocketProtocol
-from tests.servers import free_port
+from tests.servers import in_process
 
 IDLE = 40
 
@@ -79,26 +78,9 @@ async def echo(websocket: WebSocket) -> None:
 
 @asynccontextmanager
 async def serving(ws: Any) -> AsyncIterator[str]:
-    port = free_port()
-    config = uvicorn.Config(
-        Starlette(routes=[WebSocketRoute("/ws", echo)]),
-        port=port,
-        ws=ws,
-        log_level="warning",
-        lifespan="off",
-        ws_per_message_deflate=False,
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    for _ in range(500):
-        if server.started:
-            break
-        await asyncio.sleep(0.01)
-    try:
+    app = Starlette(routes=[WebSocketRoute("/ws", echo)])
+    async with in_process(app, ws=ws, ws_per_message_deflate=False) as port:
         yield f"ws://127.0.0.1:{port}/ws"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 30)
 
 
 async def bytes_per_idle_websocket(ws: Any) -> float:
