@@ -1,8 +1,8 @@
 """Planned reads: the root fields that open a ticket page (``ticket``, ``ticketByNumber``, ``node``) read
 the ticket with the to-one relations its selection asks for joined, and the small lists and counts it asks
-for (tags, SLA pauses, time entries, field values, the conversation's count, the assignee's open tickets,
-the requester's contracts, devices and surveys) as arrays and counts (``TICKET_READS``), in one
-statement, and prime the per-request loaders with them, so the fields' resolvers find them there instead
+for (tags, SLA pauses, time entries, field values, the form template's fields, the conversation's count,
+the assignee's open tickets, the requester's contracts, devices and surveys) as arrays and counts
+(``TICKET_READS``), in one statement, and prime the per-request loaders with them, so the fields' resolvers find them there instead
 of reading each relation with a statement of its own. Pages of comments and activity are read with their authors joined
 the same way (``prime_joined``).
 
@@ -26,7 +26,7 @@ from tortoise.models import Model
 
 from fastpath import arrays, switch
 from fastpath.statements import rows_where_in
-from models.forms import TicketFieldValue
+from models.forms import CustomField, TicketFieldValue
 from models.people import Contract, Device, SatisfactionSurvey
 from models.sla import SlaPause
 from models.tickets import Ticket
@@ -74,6 +74,12 @@ TICKET_READS: dict[str, tuple[tuple[str, ...], str, Callable[[Ticket], Hashable]
         "values_by_ticket",
         attrgetter("id"),
         partial(arrays.instances, TicketFieldValue),
+    ),
+    "template_fields": (
+        ("customFields",),
+        "fields_by_template",
+        attrgetter("form_template_id"),
+        partial(arrays.instances, CustomField),
     ),
     "conversation_count": (
         ("conversation", "totalCount"),

@@ -136,6 +136,7 @@ TICKET_READS_FOR_STAFF = frozenset(
         "sla_pauses",
         "time_entries",
         "field_values",
+        "template_fields",
         "conversation_count",
         "assignee_open_tickets",
         "contracts",
@@ -148,14 +149,15 @@ TICKET_READS_FOR_END_USERS = frozenset(
 )
 """The lists and counts of a visible ticket (and of its assignee and requester) that a planned read may
 read in the ticket's statement, as arrays or counts (fastpath.arrays), each with the rules of the loader
-that reads it otherwise: for an end user not SLA pauses, time entries, field values or contracts, which
-are staff-only and read as empty lists by the loaders."""
+that reads it otherwise: for an end user not SLA pauses, time entries, field values, a template's fields or
+contracts, which are staff-only and read as empty lists by the loaders."""
 TICKET_READ_JOINS = {"assignee_open_tickets": "assignee", "contracts": "requester"}
 """The relation a ticket read refers to, joined whenever it is read."""
 TAG_ORDER = ("name",)
 SLA_PAUSE_ORDER = ("started_at", "id")
 TIME_ENTRY_ORDER = ("id",)
 FIELD_VALUE_ORDER = ("id",)
+TEMPLATE_FIELD_ORDER = ("position", "id")
 CONTRACT_ORDER = ("starts_on", "id")
 DEVICE_ORDER = ("name", "id")
 SURVEY_ORDER = ("-created_at", "-id")
@@ -165,6 +167,7 @@ _OF_TICKET = {
     "requester": RawSQL('"ticket"."requester_id"'),
     "assignee": RawSQL('"ticket__assignee"."id"'),
     "customer": RawSQL('"ticket__requester"."customer_id"'),
+    "form_template": RawSQL('"ticket"."form_template_id"'),
 }
 """The ticket row of the statement that a ticket read is read in: its id, its requester's id, and through
 the joined assignee and requester (TICKET_READ_JOINS; a query of tickets could not say "ticket"), the
@@ -201,6 +204,10 @@ def ticket_read(viewer: Viewer, name: str) -> RowsArray | RowCount:
         return RowCount(comments_of_visible_ticket(viewer).filter(ticket_id=_OF_TICKET["ticket"]).count())
     if name == "assignee_open_tickets":
         return RowCount(open_tickets(viewer).filter(assignee_id=_OF_TICKET["assignee"]).count())
+    if name == "template_fields":  # the template's fields themselves, in the template's order
+        fields = [f"field__{field}" for field in model_fields(CustomField)]
+        of_template = template_fields(viewer).filter(template_id=_OF_TICKET["form_template"])
+        return RowsArray(of_template.order_by(*TEMPLATE_FIELD_ORDER).values_list(*fields))
     model, rows, column, of_ticket, order = _LISTS[name]
     query = rows(viewer).filter(**{column: _OF_TICKET[of_ticket]}).order_by(*order)
     return RowsArray(query.values_list(*model_fields(model)))

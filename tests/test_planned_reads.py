@@ -1,7 +1,8 @@
 """Planned reads (schema.planned) change the statements, never the answer or what a viewer may see: the
 page through ``ticket``, ``ticketByNumber`` and ``node`` answers the same planned (fast path on) and read
 relation by relation (off), for staff, for the ticket's requester and for an end user copied on it, with
-the lists read as arrays (tags, SLA pauses, time entries, field values) and rows of another account."""
+the lists read as arrays (tags, SLA pauses, time entries, field values, a form's fields) and rows of
+another account."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from schema.ids import encode
 from services import field_values
 from tests.api import Api
 from tests.factories import World, add_comment, fill_requester_panel, make_world
+from tests.sql import recorded_statements
 from tests.support.sla import office_policy
 from tests.support.ticket_page import TICKET_PAGE
 
@@ -170,6 +172,21 @@ async def test_planned_and_unplanned_pages_are_the_same_for_staff_the_requester_
     assert [page["requester"]["satisfaction"]["count"] for page in (staff, own, copied)] == [1, 1, 0]
     authors = [edge["node"]["author"] for edge in copied["conversation"]["edges"]]
     assert authors == [{"name": "Rita Requester"}, {"name": "Otto Other"}, {"name": "Tom Tech"}]
+
+
+async def test_a_forms_fields_and_values_are_read_in_the_tickets_statement(db: Database) -> None:
+    world, ticket = await _world_with_a_copied_end_user(db)
+    query = "query ($id: ID!) { ticket(id: $id) { customFields { field { name } value } } }"
+    api = Api(db)
+    await api.data("{ viewer { account { name } } }", token=world.technician_token)
+    with recorded_statements() as sent:
+        data = await api.data(query, {"id": encode("Ticket", ticket.id)}, token=world.technician_token)
+    fields = data["ticket"]["customFields"]
+    assert [(field["field"]["name"], field["value"]) for field in fields] == [
+        ("Asset tag", "PC-42"),
+        ("Cost", 12.5),
+    ]
+    assert len(sent) == 2  # the viewer's token, then the ticket with its form's fields and values
 
 
 async def test_a_joined_row_of_another_account_is_never_shown_through_a_planned_read(db: Database) -> None:

@@ -105,7 +105,9 @@ class SettingsLoaders(LoaderBase):
 
         async def load(template_ids: list[int]) -> list[list[CustomField]]:
             groups: dict[int, list[CustomField]] = defaultdict(list)
-            for row in await rows_where_in(query, "template_id", template_ids, ("position", "id")):
+            for row in await rows_where_in(
+                query, "template_id", template_ids, visibility.TEMPLATE_FIELD_ORDER
+            ):
                 groups[row.template_id].append(row.field)
             return [groups.get(template_id, []) for template_id in template_ids]
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+import types
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Sequence
 from typing import Generic, TypeVar, cast
 
 import strawberry
@@ -49,8 +50,8 @@ class Connection(Generic[NodeT]):
     count: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="How many items the whole list has (one extra count query).")
-    async def total_count(self) -> int:
-        return await self.count()
+    def total_count(self) -> int:
+        return then(self.count(), itself)
 
     @strawberry.field(description="The items of this page without their cursors.")
     def nodes(self) -> list[NodeT]:
@@ -106,6 +107,36 @@ def then(loading: Awaitable[T], convert: Callable[[T], U]) -> U:
     if done and loading.exception() is None:  # type: ignore[attr-defined]
         return convert(loading.result())  # type: ignore[attr-defined]
     return cast("U", _converted(loading, convert))
+
+
+def at_once(coroutine: Coroutine[object, object, T]) -> T:
+    """What ``coroutine`` returns: at once when it completes without waiting (every loader it awaits holds
+    its value already, as ``then``), else an awaitable that goes on from where it stopped. Typed as the
+    value, as ``then``."""
+    try:
+        waiting = coroutine.send(None)
+    except StopIteration as returned:
+        return cast("T", returned.value)
+    return cast("T", _going_on(coroutine, waiting))
+
+
+@types.coroutine
+def _going_on(coroutine: Coroutine[object, object, T], waiting: object) -> Generator[object, object, T]:
+    """The rest of a started ``coroutine`` that waits on ``waiting``: what the event loop sends or throws
+    in goes on to it, as ``await`` would."""
+    while True:
+        try:
+            sent = yield waiting
+        except BaseException as error:  # thrown in by the loop (a cancellation too): passed on
+            try:
+                waiting = coroutine.throw(error)
+            except StopIteration as returned:
+                return cast("T", returned.value)
+        else:
+            try:
+                waiting = coroutine.send(sent)
+            except StopIteration as returned:
+                return cast("T", returned.value)
 
 
 def found(convert: Callable[[T], U]) -> Callable[[T | None], U | None]:

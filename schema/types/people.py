@@ -194,11 +194,14 @@ class Satisfaction:
     )
 
     @strawberry.field(description="The surveys, newest first.")
-    async def surveys(
+    def surveys(
         self, info: Info, first: Annotated[int, strawberry.argument(description="At most this many.")] = 10
     ) -> list[SatisfactionSurvey]:
-        rows = await info.context.loaders.surveys_by_requester.load(self.requester_pk)
-        return [SatisfactionSurvey.from_model(row) for row in rows[: max(0, min(first, 100))]]
+        shown = max(0, min(first, 100))
+        return then(
+            info.context.loaders.surveys_by_requester.load(self.requester_pk),
+            lambda rows: [SatisfactionSurvey.from_model(row) for row in rows[:shown]],
+        )
 
 
 @strawberry.type(description="The end user who opens tickets; for an MSP, a contact at a customer.")
@@ -261,12 +264,16 @@ class Requester(Node):
         return then(info.context.loaders.devices_by_requester.load(self.pk), each(Device.from_model))
 
     @strawberry.field(description="Satisfaction over the requester's surveys.")
-    async def satisfaction(self, info: Info) -> Satisfaction:
+    def satisfaction(self, info: Info) -> Satisfaction:
         loaders = info.context.loaders
         if planned.asks(info, ("surveys",)):  # all of them are read anyway: one statement less
-            count, average = satisfaction_of(await loaders.surveys_by_requester.load(self.pk))
-        else:
-            count, average = await loaders.satisfaction_by_requester.load(self.pk)
+            return then(
+                loaders.surveys_by_requester.load(self.pk),
+                lambda rows: self._satisfaction(*satisfaction_of(rows)),
+            )
+        return then(loaders.satisfaction_by_requester.load(self.pk), lambda found: self._satisfaction(*found))
+
+    def _satisfaction(self, count: int, average: float | None) -> Satisfaction:
         return Satisfaction(requester_pk=self.pk, count=count, average=average)
 
     @strawberry.field(description="The requester's five most recent tickets, newest first.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import Annotated
 
@@ -29,7 +30,7 @@ from schema.pagination import Ordering
 from schema.types.actions import Chat, ItemTotals, TicketItem
 from schema.types.activity import Activity, activities
 from schema.types.ai import TicketSentiment
-from schema.types.common import Connection, Node, connection, found, then
+from schema.types.common import Connection, Node, at_once, connection, found, then
 from schema.types.context import Alert, CalendarEvent
 from schema.types.conversation import CcRecipient, Comment, comments
 from schema.types.forms import FormTemplate, TicketCustomField
@@ -218,8 +219,8 @@ class Ticket(Node):
         joined = planned.joins_authors(info, "author")
         page = await (loaders.conversation_with_authors if joined else loaders.conversation).load(key)
 
-        async def count() -> int:
-            return await info.context.loaders.conversation_count_by_ticket.load((self.pk, kinds))
+        def count() -> Awaitable[int]:
+            return info.context.loaders.conversation_count_by_ticket.load((self.pk, kinds))
 
         return connection(page, await comments(info, page.rows), count)
 
@@ -287,8 +288,8 @@ class Ticket(Node):
         return connection(page, TimeEntry.from_model, count)
 
     @strawberry.field(description="Total, billable and non-billable time and the amount (technicians only).")
-    async def time_totals(self, info: Info) -> TimeTotals | None:
-        return await ticket_fields.time_totals_of(info, self.row)
+    def time_totals(self, info: Info) -> TimeTotals | None:
+        return at_once(ticket_fields.time_totals_of(info, self.row))
 
     @strawberry.field(description="The form template whose fields the ticket shows (technicians only).")
     def form_template(self, info: Info) -> FormTemplate | None:
@@ -299,8 +300,8 @@ class Ticket(Node):
     @strawberry.field(
         description="The template's fields in order, with this ticket's values (technicians only)."
     )
-    async def custom_fields(self, info: Info) -> list[TicketCustomField]:
-        return await ticket_fields.custom_fields_of(info, self.row)
+    def custom_fields(self, info: Info) -> list[TicketCustomField]:
+        return at_once(ticket_fields.custom_fields_of(info, self.row))
 
     @strawberry.field(
         description="The ticket this one was merged into (open that one instead); null if none."
@@ -355,5 +356,5 @@ class Ticket(Node):
         return SatisfactionSurvey.from_model(rows[0]) if rows else None
 
     @strawberry.field(description="The SLA clocks; null without a policy (and for end users).")
-    async def sla(self, info: Info) -> TicketSla | None:
-        return await ticket_fields.sla_of(info, self.row)
+    def sla(self, info: Info) -> TicketSla | None:
+        return at_once(ticket_fields.sla_of(info, self.row))
